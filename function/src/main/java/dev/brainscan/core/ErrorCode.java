@@ -1,0 +1,28 @@
+package dev.brainscan.core;
+
+/** The documented error codes (DESIGN.md section 3) and the HTTP status each maps to. */
+public enum ErrorCode {
+    UNSUPPORTED_FORMAT(415),
+    CORRUPT_IMAGE(422),
+    NO_BRAIN_REGION(422),
+    NOT_A_BRAIN_MRI(422),
+    IMAGE_TOO_LARGE(413),
+    BAD_REQUEST(400),
+    NOT_FOUND(404),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Whether the input, not the service, is at fault: such a scan gets an error result, never a retry. */
+    public boolean isClientError() {
+        return httpStatus < 500;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.brainscan.core;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes a scan by its content (never its name or declared type) into 8-bit RGB.
+ *
+ * <p>Only the reader of the sniffed format ever sees the bytes, so no XML (SVG) or other
+ * parser is reachable from an upload. Dimensions come from the header and are checked
+ * against the limits before any pixel is decoded. A decoder warning (a truncated JPEG
+ * decodes to grey padding with only a warning) makes the image corrupt, not a result.
+ */
+public final class ImageDecoder {
+
+    /** The formats accepted, by their magic numbers. */
+    public enum Format {
+        JPEG("jpeg"), PNG("png"), WEBP("webp"), BMP("bmp"), GIF("gif");
+
+        private final String id;
+
+        Format(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    static {
+        // No temporary files for image streams (read-only /var/task, shared /tmp in Lambda).
+        ImageIO.setUseCache(false);
+    }
+
+    private final Limits limits;
+
+    public ImageDecoder(Limits limits) {
+        this.limits = limits;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The format of {@code bytes} by magic number, or null when it is none of the accepted ones. */
+    public static Format sniff(byte[] b) {
+        if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
+            return Format.JPEG;
+        }
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
+                && b[4] == 0x0D && b[5] == 0x0A && b[6] == 0x1A && b[7] == 0x0A) {
+            return Format.PNG;
+        }
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return Format.WEBP;
+        }
+        if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8'
+                && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
+            return Format.GIF;
+        }
+        if (b.length >= 18 && b[0] == 'B' && b[1] == 'M') {
+            int dibHeader = (b[14] & 0xff) | (b[15] & 0xff) << 8 | (b[16] & 0xff) << 16 | (b[17] & 0xff) << 24;
+            if (dibHeader == 12 || dibHeader == 40 || dibHeader == 52 || dibHeader == 56
+                    || dibHeader == 64 || dibHeader == 108 || dibHeader == 124) {
+                return Format.BMP;
+            }
+        }
+        return null;
+    }
+
+    public RgbImage decode(byte[] bytes) throws ScanException {
+        if (bytes.length == 0) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The file is empty.");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The file is %d bytes; the limit is %d bytes.", bytes.length, limits.maxBytes()));
+        }
+        Format format = sniff(bytes);
+        if (format == null) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                    "The content is not a JPEG, PNG, WebP, BMP or GIF image.");
+        }
+        ImageReader reader = readerFor(format);
+        WarningFlag warnings = new WarningFlag();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, false);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            checkDimensions(width, height);
+            reader.addIIOReadWarningListener(warnings);
+            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+            if (warnings.warned) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE,
+                        "The " + format.id() + " data is truncated or damaged.");
+            }
+            if (image.getWidth() != width || image.getHeight() != height) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
+            }
+            return new RgbImage(format.id(), width, height, toRgb(image));
+        } catch (ScanException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE,
+                    "The " + format.id() + " data is truncated or damaged.", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private void checkDimensions(int width, int height) throws ScanException {
+        if (width <= 0 || height <= 0) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The image header gives no size.");
+        }
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The image is %dx%d (%d pixels); the limit is %d pixels.", width, height, pixels,
+                    limits.maxPixels()));
+        }
+        if (width < limits.minSide() || height < limits.minSide()) {
+            throw new ScanException(ErrorCode.NOT_A_BRAIN_MRI, String.format(Locale.ROOT,
+                    "The image is %dx%d; a brain MR slice needs at least %d pixels on each side.",
+                    width, height, limits.minSide()));
+        }
+    }
+
+    private static ImageReader readerFor(Format format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.id());
+        ImageReader chosen = null;
+        while (readers.hasNext()) {
+            ImageReader r = readers.next();
+            // TwelveMonkeys' JPEG reader gets CMYK/YCCK right; prefer it where both exist.
+            if (chosen == null || r.getClass().getName().startsWith("com.twelvemonkeys")) {
+                chosen = r;
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalStateException("no ImageIO reader for " + format.id());
+        }
+        return chosen;
+    }
+
+    private static final class WarningFlag implements IIOReadWarningListener {
+        volatile boolean warned;
+
+        @Override
+        public void warningOccurred(ImageReader source, String warning) {
+            warned = true;
+        }
+    }
+
+    /** Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice). */
+    static byte[] toRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h * 3];
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isPacked(raster, 3)) {
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            for (int i = 0; i < w * h * 3; i += 3) {
+                out[i] = data[i + 2];
+                out[i + 1] = data[i + 1];
+                out[i + 2] = data[i];
+            }
+            return out;
+        }
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && isPacked(raster, 1)) {
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            for (int i = 0, o = 0; i < w * h; i++, o += 3) {
+                out[o] = data[i];
+                out[o + 1] = data[i];
+                out[o + 2] = data[i];
+            }
+            return out;
+        }
+        ColorSpace cs = cm.getColorSpace();
+        boolean component = cm instanceof ComponentColorModel;
+        if (component && (cs.getType() == ColorSpace.TYPE_GRAY || cs.isCS_sRGB())) {
+            // Read samples directly: getRGB would treat grey as linear and brighten it.
+            int bands = raster.getNumBands();
+            int colours = cs.getNumComponents();
+            boolean alpha = cm.hasAlpha();
+            int max = (1 << cm.getComponentSize(0)) - 1;
+            int alphaMax = alpha ? (1 << cm.getComponentSize(bands - 1)) - 1 : 1;
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int p = x * bands;
+                    long a = alpha ? row[p + bands - 1] : 1;
+                    int o = (y * w + x) * 3;
+                    for (int c = 0; c < 3; c++) {
+                        long v = row[p + (colours == 1 ? 0 : c)];
+                        // scale to 8 bits (rounded) and composite over black
+                        long scaled = (v * 255L * a + (long) max * alphaMax / 2) / ((long) max * alphaMax);
+                        out[o + c] = (byte) scaled;
+                    }
+                }
+            }
+            return out;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int argb = row[x];
+                int a = argb >>> 24;
+                int o = (y * w + x) * 3;
+                out[o] = (byte) ((((argb >> 16) & 0xff) * a + 127) / 255);
+                out[o + 1] = (byte) ((((argb >> 8) & 0xff) * a + 127) / 255);
+                out[o + 2] = (byte) (((argb & 0xff) * a + 127) / 255);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isPacked(Raster raster, int bands) {
+        return raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && sm.getPixelStride() == bands
+                && sm.getScanlineStride() == raster.getWidth() * bands
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && buffer.getNumBanks() == 1 && buffer.getOffset() == 0
+                && (bands == 1 || java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0}));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.brainscan.core;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+
+/** The one JSON mapper: results, manifests, logs and HTTP bodies. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Json() {
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static ModelManifest manifest(byte[] json) {
+        try {
+            return MAPPER.readValue(json, ModelManifest.class).validate();
+        } catch (IOException e) {
+            throw new ModelLoadException("model manifest is not valid JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+    }
+
+    static String onnxFileName(byte[] manifestJson) {
+        try {
+            JsonNode file = MAPPER.readTree(manifestJson).get("file");
+            return file == null || file.asText().isBlank() ? ModelSource.DEFAULT_ONNX : file.asText();
+        } catch (IOException e) {
+            throw new ModelLoadException("model manifest is not valid JSON", e);
+        }
+    }
+}

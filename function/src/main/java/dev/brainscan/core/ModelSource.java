@@ -1,0 +1,46 @@
+package dev.brainscan.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the model comes from: the two files of a model directory ({@code --model DIR},
+ * {@code MODEL_DIR}) or the copy bundled in the jar / Lambda package under {@code /model}.
+ */
+public record ModelSource(String description, byte[] manifestJson, byte[] onnx) {
+    public static final String MANIFEST = "brainscan.json";
+    public static final String DEFAULT_ONNX = "brainscan.onnx";
+
+    public static ModelSource directory(Path dir) {
+        Path manifest = dir.resolve(MANIFEST);
+        try {
+            byte[] json = Files.readAllBytes(manifest);
+            String file = Json.onnxFileName(json);
+            Path onnx = dir.resolve(file).normalize();
+            if (!onnx.getParent().equals(dir.normalize())) {
+                throw new ModelLoadException("model manifest: file must name a file beside the manifest");
+            }
+            return new ModelSource(dir.toString(), json, Files.readAllBytes(onnx));
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read the model in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelSource bundled() {
+        byte[] json = resource("/model/" + MANIFEST);
+        return new ModelSource("bundled", json, resource("/model/" + Json.onnxFileName(json)));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ModelSource.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new ModelLoadException("the bundled model is missing " + name + " (was the jar built from models/?)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read the bundled model " + name, e);
+        }
+    }
+}

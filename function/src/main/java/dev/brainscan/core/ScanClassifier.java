@@ -1,0 +1,124 @@
+package dev.brainscan.core;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole pipeline for one scan, shared by the CLI, the local server and the Lambda
+ * handlers: decode, crop, resize and normalise, infer, and build the result record.
+ * Thread-safe; bad input becomes an error record, never an exception.
+ */
+public final class ScanClassifier implements AutoCloseable {
+    public static final String INTERNAL_MESSAGE = "The scan could not be classified because of an internal error.";
+
+    private final ScanModel model;
+    private final ImageDecoder decoder;
+    private final BrainCropper cropper;
+    private final ScanResult.ModelIdentity identity;
+    private final String notice;
+
+    public ScanClassifier(ScanModel model, Limits limits) {
+        this.model = model;
+        this.decoder = new ImageDecoder(limits);
+        this.cropper = new BrainCropper(model.manifest().cropParameters());
+        this.identity = ScanResult.ModelIdentity.of(model.manifest());
+        this.notice = model.manifest().notice() != null ? model.manifest().notice() : Notice.TEXT;
+    }
+
+    public ModelManifest manifest() {
+        return model.manifest();
+    }
+
+    public ScanModel model() {
+        return model;
+    }
+
+    public Limits limits() {
+        return decoder.limits();
+    }
+
+    /** A scan's outcome together with what the heatmap needs (the crop and the activation map). */
+    public record Classification(ScanResult result, RgbImage crop, Prediction prediction, Throwable internalError) {
+    }
+
+    public ScanResult classify(byte[] bytes, String scanId, Map<String, String> source) {
+        return run(bytes, scanId, source).result();
+    }
+
+    public Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+        StageTimer timer = new StageTimer();
+        RgbImage image = null;
+        CropBox box = null;
+        try {
+            image = decoder.decode(bytes);
+            timer.lap("decode");
+            box = cropper.find(image).box();
+            RgbImage crop = image.crop(box);
+            timer.lap("crop");
+            Prediction prediction = model.predict(crop, timer);
+            double score = prediction.probability();
+            ModelManifest m = model.manifest();
+            ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
+                    score >= m.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR,
+                    round(score, 6), m.riskTier(score), m.decisionThreshold(), identity, source, info(image), box,
+                    timings(timer), now(), notice, null, null);
+            return new Classification(result, crop, prediction, null);
+        } catch (ScanException e) {
+            return new Classification(failure(scanId, source, image, box, timer, e.code(), e.getMessage()), null, null,
+                    null);
+        } catch (Exception | StackOverflowError e) {
+            return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE),
+                    null, null, e);
+        }
+    }
+
+    /** An error record for a scan that never reached the pipeline (e.g. too large to fetch). */
+    public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
+        return failure(scanId, source, null, null, new StageTimer(), code, message);
+    }
+
+    private ScanResult failure(String scanId, Map<String, String> source, RgbImage image, CropBox box,
+                               StageTimer timer, ErrorCode code, String message) {
+        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, identity, source,
+                image == null ? null : info(image), box, timings(timer), now(), notice,
+                new ScanResult.ErrorBody(code.name(), message), null);
+    }
+
+    private static ScanResult.ImageInfo info(RgbImage image) {
+        return new ScanResult.ImageInfo(image.format(), image.width(), image.height());
+    }
+
+    private static Map<String, Double> timings(StageTimer timer) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, Double> stages = timer.stages();
+        for (String stage : new String[] {"decode", "crop", "resize"}) {
+            if (stages.containsKey(stage)) {
+                out.put(stage, round(stages.get(stage), 2));
+            }
+        }
+        if (stages.containsKey("crop")) {
+            out.put("preprocess", round(stages.get("crop") + stages.getOrDefault("resize", 0.0), 2));
+        }
+        if (stages.containsKey("inference")) {
+            out.put("inference", round(stages.get("inference"), 2));
+        }
+        out.put("total", round(timer.totalMillis(), 2));
+        return out;
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

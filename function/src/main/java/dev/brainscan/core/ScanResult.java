@@ -1,0 +1,62 @@
+package dev.brainscan.core;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Map;
+
+/**
+ * The result JSON of DESIGN.md section 3: the same record is the S3 result object, the HTTP
+ * body and the CLI record. A failure has no label, score or tier and carries {@code error}.
+ * Every record, failures included, names the model that produced it.
+ */
+@JsonPropertyOrder({"schemaVersion", "scanId", "label", "score", "riskTier", "decisionThreshold", "model",
+    "source", "image", "crop", "timingsMs", "processedAt", "notice", "error", "heatmapPng"})
+public record ScanResult(
+        int schemaVersion,
+        String scanId,
+        String label,
+        Double score,
+        String riskTier,
+        Double decisionThreshold,
+        ModelIdentity model,
+        Map<String, String> source,
+        ImageInfo image,
+        CropBox crop,
+        Map<String, Double> timingsMs,
+        String processedAt,
+        String notice,
+        ErrorBody error,
+        String heatmapPng) {
+
+    public static final int SCHEMA_VERSION = 1;
+    public static final String TUMOR = "tumor";
+    public static final String NO_TUMOR = "no_tumor";
+
+    public record ModelIdentity(String name, String version, String sha256) {
+        public static ModelIdentity of(ModelManifest m) {
+            return new ModelIdentity(m.name(), m.version(), m.sha256());
+        }
+    }
+
+    public record ImageInfo(String format, int width, int height) {
+    }
+
+    public record ErrorBody(String code, String message) {
+    }
+
+    @JsonIgnore
+    public boolean isError() {
+        return error != null;
+    }
+
+    /** The HTTP status this record is sent with. */
+    @JsonIgnore
+    public int httpStatus() {
+        return error == null ? 200 : ErrorCode.valueOf(error.code()).httpStatus();
+    }
+
+    public ScanResult withHeatmap(String base64Png) {
+        return new ScanResult(schemaVersion, scanId, label, score, riskTier, decisionThreshold, model, source, image,
+                crop, timingsMs, processedAt, notice, error, base64Png);
+    }
+}

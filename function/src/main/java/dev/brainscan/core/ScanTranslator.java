@@ -1,0 +1,71 @@
+package dev.brainscan.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+
+/**
+ * Pre- and post-processing around the ONNX model: the cropped scan is resized and
+ * normalised into the {@code image} tensor; {@code probability} and {@code cam} come back
+ * as a {@link Prediction}. The engine does no arithmetic here (ONNX Runtime's NDArray
+ * supports creation and readout only), so both directions are plain Java on float arrays.
+ */
+public final class ScanTranslator implements NoBatchifyTranslator<ScanTranslator.Input, Prediction> {
+
+    /** A cropped scan and the timer its resize time is recorded in. */
+    public record Input(RgbImage crop, StageTimer timer) {
+    }
+
+    private final int height;
+    private final int width;
+    private final float[] mean;
+    private final float[] std;
+
+    public ScanTranslator(ModelManifest.Input input) {
+        this.height = input.height();
+        this.width = input.width();
+        this.mean = input.mean().clone();
+        this.std = input.std().clone();
+    }
+
+    /** Resize then normalise: {@code (v/255 - mean[c]) / std[c]}, CHW, as in training. */
+    public float[] tensor(RgbImage crop) {
+        float[] buf = new float[3 * height * width];
+        Resizer.resize(crop, height, width, buf);
+        int plane = height * width;
+        for (int c = 0; c < 3; c++) {
+            float m = mean[c];
+            float s = std[c];
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                buf[i] = (buf[i] / 255f - m) / s;
+            }
+        }
+        return buf;
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, Input input) {
+        float[] data = tensor(input.crop());
+        NDArray array = ctx.getNDManager().create(data, new Shape(1, 3, height, width));
+        array.setName("image");
+        input.timer().lap("resize");
+        return new NDList(array);
+    }
+
+    @Override
+    public Prediction processOutput(TranslatorContext ctx, NDList list) {
+        NDArray probability = list.get("probability");
+        NDArray cam = list.get("cam");
+        if (probability == null || cam == null) {
+            throw new IllegalStateException("model outputs must be named probability and cam");
+        }
+        Shape camShape = cam.getShape();
+        if (probability.size() != 1 || camShape.dimension() != 3 || camShape.get(0) != 1) {
+            throw new IllegalStateException("unexpected output shapes " + probability.getShape() + ", " + camShape);
+        }
+        return new Prediction(probability.toFloatArray()[0], cam.toFloatArray(),
+                (int) camShape.get(1), (int) camShape.get(2));
+    }
+}
