@@ -87,14 +87,23 @@ public final class ScanModel implements AutoCloseable {
 
     /** Resize, normalise and run the model on a cropped scan; records "resize" and "inference". */
     public Prediction predict(RgbImage crop, StageTimer timer) throws TranslateException {
+        Prediction prediction = run(ScanTranslator.Input.of(crop, timer));
+        timer.lap("inference");
+        return prediction;
+    }
+
+    /** Runs the model on an already normalised CHW tensor of the input size. */
+    public Prediction predictTensor(float[] chw) throws TranslateException {
+        return run(ScanTranslator.Input.ofTensor(chw));
+    }
+
+    private Prediction run(ScanTranslator.Input input) throws TranslateException {
         Predictor<ScanTranslator.Input, Prediction> predictor = predictors.poll();
         if (predictor == null) {
             predictor = model.newPredictor(translator);
         }
         try {
-            Prediction prediction = predictor.predict(new ScanTranslator.Input(crop, timer));
-            timer.lap("inference");
-            return prediction;
+            return predictor.predict(input);
         } finally {
             predictors.offer(predictor);
         }

@@ -14,8 +14,18 @@ import ai.djl.translate.TranslatorContext;
  */
 public final class ScanTranslator implements NoBatchifyTranslator<ScanTranslator.Input, Prediction> {
 
-    /** A cropped scan and the timer its resize time is recorded in. */
-    public record Input(RgbImage crop, StageTimer timer) {
+    /**
+     * A cropped scan, or an already normalised CHW tensor (parity checks, benchmarks), and
+     * the timer its resize time is recorded in.
+     */
+    public record Input(RgbImage crop, float[] tensor, StageTimer timer) {
+        public static Input of(RgbImage crop, StageTimer timer) {
+            return new Input(crop, null, timer);
+        }
+
+        public static Input ofTensor(float[] tensor) {
+            return new Input(null, tensor, new StageTimer());
+        }
     }
 
     private final int height;
@@ -47,7 +57,10 @@ public final class ScanTranslator implements NoBatchifyTranslator<ScanTranslator
 
     @Override
     public NDList processInput(TranslatorContext ctx, Input input) {
-        float[] data = tensor(input.crop());
+        float[] data = input.tensor() != null ? input.tensor() : tensor(input.crop());
+        if (data.length != 3 * height * width) {
+            throw new IllegalArgumentException("tensor must hold 3x" + height + "x" + width + " values");
+        }
         NDArray array = ctx.getNDManager().create(data, new Shape(1, 3, height, width));
         array.setName("image");
         input.timer().lap("resize");

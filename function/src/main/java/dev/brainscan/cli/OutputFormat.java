@@ -1,0 +1,157 @@
+package dev.brainscan.cli;
+
+import dev.brainscan.core.CropBox;
+import dev.brainscan.core.Json;
+import dev.brainscan.core.ModelManifest;
+import dev.brainscan.core.ScanResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** How {@code classify} writes its records. */
+enum OutputFormat {
+    JSONL, JSON, CSV, TABLE;
+
+    /** Streams records as they come, in input order. */
+    interface Writer extends AutoCloseable {
+        void write(ScanResult result);
+
+        @Override
+        void close();
+    }
+
+    Writer open(PrintWriter out, ModelManifest model) {
+        return switch (this) {
+            case JSONL -> new Writer() {
+                public void write(ScanResult r) {
+                    out.println(Json.write(r));
+                }
+
+                public void close() {
+                    out.flush();
+                }
+            };
+            case JSON -> new Writer() {
+                boolean first = true;
+
+                public void write(ScanResult r) {
+                    out.print(first ? "[\n  " : ",\n  ");
+                    out.print(Json.write(r));
+                    first = false;
+                }
+
+                public void close() {
+                    out.println(first ? "[]" : "\n]");
+                    out.flush();
+                }
+            };
+            case CSV -> new CsvWriter(out);
+            case TABLE -> new TableWriter(out, model);
+        };
+    }
+
+    private static final class CsvWriter implements Writer {
+        private final PrintWriter out;
+
+        CsvWriter(PrintWriter out) {
+            this.out = out;
+            out.println("scanId,label,score,riskTier,decisionThreshold,errorCode,errorMessage,format,width,height,"
+                    + "cropX,cropY,cropWidth,cropHeight,totalMs,modelName,modelVersion,modelSha256");
+        }
+
+        @Override
+        public void write(ScanResult r) {
+            List<Object> cells = new ArrayList<>();
+            cells.add(r.scanId());
+            cells.add(r.label());
+            cells.add(r.score());
+            cells.add(r.riskTier());
+            cells.add(r.decisionThreshold());
+            cells.add(r.error() == null ? null : r.error().code());
+            cells.add(r.error() == null ? null : r.error().message());
+            cells.add(r.image() == null ? null : r.image().format());
+            cells.add(r.image() == null ? null : r.image().width());
+            cells.add(r.image() == null ? null : r.image().height());
+            CropBox c = r.crop();
+            cells.add(c == null ? null : c.x());
+            cells.add(c == null ? null : c.y());
+            cells.add(c == null ? null : c.width());
+            cells.add(c == null ? null : c.height());
+            cells.add(r.timingsMs().get("total"));
+            cells.add(r.model().name());
+            cells.add(r.model().version());
+            cells.add(r.model().sha256());
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < cells.size(); i++) {
+                if (i > 0) {
+                    line.append(',');
+                }
+                line.append(cell(cells.get(i)));
+            }
+            out.println(line);
+        }
+
+        private static String cell(Object v) {
+            if (v == null) {
+                return "";
+            }
+            String s = v.toString();
+            // Quote when needed; a leading =,+,-,@ is neutralised so spreadsheets do not run it.
+            if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 && !(v instanceof Number)) {
+                s = "'" + s;
+            }
+            if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+                s = "\"" + s.replace("\"", "\"\"") + "\"";
+            }
+            return s;
+        }
+
+        @Override
+        public void close() {
+            out.flush();
+        }
+    }
+
+    private static final class TableWriter implements Writer {
+        private static final String ROW = "%-44s %-9s %6s  %-6s  %s%n";
+        private final PrintWriter out;
+        private final ModelManifest model;
+        private int tumours;
+        private int clear;
+        private int failed;
+
+        TableWriter(PrintWriter out, ModelManifest model) {
+            this.out = out;
+            this.model = model;
+            out.printf(Locale.ROOT, ROW, "SCAN", "LABEL", "SCORE", "TIER", "DETAIL");
+        }
+
+        @Override
+        public void write(ScanResult r) {
+            String name = r.scanId().length() > 44 ? "..." + r.scanId().substring(r.scanId().length() - 41) : r.scanId();
+            if (r.isError()) {
+                failed++;
+                out.printf(Locale.ROOT, ROW, name, "-", "-", "-", r.error().code() + ": " + r.error().message());
+            } else {
+                if (ScanResult.TUMOR.equals(r.label())) {
+                    tumours++;
+                } else {
+                    clear++;
+                }
+                CropBox c = r.crop();
+                out.printf(Locale.ROOT, ROW, name, r.label(), String.format(Locale.ROOT, "%.3f", r.score()),
+                        r.riskTier(), String.format(Locale.ROOT, "%s %dx%d, crop %dx%d at %d,%d", r.image().format(),
+                                r.image().width(), r.image().height(), c.width(), c.height(), c.x(), c.y()));
+            }
+        }
+
+        @Override
+        public void close() {
+            out.printf(Locale.ROOT, "%n%d tumour, %d no tumour, %d failed. Threshold %.2f. Model %s %s.%n",
+                    tumours, clear, failed, model.decisionThreshold(), model.name(), model.version());
+            out.println(model.notice() != null ? model.notice() : dev.brainscan.core.Notice.TEXT);
+            out.flush();
+        }
+    }
+}

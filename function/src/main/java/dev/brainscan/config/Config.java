@@ -1,0 +1,116 @@
+package dev.brainscan.config;
+
+import dev.brainscan.core.Limits;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting, read once from the environment into one record. A bad value fails at
+ * start-up with a message naming the variable; defaults are documented in the README.
+ *
+ * @param modelDir        MODEL_DIR: a model directory to use instead of the bundled model
+ * @param limits          MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE
+ * @param bucket          BUCKET: the stack's bucket (HTTP uploads/results); empty where unused
+ * @param inputPrefix     INPUT_PREFIX (default {@code scans/})
+ * @param resultPrefix    RESULT_PREFIX (default {@code results/})
+ * @param syncMaxBytes    SYNC_MAX_BYTES: largest image POST /classify accepts (over it: 413 to /uploads)
+ * @param uploadUrlTtlSeconds UPLOAD_URL_TTL_SECONDS: lifetime of presigned upload URLs
+ * @param writeHeatmaps   WRITE_HEATMAPS: the S3 flow also writes {@code <result>.heatmap.png}
+ * @param logObjectKeys   LOG_OBJECT_KEYS: log object keys in clear (default: a hash)
+ * @param intraOpThreads  ORT_INTRA_OP_THREADS: ONNX Runtime threads per inference
+ */
+public record Config(
+        Optional<Path> modelDir,
+        Limits limits,
+        String bucket,
+        String inputPrefix,
+        String resultPrefix,
+        long syncMaxBytes,
+        int uploadUrlTtlSeconds,
+        boolean writeHeatmaps,
+        boolean logObjectKeys,
+        int intraOpThreads) {
+
+    /** API Gateway's and Lambda's 6 MB synchronous payload, less base64 and the JSON envelope. */
+    public static final long DEFAULT_SYNC_MAX_BYTES = 4_000_000L;
+
+    public static Config fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    public static Config fromEnv(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Limits limits;
+        long maxBytes = r.positiveLong("MAX_IMAGE_BYTES", Limits.DEFAULT_MAX_BYTES);
+        long maxPixels = r.positiveLong("MAX_IMAGE_PIXELS", Limits.DEFAULT_MAX_PIXELS);
+        int minSide = (int) r.positiveLong("MIN_IMAGE_SIDE", Limits.DEFAULT_MIN_SIDE);
+        limits = new Limits(maxBytes, maxPixels, minSide);
+        String input = r.prefix("INPUT_PREFIX", "scans/");
+        String result = r.prefix("RESULT_PREFIX", "results/");
+        if (input.startsWith(result) || result.startsWith(input)) {
+            throw new IllegalArgumentException("INPUT_PREFIX and RESULT_PREFIX must not contain one another"
+                    + " (results would trigger the function again)");
+        }
+        return new Config(
+                r.string("MODEL_DIR").map(Path::of),
+                limits,
+                r.string("BUCKET").orElse(""),
+                input,
+                result,
+                r.positiveLong("SYNC_MAX_BYTES", DEFAULT_SYNC_MAX_BYTES),
+                (int) r.range("UPLOAD_URL_TTL_SECONDS", 300, 1, 3600),
+                r.bool("WRITE_HEATMAPS", false),
+                r.bool("LOG_OBJECT_KEYS", false),
+                (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64));
+    }
+
+    private record Reader(Map<String, String> env) {
+        Optional<String> string(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        }
+
+        long positiveLong(String name, long fallback) {
+            return range(name, fallback, 1, Long.MAX_VALUE);
+        }
+
+        long range(String name, long fallback, long min, long max) {
+            Optional<String> v = string(name);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                long parsed = Long.parseLong(v.get().replace("_", ""));
+                if (parsed < min || parsed > max) {
+                    throw new IllegalArgumentException(name + " must be between " + min + " and " + max
+                            + ", not " + parsed);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, not \"" + v.get() + "\"");
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            Optional<String> v = string(name);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            return switch (v.get().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, not \"" + v.get() + "\"");
+            };
+        }
+
+        String prefix(String name, String fallback) {
+            String v = string(name).orElse(fallback);
+            if (v.startsWith("/") || !v.endsWith("/")) {
+                throw new IllegalArgumentException(name + " must be a key prefix like \"scans/\", not \"" + v + "\"");
+            }
+            return v;
+        }
+    }
+}
