@@ -62,8 +62,8 @@ final class ClassifyCommand implements Callable<Integer> {
             int[] failed = {0};
             OrderedParallel.run(inputs, threads, input -> classify(classifier, input), result -> {
                 records.write(result);
-                progress.step(!result.isError());
-                if (result.isError()) {
+                progress.step(!result.failed());
+                if (result.failed()) {
                     failed[0]++;
                 }
             });

@@ -130,7 +130,7 @@ enum OutputFormat {
         @Override
         public void write(ScanResult r) {
             String name = r.scanId().length() > 44 ? "..." + r.scanId().substring(r.scanId().length() - 41) : r.scanId();
-            if (r.isError()) {
+            if (r.failed()) {
                 failed++;
                 out.printf(Locale.ROOT, ROW, name, "-", "-", "-", r.error().code() + ": " + r.error().message());
             } else {

@@ -97,6 +97,9 @@ public final class ImageDecoder {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
                     "The content is not a JPEG, PNG, WebP, BMP or GIF image.");
         }
+        if (format == Format.WEBP && riffTruncated(bytes)) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The webp data is truncated or damaged.");
+        }
         ImageReader reader = readerFor(format);
         WarningFlag warnings = new WarningFlag();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -157,13 +160,27 @@ public final class ImageDecoder {
         return chosen;
     }
 
+    /**
+     * Records decoder warnings that mean damaged data. Notes about colour profiles (a CMYK
+     * JPEG without an embedded ICC profile is converted with a generic one) are not damage;
+     * everything else (libjpeg's "Premature end of JPEG file", "Corrupt JPEG data") is.
+     */
     private static final class WarningFlag implements IIOReadWarningListener {
         volatile boolean warned;
 
         @Override
         public void warningOccurred(ImageReader source, String warning) {
-            warned = true;
+            String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+            if (!(w.contains("icc") || w.contains("color profile") || w.contains("colour profile"))) {
+                warned = true;
+            }
         }
+    }
+
+    /** A RIFF container states its length; a shorter file lost its tail (WebP decoders do not notice). */
+    private static boolean riffTruncated(byte[] b) {
+        long declared = (b[4] & 0xffL) | (b[5] & 0xffL) << 8 | (b[6] & 0xffL) << 16 | (b[7] & 0xffL) << 24;
+        return b.length - 8L < declared;
     }
 
     /** Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice). */

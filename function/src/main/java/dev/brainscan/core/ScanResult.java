@@ -45,7 +45,7 @@ public record ScanResult(
     }
 
     @JsonIgnore
-    public boolean isError() {
+    public boolean failed() {
         return error != null;
     }
 

@@ -1,0 +1,126 @@
+package dev.brainscan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.Json;
+import dev.brainscan.core.Phantom;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code classify} end to end on generated images: exit codes, formats, error records, order. */
+class ClassifyCommandTest {
+    @TempDir
+    static Path dir;
+    static Path scans;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void scans() throws Exception {
+        scans = Files.createDirectories(dir.resolve("scans"));
+        Files.createDirectories(scans.resolve("nested"));
+        for (int i = 0; i < 5; i++) {
+            Files.write(scans.resolve("nested/p" + i + ".jpg"), Phantom.jpeg(i, 200, 200, i % 2 == 0));
+        }
+        Files.write(scans.resolve(".hidden.jpg"), "not looked at".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void folderOfScans_exitsZeroWithOneRecordPerImageInPathOrder() throws Exception {
+        Run r = run("classify", "--threads", "2", scans.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(5, lines.size());
+        for (int i = 0; i < 5; i++) {
+            JsonNode rec = Json.MAPPER.readTree(lines.get(i));
+            assertEquals(scans.resolve("nested/p" + i + ".jpg").toString(), rec.get("scanId").asText());
+            assertEquals(rec.get("scanId").asText(), rec.get("source").get("file").asText());
+            assertTrue(rec.has("label") && rec.has("score") && rec.has("riskTier") && rec.has("model"));
+        }
+    }
+
+    @Test
+    void anInputThatFails_isARecordWithItsCodeAndExitOne() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.jpg"), "not an image, whatever the name says");
+        Path scan = scans.resolve("nested/p1.jpg");
+        Run r = run("classify", text.toString(), dir.resolve("missing.png").toString(), scan.toString());
+        assertEquals(1, r.exit());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size());
+        assertEquals("UNSUPPORTED_FORMAT", Json.MAPPER.readTree(lines.get(0)).get("error").get("code").asText());
+        assertEquals("NOT_FOUND", Json.MAPPER.readTree(lines.get(1)).get("error").get("code").asText());
+        assertTrue(Json.MAPPER.readTree(lines.get(2)).has("label"));
+    }
+
+    @Test
+    void usageErrors_exitTwo() {
+        assertEquals(2, run().exit());
+        assertEquals(2, run("classify").exit());
+        assertEquals(2, run("classify", "--format", "xml", scans.toString()).exit());
+        assertEquals(2, run("classify", "--no-such-option", scans.toString()).exit());
+        Run badModel = run("classify", "--model", dir.resolve("nowhere").toString(), scans.toString());
+        assertEquals(2, badModel.exit());
+        assertTrue(badModel.err().contains("cannot load the model"), badModel.err());
+    }
+
+    @Test
+    void jsonFormat_isOneArray() throws Exception {
+        Run r = run("classify", "--format", "json", scans.toString());
+        JsonNode array = Json.MAPPER.readTree(r.out());
+        assertTrue(array.isArray());
+        assertEquals(5, array.size());
+    }
+
+    @Test
+    void csvFormat_hasAHeaderAndOneRowPerImage() {
+        Run r = run("classify", "--format", "csv", scans.toString(), dir.resolve("missing.png").toString());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(7, lines.size());
+        assertTrue(lines.get(0).startsWith("scanId,label,score,riskTier,decisionThreshold,errorCode"));
+        assertTrue(lines.get(6).contains(",NOT_FOUND,"), lines.get(6));
+    }
+
+    @Test
+    void tableFormat_isReadableAndCarriesTheNotice() {
+        Run r = run("classify", "--format", "table", scans.toString());
+        assertTrue(r.out().startsWith("SCAN"));
+        assertTrue(r.out().contains("Not a medical device"), r.out());
+        assertTrue(r.out().contains("0 failed"), r.out());
+    }
+
+    @Test
+    void outOption_writesTheRecordsToAFile() throws Exception {
+        Path file = dir.resolve("out.jsonl");
+        Run r = run("classify", "--out", file.toString(), scans.toString());
+        assertEquals(0, r.exit());
+        assertEquals("", r.out());
+        assertEquals(5, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = run("classify", "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().contains("--format"));
+        Run version = run("--version");
+        assertEquals(0, version.exit());
+        assertTrue(version.out().contains("model brainscan-cnn"), version.out());
+    }
+}
