@@ -1,0 +1,233 @@
+package dev.brainscan.cli;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.brainscan.core.ErrorCode;
+import dev.brainscan.core.Heatmap;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.flow.HeatmapObjects;
+import dev.brainscan.flow.ScanLog;
+import dev.brainscan.flow.UploadProcessor;
+import dev.brainscan.http.HttpApi;
+import dev.brainscan.http.UploadUrls;
+import dev.brainscan.store.LocalObjectStore;
+import dev.brainscan.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP API on 127.0.0.1 for laptops: each request becomes the same payload-2.0
+ * {@link APIGatewayV2HTTPEvent} API Gateway would send, handled by the same {@link HttpApi}.
+ * A local directory plays the bucket: {@code POST /uploads} hands out a URL on this server,
+ * a PUT there stores the scan and runs the same upload flow the S3 trigger runs, and
+ * {@code GET /results/{id}} reads the result it wrote.
+ */
+public final class LocalServer implements AutoCloseable {
+    static final String BUCKET = "local";
+    static final String UPLOAD_PATH = "/local-uploads/";
+    private static final Duration UPLOAD_TTL = Duration.ofMinutes(5);
+
+    private final HttpServer server;
+    private final ExecutorService requests;
+    private final ExecutorService uploadWorker;
+    private final HttpApi api;
+    private final UploadProcessor processor;
+    private final LocalObjectStore store;
+    private final long maxUploadBytes;
+    private final long maxRequestBytes;
+    private final Map<String, Instant> issuedUploads = new ConcurrentHashMap<>();
+
+    private LocalServer(ScanClassifier classifier, int port, Path storeDir, PrintStream logOut, int threads,
+                        long syncMaxBytes) throws IOException {
+        this.store = new LocalObjectStore(storeDir);
+        this.maxUploadBytes = classifier.limits().maxBytes();
+        this.maxRequestBytes = syncMaxBytes + 256 * 1024; // room for a multipart envelope
+        ScanLog log = new ScanLog(logOut, false);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        int actualPort = server.getAddress().getPort();
+        UploadUrls uploads = (key, contentType) -> {
+            Instant expires = Instant.now().plus(UPLOAD_TTL);
+            issuedUploads.put(key, expires);
+            return new UploadUrls.Upload("http://127.0.0.1:" + actualPort + UPLOAD_PATH + key, expires,
+                    Map.of("Content-Type", contentType));
+        };
+        this.api = new HttpApi(classifier, store, uploads,
+                new HttpApi.Settings(BUCKET, "scans/", "results/", syncMaxBytes), log,
+                c -> Heatmap.base64Png(c.crop(), c.prediction()));
+        this.processor = new UploadProcessor(classifier, store, "scans/", "results/", log,
+                HeatmapObjects.writer(store));
+        this.requests = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "serve-request");
+            t.setDaemon(true);
+            return t;
+        });
+        this.uploadWorker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "serve-upload-flow");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(requests);
+        server.createContext("/", this::exchange);
+        server.start();
+    }
+
+    public static LocalServer start(ScanClassifier classifier, int port, Path storeDir, PrintStream log, int threads,
+                                    long syncMaxBytes) throws IOException {
+        return new LocalServer(classifier, port, storeDir, log, threads, syncMaxBytes);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public Path storeDir() {
+        return store.root();
+    }
+
+    private void exchange(HttpExchange ex) throws IOException {
+        try (ex) {
+            String rawPath = ex.getRequestURI().getRawPath();
+            if (rawPath.startsWith(UPLOAD_PATH)) {
+                upload(ex, rawPath.substring(UPLOAD_PATH.length()));
+                return;
+            }
+            byte[] body = readAtMost(ex.getRequestBody(), maxRequestBytes);
+            if (body == null) {
+                send(ex, HttpApi.error(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                        "The request is over %d bytes. Use POST /uploads for larger scans.", maxRequestBytes), "local"));
+                return;
+            }
+            send(ex, api.handle(toEvent(ex, body)));
+        } catch (RuntimeException e) {
+            send(ex, HttpApi.error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.",
+                    "local"));
+        }
+    }
+
+    /** The presigned-PUT stand-in: stores the scan, then runs the upload flow as the S3 trigger would. */
+    private void upload(HttpExchange ex, String rawKey) throws IOException {
+        String key = URLDecoder.decode(rawKey.replace("+", "%2B"), StandardCharsets.UTF_8);
+        Instant expires = issuedUploads.get(key);
+        if (!ex.getRequestMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
+            send(ex, HttpApi.error(ErrorCode.NOT_FOUND, "This upload URL is unknown or expired; ask POST /uploads for one.",
+                    "local"));
+            return;
+        }
+        byte[] body = readAtMost(ex.getRequestBody(), maxUploadBytes);
+        if (body == null) {
+            send(ex, HttpApi.error(ErrorCode.IMAGE_TOO_LARGE, "The file is over " + maxUploadBytes + " bytes.", "local"));
+            return;
+        }
+        issuedUploads.remove(key);
+        try {
+            store.put(BUCKET, key, body, "application/octet-stream");
+        } catch (StoreException e) {
+            send(ex, HttpApi.error(ErrorCode.INTERNAL, "The upload could not be stored.", "local"));
+            return;
+        }
+        String requestId = UUID.randomUUID().toString();
+        uploadWorker.submit(() -> {
+            try {
+                processor.process(BUCKET, key, requestId);
+            } catch (StoreException e) {
+                // The local disk failed; the result stays missing and GET /results keeps saying 404.
+            }
+        });
+        ex.sendResponseHeaders(200, -1);
+    }
+
+    static APIGatewayV2HTTPEvent toEvent(HttpExchange ex, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
+            headers.put(h.getKey().toLowerCase(Locale.ROOT), String.join(",", h.getValue()));
+        }
+        String rawQuery = ex.getRequestURI().getRawQuery();
+        Map<String, String> query = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                try {
+                    String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    query.merge(k, v, (a, b) -> a + "," + b);
+                } catch (IllegalArgumentException ignored) {
+                    // malformed escape: API Gateway would pass it raw; leave it out
+                }
+            }
+        }
+        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = ex.getRequestURI().getRawPath();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey("$default")
+                .withRawPath(path)
+                .withRawQueryString(rawQuery == null ? "" : rawQuery)
+                .withHeaders(headers)
+                .withQueryStringParameters(query.isEmpty() ? null : query)
+                .withIsBase64Encoded(true)
+                .withBody(Base64.getEncoder().encodeToString(body))
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withStage("$default")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method)
+                                .withPath(path)
+                                .withProtocol(ex.getProtocol())
+                                .withSourceIp(ex.getRemoteAddress().getAddress().getHostAddress())
+                                .withUserAgent(headers.get("user-agent"))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static void send(HttpExchange ex, APIGatewayV2HTTPResponse r) throws IOException {
+        byte[] body = r.getBody() == null ? new byte[0]
+                : r.getIsBase64Encoded() ? Base64.getDecoder().decode(r.getBody())
+                : r.getBody().getBytes(StandardCharsets.UTF_8);
+        if (r.getHeaders() != null) {
+            r.getHeaders().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        }
+        ex.sendResponseHeaders(r.getStatusCode(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** The whole body, or null when it is over {@code max} bytes (the rest is not read). */
+    private static byte[] readAtMost(InputStream in, long max) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        return bytes.length > max ? null : bytes;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        requests.shutdownNow();
+        uploadWorker.shutdownNow();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.brainscan.cli;
+
+import dev.brainscan.config.Config;
+import dev.brainscan.core.ScanClassifier;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code serve}: the HTTP API of the Lambda on 127.0.0.1, unauthenticated, for local use. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Serve the HTTP API (POST /classify, POST /uploads, GET /results/{id}, GET /model,",
+            "GET /health, and the web page at /) on 127.0.0.1 only. Logs go to stdout as JSON lines."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--port", defaultValue = "3000", paramLabel = "PORT", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--store", paramLabel = "DIR",
+            description = "Directory standing in for the bucket (uploads and results; default: a new temporary one).")
+    Path store;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Request threads (default: 2 per core, at least 4).")
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535 || threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0-65535 and --threads at least 1");
+        }
+        long syncMax;
+        try {
+            syncMax = Config.fromEnv().syncMaxBytes();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path dir = store != null ? Files.createDirectories(store) : Files.createTempDirectory("brainscan-serve-");
+        ScanClassifier classifier = model.classifier(spec, 1);
+        LocalServer server = LocalServer.start(classifier, port, dir, System.out, threads, syncMax);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            classifier.close();
+            stopped.countDown();
+        }));
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("brainscan serving http://127.0.0.1:%d (model %s %s); bucket stand-in: %s%n", server.port(),
+                classifier.manifest().name(), classifier.manifest().version(), dir);
+        err.printf("try: curl -s -X POST --data-binary @scan.jpg -H 'Content-Type: image/jpeg' http://127.0.0.1:%d/classify%n",
+                server.port());
+        err.println("Research use only. Not a medical device; not for diagnosis. Ctrl-C stops.");
+        err.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.brainscan.core;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.util.Base64;
+
+/**
+ * The class-activation map as a PNG overlay on the cropped scan, at the crop's size: the
+ * model's evidence for "tumour" per feature cell, bilinearly upsampled, coloured with the
+ * perceptually uniform "inferno" map and alpha-blended where the evidence is positive. The
+ * scale is absolute (1 logit or the map's maximum, whichever is larger), so a scan with no
+ * evidence shows no hot spot instead of a min-max-stretched one.
+ */
+public final class Heatmap {
+    private static final double MAX_ALPHA = 0.6;
+    // matplotlib's inferno at 0, 1/8, ..., 1
+    private static final int[][] INFERNO = {
+        {0, 0, 4}, {40, 11, 84}, {101, 21, 110}, {159, 42, 99}, {212, 72, 66},
+        {245, 125, 21}, {250, 193, 39}, {245, 251, 161}, {252, 255, 164}};
+
+    private Heatmap() {
+    }
+
+    /** Evidence in [0, 1] per crop pixel, row-major, from the activation map. */
+    public static float[] evidence(Prediction p, int width, int height) {
+        float max = 0;
+        for (float v : p.cam()) {
+            max = Math.max(max, v);
+        }
+        float scale = Math.max(max, 1.0f);
+        float[] out = new float[width * height];
+        int ch = p.camHeight();
+        int cw = p.camWidth();
+        for (int y = 0; y < height; y++) {
+            double fy = Math.min(Math.max((y + 0.5) * ch / height - 0.5, 0), ch - 1);
+            int y0 = (int) fy;
+            int y1 = Math.min(y0 + 1, ch - 1);
+            double wy = fy - y0;
+            for (int x = 0; x < width; x++) {
+                double fx = Math.min(Math.max((x + 0.5) * cw / width - 0.5, 0), cw - 1);
+                int x0 = (int) fx;
+                int x1 = Math.min(x0 + 1, cw - 1);
+                double wx = fx - x0;
+                double v = (1 - wy) * ((1 - wx) * p.cam()[y0 * cw + x0] + wx * p.cam()[y0 * cw + x1])
+                        + wy * ((1 - wx) * p.cam()[y1 * cw + x0] + wx * p.cam()[y1 * cw + x1]);
+                out[y * width + x] = (float) Math.max(0, Math.min(1, v / scale));
+            }
+        }
+        return out;
+    }
+
+    public static BufferedImage overlay(RgbImage crop, Prediction p) {
+        int w = crop.width();
+        int h = crop.height();
+        float[] e = evidence(p, w, h);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        byte[] rgb = crop.rgb();
+        for (int i = 0; i < w * h; i++) {
+            double a = MAX_ALPHA * e[i];
+            int[] c = colour(e[i]);
+            for (int k = 0; k < 3; k++) {
+                double base = rgb[i * 3 + k] & 0xff;
+                int v = (int) Math.round((1 - a) * base + a * c[k]);
+                data[i * 3 + 2 - k] = (byte) v; // BGR
+            }
+        }
+        return out;
+    }
+
+    public static byte[] png(RgbImage crop, Prediction p) {
+        return Phantom.encode(overlay(crop, p), "png");
+    }
+
+    public static String base64Png(RgbImage crop, Prediction p) {
+        return Base64.getEncoder().encodeToString(png(crop, p));
+    }
+
+    static int[] colour(double t) {
+        double pos = Math.max(0, Math.min(1, t)) * (INFERNO.length - 1);
+        int i = Math.min((int) pos, INFERNO.length - 2);
+        double f = pos - i;
+        int[] c = new int[3];
+        for (int k = 0; k < 3; k++) {
+            c[k] = (int) Math.round(INFERNO[i][k] * (1 - f) + INFERNO[i + 1][k] * f);
+        }
+        return c;
+    }
+}

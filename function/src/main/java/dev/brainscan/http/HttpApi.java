@@ -1,0 +1,356 @@
+package dev.brainscan.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.ErrorCode;
+import dev.brainscan.core.Json;
+import dev.brainscan.core.ModelManifest;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanResult;
+import dev.brainscan.flow.ScanLog;
+import dev.brainscan.store.ObjectStore;
+import dev.brainscan.store.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The HTTP API of DESIGN.md section 5 over API Gateway's payload 2.0 event. The Lambda
+ * handler and the local {@code serve} command both call {@link #handle}, so local and
+ * deployed behaviour cannot drift. Every error is the error JSON with its status; no stack
+ * trace or internal message ever reaches a caller.
+ */
+public final class HttpApi {
+    private static final long MAX_RESULT_BYTES = 2_000_000;
+    private static final Map<String, String> UPLOAD_TYPES = Map.of(
+            "image/jpeg", ".jpg", "image/png", ".png", "image/webp", ".webp", "image/bmp", ".bmp", "image/gif", ".gif");
+
+    /** Where uploads go and results come from, and the synchronous size limit. */
+    public record Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes) {
+    }
+
+    /** Turns a successful classification into a base64 PNG overlay (the heatmap), or null. */
+    public interface HeatmapRenderer extends Function<ScanClassifier.Classification, String> {
+    }
+
+    private final ScanClassifier classifier;
+    private final ObjectStore store;
+    private final UploadUrls uploads;
+    private final Settings settings;
+    private final ScanLog log;
+    private final HeatmapRenderer heatmaps;
+
+    public HttpApi(ScanClassifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log,
+                   HeatmapRenderer heatmaps) {
+        this.classifier = classifier;
+        this.store = store;
+        this.uploads = uploads;
+        this.settings = settings;
+        this.log = log;
+        this.heatmaps = heatmaps;
+    }
+
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        String requestId = requestId(event);
+        try {
+            String method = method(event);
+            String path = path(event);
+            if (path.equals("/classify")) {
+                return method.equals("POST") ? classify(event, requestId) : noRoute(method, path, requestId);
+            }
+            if (path.equals("/uploads")) {
+                return method.equals("POST") ? upload(event, requestId) : noRoute(method, path, requestId);
+            }
+            if (path.startsWith("/results/")) {
+                return method.equals("GET") ? result(path.substring("/results/".length()), requestId)
+                        : noRoute(method, path, requestId);
+            }
+            if (method.equals("GET")) {
+                switch (path) {
+                    case "/model":
+                        return json(200, modelInfo(), requestId);
+                    case "/health":
+                        return json(200, Map.of("status", "ok", "model",
+                                ScanResult.ModelIdentity.of(classifier.manifest())), requestId);
+                    case "/", "/index.html":
+                        return page(requestId);
+                    default:
+                        break;
+                }
+            }
+            return noRoute(method, path, requestId);
+        } catch (BadRequest e) {
+            return error(e.code, e.getMessage(), requestId);
+        } catch (RuntimeException e) {
+            log.event("http", requestId, null, "internal-error", e.toString());
+            return error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.", requestId);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse classify(APIGatewayV2HTTPEvent event, String requestId) {
+        byte[] body = body(event);
+        String contentType = header(event, "content-type");
+        String boundary = Multipart.boundary(contentType);
+        if (boundary != null) {
+            body = Multipart.part(body, boundary, "file");
+            if (body == null) {
+                throw new BadRequest(ErrorCode.BAD_REQUEST, "The multipart form has no part named \"file\".");
+            }
+        } else if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            throw new BadRequest(ErrorCode.BAD_REQUEST, "The multipart content type has no boundary.");
+        }
+        if (body.length == 0) {
+            throw new BadRequest(ErrorCode.BAD_REQUEST,
+                    "The request has no image: send its bytes as the body, or a multipart form with a part named \"file\".");
+        }
+        if (body.length > settings.syncMaxBytes()) {
+            throw new BadRequest(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The image is %d bytes; POST /classify takes at most %d. Use POST /uploads for larger scans.",
+                    body.length, settings.syncMaxBytes()));
+        }
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("channel", "http");
+        source.put("requestId", requestId);
+        ScanClassifier.Classification c = classifier.run(body, requestId, source);
+        if (c.internalError() != null) {
+            log.event("http", requestId, null, "internal-error", c.internalError().toString());
+        }
+        ScanResult result = c.result();
+        if (!result.failed() && "true".equalsIgnoreCase(query(event, "heatmap")) && heatmaps != null) {
+            result = result.withHeatmap(heatmaps.apply(c));
+        }
+        log.scan("http", requestId, null, result);
+        return json(result.httpStatus(), result, requestId);
+    }
+
+    private APIGatewayV2HTTPResponse upload(APIGatewayV2HTTPEvent event, String requestId) {
+        if (uploads == null || store == null || settings.bucket().isEmpty()) {
+            throw new BadRequest(ErrorCode.NOT_FOUND, "Uploads are not configured on this deployment.");
+        }
+        String contentType = "image/jpeg";
+        byte[] body = body(event);
+        if (body.length > 0) {
+            try {
+                JsonNode req = Json.MAPPER.readTree(body);
+                if (req == null || !req.isObject()) {
+                    throw new BadRequest(ErrorCode.BAD_REQUEST, "The body must be a JSON object such as {\"contentType\": \"image/png\"}.");
+                }
+                if (req.hasNonNull("contentType")) {
+                    contentType = req.get("contentType").asText().toLowerCase(Locale.ROOT).trim();
+                }
+            } catch (IOException e) {
+                throw new BadRequest(ErrorCode.BAD_REQUEST, "The body must be a JSON object such as {\"contentType\": \"image/png\"}.");
+            }
+        }
+        String extension = UPLOAD_TYPES.get(contentType);
+        if (extension == null) {
+            throw new BadRequest(ErrorCode.UNSUPPORTED_FORMAT,
+                    "contentType must be one of image/jpeg, image/png, image/webp, image/bmp or image/gif.");
+        }
+        String id = UUID.randomUUID() + extension;
+        String key = settings.inputPrefix() + id;
+        UploadUrls.Upload upload = uploads.create(key, contentType);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("uploadUrl", upload.url());
+        out.put("key", key);
+        out.put("resultPath", "/results/" + id);
+        out.put("method", "PUT");
+        out.put("headers", upload.headers());
+        out.put("expiresAt", upload.expiresAt().toString());
+        log.event("http", requestId, key, "upload-url", null);
+        return json(201, out, requestId);
+    }
+
+    private APIGatewayV2HTTPResponse result(String rawId, String requestId) {
+        if (store == null || settings.bucket().isEmpty()) {
+            throw new BadRequest(ErrorCode.NOT_FOUND, "Results are not stored on this deployment.");
+        }
+        String id = percentDecode(rawId);
+        if (id == null || id.isEmpty() || id.length() > 900 || id.startsWith("/") || id.contains("..")
+                || id.contains("//") || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new BadRequest(ErrorCode.BAD_REQUEST, "The result id is not valid.");
+        }
+        try {
+            byte[] json = store.get(settings.bucket(), settings.resultPrefix() + id + ".json", MAX_RESULT_BYTES).bytes();
+            return response(200, "application/json; charset=utf-8", new String(json, StandardCharsets.UTF_8), requestId);
+        } catch (StoreException e) {
+            if (e.kind() == StoreException.Kind.NOT_FOUND) {
+                throw new BadRequest(ErrorCode.NOT_FOUND,
+                        "There is no result for this id yet; it appears once the scan has been classified.");
+            }
+            log.event("http", requestId, id, "result-unreadable", e.kind() + ": " + e.getMessage());
+            throw new BadRequest(ErrorCode.INTERNAL, "The result could not be read; try again shortly.");
+        }
+    }
+
+    private Map<String, Object> modelInfo() {
+        ModelManifest m = classifier.manifest();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", m.name());
+        out.put("version", m.version());
+        out.put("sha256", m.sha256());
+        out.put("input", Map.of("height", m.input().height(), "width", m.input().width(), "channels", 3));
+        out.put("decisionThreshold", m.decisionThreshold());
+        out.put("riskTiers", m.riskTiers());
+        if (m.metrics() != null) {
+            out.put("metrics", m.metrics());
+        }
+        if (m.architecture() != null) {
+            out.put("architecture", m.architecture());
+        }
+        out.put("limits", Map.of("maxBytes", classifier.limits().maxBytes(), "maxPixels", classifier.limits().maxPixels(),
+                "minSide", classifier.limits().minSide(), "syncMaxBytes", settings.syncMaxBytes()));
+        out.put("notice", m.notice());
+        return out;
+    }
+
+    private APIGatewayV2HTTPResponse page(String requestId) {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/web/index.html")) {
+            if (in == null) {
+                return noRoute("GET", "/", requestId);
+            }
+            APIGatewayV2HTTPResponse r = response(200, "text/html; charset=utf-8",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8), requestId);
+            r.getHeaders().put("content-security-policy", "default-src 'self'; img-src 'self' data: blob:; "
+                    + "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src *");
+            r.getHeaders().put("cache-control", "no-cache");
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse noRoute(String method, String path, String requestId) {
+        return error(ErrorCode.NOT_FOUND, "There is no route " + method + " " + truncate(path)
+                + ". Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health.", requestId);
+    }
+
+    public static APIGatewayV2HTTPResponse error(ErrorCode code, String message, String requestId) {
+        return json(code.httpStatus(), Map.of("error", new ScanResult.ErrorBody(code.name(), message)), requestId);
+    }
+
+    static APIGatewayV2HTTPResponse json(int status, Object body, String requestId) {
+        return response(status, "application/json; charset=utf-8", Json.write(body), requestId);
+    }
+
+    static APIGatewayV2HTTPResponse response(int status, String contentType, String body, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", contentType);
+        headers.put("cache-control", "no-store");
+        headers.put("x-content-type-options", "nosniff");
+        headers.put("x-request-id", requestId);
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(headers).withBody(body)
+                .withIsBase64Encoded(false).build();
+    }
+
+    private static final class BadRequest extends RuntimeException {
+        final ErrorCode code;
+
+        BadRequest(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private static String requestId(APIGatewayV2HTTPEvent event) {
+        if (event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
+                && !event.getRequestContext().getRequestId().isBlank()) {
+            String id = event.getRequestContext().getRequestId();
+            return id.length() > 100 ? id.substring(0, 100) : id;
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private static String method(APIGatewayV2HTTPEvent event) {
+        if (event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                && event.getRequestContext().getHttp().getMethod() != null) {
+            return event.getRequestContext().getHttp().getMethod().toUpperCase(Locale.ROOT);
+        }
+        String routeKey = event.getRouteKey();
+        if (routeKey != null && routeKey.contains(" ")) {
+            return routeKey.substring(0, routeKey.indexOf(' ')).toUpperCase(Locale.ROOT);
+        }
+        throw new BadRequest(ErrorCode.BAD_REQUEST, "The request has no method.");
+    }
+
+    /** The path without a named stage prefix (the $default stage has none). */
+    private static String path(APIGatewayV2HTTPEvent event) {
+        String path = event.getRawPath();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        String stage = event.getRequestContext() != null ? event.getRequestContext().getStage() : null;
+        if (stage != null && !stage.equals("$default") && path.startsWith("/" + stage + "/")) {
+            path = path.substring(stage.length() + 1);
+        }
+        return path;
+    }
+
+    private static byte[] body(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (event.getIsBase64Encoded()) {
+            try {
+                return Base64.getMimeDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(ErrorCode.BAD_REQUEST, "The body is marked base64 but is not valid base64.");
+            }
+        }
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String header(APIGatewayV2HTTPEvent event, String name) {
+        if (event.getHeaders() == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> h : event.getHeaders().entrySet()) {
+            if (h.getKey() != null && h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String query(APIGatewayV2HTTPEvent event, String name) {
+        return event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get(name);
+    }
+
+    /** RFC 3986 percent-decoding of a path segment ('+' stays '+'); null when malformed. */
+    static String percentDecode(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            int ch = s.codePointAt(i);
+            if (ch == '%') {
+                if (i + 2 >= s.length()) {
+                    return null;
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                byte[] b = Character.toString(ch).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+                i += Character.charCount(ch) - 1;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+}

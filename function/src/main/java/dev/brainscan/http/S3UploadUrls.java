@@ -1,0 +1,26 @@
+package dev.brainscan.http;
+
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/** Presigned S3 PUT URLs into the input prefix, valid for a short time. */
+public final class S3UploadUrls implements UploadUrls {
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Duration ttl;
+
+    public S3UploadUrls(S3Presigner presigner, String bucket, Duration ttl) {
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.ttl = ttl;
+    }
+
+    @Override
+    public Upload create(String key, String contentType) {
+        PresignedPutObjectRequest req = presigner.presignPutObject(p -> p.signatureDuration(ttl)
+                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(contentType)));
+        return new Upload(req.url().toString(), req.expiration(), Map.of("Content-Type", contentType));
+    }
+}

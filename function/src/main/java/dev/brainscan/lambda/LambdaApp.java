@@ -1,0 +1,113 @@
+package dev.brainscan.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.brainscan.config.Config;
+import dev.brainscan.core.ModelSource;
+import dev.brainscan.core.Heatmap;
+import dev.brainscan.core.OfflineRuntime;
+import dev.brainscan.core.Phantom;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanModel;
+import dev.brainscan.flow.HeatmapObjects;
+import dev.brainscan.flow.ScanLog;
+import dev.brainscan.flow.UploadProcessor;
+import dev.brainscan.http.HttpApi;
+import dev.brainscan.http.S3UploadUrls;
+import dev.brainscan.store.ObjectStore;
+import dev.brainscan.store.S3ObjectStore;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What one Lambda execution environment holds: the configuration, read once; the model,
+ * loaded once; the S3 client; the two flows the handlers adapt. Built during init (and so
+ * inside the SnapStart snapshot); an init failure is rethrown so Lambda retries the start.
+ *
+ * <p>SnapStart priming: before the snapshot, a generated scan runs through the whole HTTP
+ * path (decode, crop, resize, inference, heatmap, JSON), so the restored environment starts
+ * with those classes loaded and that code compiled. Priming touches no network, creates no
+ * random id, opens no connection and resolves no credentials, so nothing unique to one
+ * environment is captured; after restore there is nothing to refresh.
+ */
+public final class LambdaApp implements Resource {
+    private static LambdaApp instance;
+
+    private final Config config;
+    private final ScanClassifier classifier;
+    private final UploadProcessor uploads;
+    private final HttpApi http;
+
+    LambdaApp(Config config, ScanClassifier classifier, ObjectStore store, S3UploadUrls uploadUrls) {
+        this.config = config;
+        this.classifier = classifier;
+        ScanLog log = new ScanLog(System.out, config.logObjectKeys());
+        this.uploads = new UploadProcessor(classifier, store, config.inputPrefix(), config.resultPrefix(), log,
+                config.writeHeatmaps() ? HeatmapObjects.writer(store) : UploadProcessor.HeatmapWriter.NONE);
+        this.http = new HttpApi(classifier, store, uploadUrls,
+                new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes()),
+                log, c -> Heatmap.base64Png(c.crop(), c.prediction()));
+    }
+
+    public static synchronized LambdaApp instance() {
+        if (instance == null) {
+            OfflineRuntime.apply();
+            Map<String, String> env = System.getenv();
+            Config config = Config.fromEnv(env);
+            ScanModel model = ScanModel.load(config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled),
+                    config.intraOpThreads());
+            S3Client s3 = S3Clients.client(env);
+            instance = new LambdaApp(config, new ScanClassifier(model, config.limits()), new S3ObjectStore(s3),
+                    new S3UploadUrls(S3Clients.presigner(env), config.bucket(),
+                            Duration.ofSeconds(config.uploadUrlTtlSeconds())));
+            Core.getGlobalContext().register(instance);
+        }
+        return instance;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public UploadProcessor uploads() {
+        return uploads;
+    }
+
+    public HttpApi http() {
+        return http;
+    }
+
+    /** Runs generated scans end to end through the HTTP path, without S3. */
+    void prime() {
+        for (int i = 0; i < 3; i++) {
+            APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                    .withRawPath("/classify")
+                    .withHeaders(Map.of("content-type", "image/jpeg"))
+                    .withQueryStringParameters(Map.of("heatmap", "true"))
+                    .withIsBase64Encoded(true)
+                    .withBody(Base64.getEncoder().encodeToString(Phantom.jpeg(i, 256, 256, i % 2 == 0)))
+                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                            .withRequestId("snapstart-priming")
+                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                            .build())
+                    .build();
+            if (http.handle(event).getStatusCode() != 200) {
+                throw new IllegalStateException("priming classification failed");
+            }
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing captured needs refreshing: see the class comment.
+    }
+}

@@ -1,0 +1,63 @@
+package dev.brainscan.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * {@link ObjectStore} on a local directory ({@code <root>/<key>}), for {@code serve} on a
+ * laptop with no AWS: the same upload flow and result routes, files instead of objects.
+ */
+public final class LocalObjectStore implements ObjectStore {
+    private final Path root;
+
+    public LocalObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path resolve(String key) throws StoreException {
+        Path p = root.resolve(key).normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new StoreException(StoreException.Kind.DENIED, "key escapes the store", null);
+        }
+        return p;
+    }
+
+    @Override
+    public StoredObject get(String bucket, String key, long maxBytes) throws StoreException {
+        Path p = resolve(key);
+        try {
+            long size = Files.size(p);
+            if (size > maxBytes) {
+                throw new StoreException(StoreException.Kind.TOO_LARGE, "object is " + size + " bytes", null, size);
+            }
+            try (InputStream in = Files.newInputStream(p)) {
+                return new StoredObject(in.readNBytes((int) size), null, null);
+            }
+        } catch (NoSuchFileException e) {
+            throw new StoreException(StoreException.Kind.NOT_FOUND, "no such key", e);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Kind.TRANSIENT, "read failed", e);
+        }
+    }
+
+    @Override
+    public void put(String bucket, String key, byte[] bytes, String contentType) throws StoreException {
+        Path p = resolve(key);
+        try {
+            Files.createDirectories(p.getParent());
+            Path tmp = Files.createTempFile(p.getParent(), ".put-", ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Kind.TRANSIENT, "write failed", e);
+        }
+    }
+}
