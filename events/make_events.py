@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Writes the sample events in this folder (standard library only). Run from the repository root:
+
+    java -jar function/target/brainscan.jar phantom --out events/scans --count 6
+    python3 events/make_events.py
+
+The scans are generated phantoms (never dataset images). The same files feed
+`sam local invoke -e events/<file>` and the handler tests.
+"""
+import base64
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUCKET = "brainscan-local"
+
+
+def s3_record(key, size=1024, etag="0123456789abcdef0123456789abcdef"):
+    # Keys arrive URL-encoded in S3 events: space -> '+', '+' -> '%2B', unicode as %-encoded UTF-8.
+    from urllib.parse import quote_plus
+    return {
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+        "eventTime": "2026-11-23T10:00:00.000Z", "eventName": "ObjectCreated:Put",
+        "userIdentity": {"principalId": "EXAMPLE"},
+        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+        "responseElements": {"x-amz-request-id": "EXAMPLE123456789", "x-amz-id-2": "EXAMPLE/123456789"},
+        "s3": {
+            "s3SchemaVersion": "1.0", "configurationId": "brainscan-scans",
+            "bucket": {"name": BUCKET, "ownerIdentity": {"principalId": "EXAMPLE"}, "arn": "arn:aws:s3:::" + BUCKET},
+            "object": {"key": quote_plus(key, safe="/"), "size": size, "eTag": etag, "sequencer": "0A1B2C3D4E5F678901"},
+        },
+    }
+
+
+def http_event(method, path, body=None, content_type=None, query=None, base64_body=True):
+    headers = {"host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "user-agent": "curl/8.5.0",
+               "accept": "application/json"}
+    if content_type:
+        headers["content-type"] = content_type
+    event = {
+        "version": "2.0", "routeKey": "$default", "rawPath": path,
+        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "abcdef1234",
+            "domainName": "abcdef1234.execute-api.us-east-1.amazonaws.com", "domainPrefix": "abcdef1234",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.10",
+                     "userAgent": "curl/8.5.0"},
+            "requestId": f"sample-{method.lower()}-{path.strip('/').replace('/', '-') or 'root'}",
+            "routeKey": "$default", "stage": "$default", "time": "23/Nov/2026:10:00:00 +0000",
+            "timeEpoch": 1795428000000,
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        event["queryStringParameters"] = query
+    if body is not None:
+        if base64_body:
+            event["body"] = base64.b64encode(body).decode()
+            event["isBase64Encoded"] = True
+        else:
+            event["body"] = body.decode()
+    return event
+
+
+def write(name, event):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(event, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    scan = open(os.path.join(HERE, "scans", "phantom-001-lesion.jpg"), "rb").read()
+    write("s3-put.json", {"Records": [s3_record("scans/ward 7/patient+1/Müller scan.jpg", len(scan))]})
+    write("s3-outside-prefix.json", {"Records": [s3_record("results/ward 7/p12.jpg.json")]})
+    write("s3-two-records.json", {"Records": [s3_record("scans/ward7/p12.jpg", len(scan)),
+                                              s3_record("scans/ward7/notes.txt", 42)]})
+    write("http-classify-jpeg.json", http_event("POST", "/classify", scan, "image/jpeg"))
+    boundary = "----brainscan-sample-boundary"
+    multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.jpg\"\r\n"
+                 f"Content-Type: image/jpeg\r\n\r\n").encode() + scan + f"\r\n--{boundary}--\r\n".encode()
+    write("http-classify-multipart.json",
+          http_event("POST", "/classify", multipart, f"multipart/form-data; boundary={boundary}"))
+    write("http-uploads.json", http_event("POST", "/uploads", b'{"contentType": "image/png"}', "application/json",
+                                          base64_body=False))
+    write("http-results.json", http_event("GET", "/results/ward7/p12.jpg"))
+    write("http-health.json", http_event("GET", "/health"))
+    write("http-model.json", http_event("GET", "/model"))
+    write("http-bad-body.json", http_event("POST", "/classify", b"patient notes, not an image", "text/plain",
+                                           base64_body=False))
+
+
+if __name__ == "__main__":
+    main()

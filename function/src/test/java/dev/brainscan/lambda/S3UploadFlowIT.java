@@ -1,0 +1,215 @@
+package dev.brainscan.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.Json;
+import dev.brainscan.flow.HeatmapObjects;
+import dev.brainscan.flow.ScanLog;
+import dev.brainscan.flow.UploadProcessor;
+import dev.brainscan.store.S3ObjectStore;
+import dev.brainscan.testing.Events;
+import dev.brainscan.testing.FaultProxy;
+import dev.brainscan.testing.S3Env;
+import dev.brainscan.testing.TestModels;
+import dev.brainscan.testing.TestPaths;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The S3 flow end to end against a real S3-protocol server in the JVM (S3Proxy on loopback),
+ * with the sample events of events/: results and error results are written, keys outside the
+ * prefix are ignored, and storage failures injected in front of the server decide between
+ * a retry (throw) and an error result.
+ */
+class S3UploadFlowIT {
+    static final String BUCKET = "brainscan-local";
+    static final String SPECIAL_KEY = "scans/ward 7/patient+1/Müller scan.jpg";
+
+    @RegisterExtension
+    final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
+            .withCredentials(AuthenticationType.NONE, S3Env.ACCESS_KEY, S3Env.SECRET_KEY).build();
+
+    S3Client direct;
+    FaultProxy faults;
+    ByteArrayOutputStream logs;
+    byte[] scan;
+
+    @BeforeEach
+    void bucket() throws Exception {
+        direct = S3Env.client(s3proxy.getUri());
+        direct.createBucket(b -> b.bucket(BUCKET));
+        faults = new FaultProxy(s3proxy.getUri());
+        logs = new ByteArrayOutputStream();
+        scan = Files.readAllBytes(TestPaths.events().resolve("scans/phantom-001-lesion.jpg"));
+    }
+
+    @AfterEach
+    void close() {
+        faults.close();
+        direct.close();
+    }
+
+    ClassifyUploadHandler handler(URI endpoint, boolean logKeys, boolean heatmaps) {
+        S3ObjectStore store = new S3ObjectStore(S3Env.client(endpoint));
+        return new ClassifyUploadHandler(new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), logKeys),
+                heatmaps ? HeatmapObjects.writer(store) : UploadProcessor.HeatmapWriter.NONE));
+    }
+
+    void put(String key, byte[] bytes) {
+        direct.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    JsonNode result(String key) throws Exception {
+        return Json.MAPPER.readTree(direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+    }
+
+    List<String> keys() {
+        return direct.listObjectsV2(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    @Test
+    void upload_withSpacePlusAndUnicodeInTheKey_getsItsResultObject() throws Exception {
+        put(SPECIAL_KEY, scan);
+
+        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+
+        JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
+        assertTrue(r.get("label").asText().matches("tumor|no_tumor"));
+        assertEquals(SPECIAL_KEY, r.get("scanId").asText());
+        assertEquals(BUCKET, r.get("source").get("bucket").asText());
+        assertEquals(SPECIAL_KEY, r.get("source").get("key").asText());
+        assertTrue(r.get("source").has("eTag"));
+        assertEquals(TestModels.classifier().manifest().sha256(), r.get("model").get("sha256").asText());
+    }
+
+    @Test
+    void twoRecords_eachGetsItsResult_aBadOneAnErrorResult() throws Exception {
+        put("scans/ward7/p12.jpg", scan);
+        put("scans/ward7/notes.txt", "not a scan".getBytes(StandardCharsets.UTF_8));
+
+        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-two-records.json"), null);
+
+        assertTrue(result("results/ward7/p12.jpg.json").has("label"));
+        JsonNode bad = result("results/ward7/notes.txt.json");
+        assertEquals("UNSUPPORTED_FORMAT", bad.get("error").get("code").asText());
+        assertFalse(bad.has("label"));
+    }
+
+    @Test
+    void keyOutsideThePrefix_isIgnoredAndLogged() {
+        put("results/ward 7/p12.jpg.json", "{}".getBytes(StandardCharsets.UTF_8));
+
+        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-outside-prefix.json"), null);
+
+        assertEquals(List.of("results/ward 7/p12.jpg.json"), keys());
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"ignored\""));
+    }
+
+    @Test
+    void redelivery_rewritesTheSameResultKey() throws Exception {
+        put(SPECIAL_KEY, scan);
+        ClassifyUploadHandler h = handler(s3proxy.getUri(), false, false);
+        h.handleRequest(Events.s3("s3-put.json"), null);
+        double first = result("results/ward 7/patient+1/Müller scan.jpg.json").get("score").asDouble();
+        h.handleRequest(Events.s3("s3-put.json"), null);
+        assertEquals(List.of("results/ward 7/patient+1/Müller scan.jpg.json", SPECIAL_KEY), keys());
+        assertEquals(first, result("results/ward 7/patient+1/Müller scan.jpg.json").get("score").asDouble());
+    }
+
+    @Test
+    void objectDeletedBeforeProcessing_getsANotFoundErrorResultWithoutRetry() throws Exception {
+        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+
+        JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
+        assertEquals("NOT_FOUND", r.get("error").get("code").asText());
+    }
+
+    @Test
+    void injectedS3ServerError_onRead_makesTheHandlerThrowForARetry() {
+        put(SPECIAL_KEY, scan);
+        faults.fail((method, path) -> method.equals("GET") && path.contains("/scans/"), 503, "SlowDown");
+
+        assertThrows(ClassifyUploadHandler.TransientFailure.class,
+                () -> handler(faults.uri(), false, false).handleRequest(Events.s3("s3-put.json"), null));
+        assertEquals(List.of(SPECIAL_KEY), keys());
+        assertTrue(faults.injected() >= 1);
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"retry\""));
+    }
+
+    @Test
+    void injectedServerError_onWritingTheResult_makesTheHandlerThrow() {
+        put(SPECIAL_KEY, scan);
+        faults.fail((method, path) -> method.equals("PUT") && path.contains("/results/"), 500, "InternalError");
+
+        assertThrows(ClassifyUploadHandler.TransientFailure.class,
+                () -> handler(faults.uri(), false, false).handleRequest(Events.s3("s3-put.json"), null));
+    }
+
+    @Test
+    void accessDeniedOnRead_isAPermanentErrorResultNotARetry() throws Exception {
+        put(SPECIAL_KEY, scan);
+        faults.fail((method, path) -> method.equals("GET") && path.contains("/scans/"), 403, "AccessDenied");
+
+        handler(faults.uri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+
+        JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
+        assertEquals("INTERNAL", r.get("error").get("code").asText());
+        assertFalse(r.toString().contains("AccessDenied"), "no internals in the result");
+        assertEquals(1, faults.injected(), "a permanent failure is not retried");
+    }
+
+    @Test
+    void accessDeniedEverywhere_isLoggedAndDoesNotThrow() {
+        put(SPECIAL_KEY, scan);
+        faults.fail((method, path) -> true, 403, "AccessDenied");
+
+        handler(faults.uri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+
+        assertEquals(List.of(SPECIAL_KEY), keys());
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"result-not-written\""));
+    }
+
+    @Test
+    void logs_holdAKeyHashNotTheKey_unlessKeysAreSwitchedOn() {
+        put(SPECIAL_KEY, scan);
+        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+        String hashed = logs.toString(StandardCharsets.UTF_8);
+        assertFalse(hashed.contains("Müller") || hashed.contains("ward"), hashed);
+        assertTrue(hashed.contains("\"keyHash\":\"" + ScanLog.keyHash(SPECIAL_KEY) + "\""), hashed);
+        assertFalse(hashed.contains("\"label\"") || hashed.contains("\"score\""), "no results in logs");
+
+        logs.reset();
+        handler(s3proxy.getUri(), true, false).handleRequest(Events.s3("s3-put.json"), null);
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("Müller"));
+    }
+
+    @Test
+    void heatmapsSwitchedOn_writeAPngBesideTheResult() throws Exception {
+        put(SPECIAL_KEY, scan);
+        handler(s3proxy.getUri(), false, true).handleRequest(Events.s3("s3-put.json"), null);
+        byte[] png = direct.getObjectAsBytes(b -> b.bucket(BUCKET)
+                .key("results/ward 7/patient+1/Müller scan.jpg.heatmap.png")).asByteArray();
+        JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertEquals(r.get("crop").get("width").asInt(), img.getWidth());
+        assertEquals(r.get("crop").get("height").asInt(), img.getHeight());
+    }
+}
