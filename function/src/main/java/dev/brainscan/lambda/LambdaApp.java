@@ -53,20 +53,25 @@ public final class LambdaApp implements Resource {
                 log, c -> Heatmap.base64Png(c.crop(), c.prediction()));
     }
 
+    /** The execution environment's one instance, built on first use (during the Lambda init phase). */
     public static synchronized LambdaApp instance() {
         if (instance == null) {
-            OfflineRuntime.apply();
-            Map<String, String> env = System.getenv();
-            Config config = Config.fromEnv(env);
-            ScanModel model = ScanModel.load(config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled),
-                    config.intraOpThreads());
-            S3Client s3 = S3Clients.client(env);
-            instance = new LambdaApp(config, new ScanClassifier(model, config.limits()), new S3ObjectStore(s3),
-                    new S3UploadUrls(S3Clients.presigner(env), config.bucket(),
-                            Duration.ofSeconds(config.uploadUrlTtlSeconds())));
+            instance = create(System.getenv());
             Core.getGlobalContext().register(instance);
         }
         return instance;
+    }
+
+    /** Builds everything from environment variables; a bad variable fails here, by name. */
+    static LambdaApp create(Map<String, String> env) {
+        OfflineRuntime.apply();
+        Config config = Config.fromEnv(env);
+        ScanModel model = ScanModel.load(config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled),
+                config.intraOpThreads());
+        S3Client s3 = S3Clients.client(env);
+        return new LambdaApp(config, new ScanClassifier(model, config.limits()), new S3ObjectStore(s3),
+                new S3UploadUrls(S3Clients.presigner(env), config.bucket(),
+                        Duration.ofSeconds(config.uploadUrlTtlSeconds())));
     }
 
     public Config config() {

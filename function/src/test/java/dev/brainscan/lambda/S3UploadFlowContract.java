@@ -22,29 +22,26 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 flow end to end against a real S3-protocol server in the JVM (S3Proxy on loopback),
- * with the sample events of events/: results and error results are written, keys outside the
- * prefix are ignored, and storage failures injected in front of the server decide between
- * a retry (throw) and an error result.
+ * The S3 flow end to end against a real S3-protocol server, with the sample events of
+ * events/: results and error results are written, keys outside the prefix are ignored, and
+ * storage failures injected in front of the server decide between a retry (throw) and an
+ * error result. Run against S3Proxy in the JVM ({@link S3ProxyUploadFlowIT}, everywhere) and
+ * LocalStack ({@link LocalStackUploadFlowIT}, where Docker runs).
  */
-class S3UploadFlowIT {
+abstract class S3UploadFlowContract {
     static final String BUCKET = "brainscan-local";
     static final String SPECIAL_KEY = "scans/ward 7/patient+1/Müller scan.jpg";
 
-    @RegisterExtension
-    final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-            .withCredentials(AuthenticationType.NONE, S3Env.ACCESS_KEY, S3Env.SECRET_KEY).build();
+    /** The S3 server's endpoint (the injected-fault proxy forwards to it). */
+    abstract URI s3Endpoint();
 
     S3Client direct;
     FaultProxy faults;
@@ -53,9 +50,11 @@ class S3UploadFlowIT {
 
     @BeforeEach
     void bucket() throws Exception {
-        direct = S3Env.client(s3proxy.getUri());
+        direct = S3Env.client(s3Endpoint());
         direct.createBucket(b -> b.bucket(BUCKET));
-        faults = new FaultProxy(s3proxy.getUri());
+        direct.listObjectsV2(b -> b.bucket(BUCKET)).contents()
+                .forEach(o -> direct.deleteObject(b -> b.bucket(BUCKET).key(o.key())));
+        faults = new FaultProxy(s3Endpoint());
         logs = new ByteArrayOutputStream();
         scan = Files.readAllBytes(TestPaths.events().resolve("scans/phantom-001-lesion.jpg"));
     }
@@ -89,7 +88,7 @@ class S3UploadFlowIT {
     void upload_withSpacePlusAndUnicodeInTheKey_getsItsResultObject() throws Exception {
         put(SPECIAL_KEY, scan);
 
-        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-put.json"), null);
 
         JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
         assertTrue(r.get("label").asText().matches("tumor|no_tumor"));
@@ -105,7 +104,7 @@ class S3UploadFlowIT {
         put("scans/ward7/p12.jpg", scan);
         put("scans/ward7/notes.txt", "not a scan".getBytes(StandardCharsets.UTF_8));
 
-        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-two-records.json"), null);
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-two-records.json"), null);
 
         assertTrue(result("results/ward7/p12.jpg.json").has("label"));
         JsonNode bad = result("results/ward7/notes.txt.json");
@@ -117,7 +116,7 @@ class S3UploadFlowIT {
     void keyOutsideThePrefix_isIgnoredAndLogged() {
         put("results/ward 7/p12.jpg.json", "{}".getBytes(StandardCharsets.UTF_8));
 
-        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-outside-prefix.json"), null);
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-outside-prefix.json"), null);
 
         assertEquals(List.of("results/ward 7/p12.jpg.json"), keys());
         assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"ignored\""));
@@ -126,7 +125,7 @@ class S3UploadFlowIT {
     @Test
     void redelivery_rewritesTheSameResultKey() throws Exception {
         put(SPECIAL_KEY, scan);
-        ClassifyUploadHandler h = handler(s3proxy.getUri(), false, false);
+        ClassifyUploadHandler h = handler(s3Endpoint(), false, false);
         h.handleRequest(Events.s3("s3-put.json"), null);
         double first = result("results/ward 7/patient+1/Müller scan.jpg.json").get("score").asDouble();
         h.handleRequest(Events.s3("s3-put.json"), null);
@@ -136,7 +135,7 @@ class S3UploadFlowIT {
 
     @Test
     void objectDeletedBeforeProcessing_getsANotFoundErrorResultWithoutRetry() throws Exception {
-        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-put.json"), null);
 
         JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
         assertEquals("NOT_FOUND", r.get("error").get("code").asText());
@@ -190,21 +189,21 @@ class S3UploadFlowIT {
     @Test
     void logs_holdAKeyHashNotTheKey_unlessKeysAreSwitchedOn() {
         put(SPECIAL_KEY, scan);
-        handler(s3proxy.getUri(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-put.json"), null);
         String hashed = logs.toString(StandardCharsets.UTF_8);
         assertFalse(hashed.contains("Müller") || hashed.contains("ward"), hashed);
         assertTrue(hashed.contains("\"keyHash\":\"" + ScanLog.keyHash(SPECIAL_KEY) + "\""), hashed);
         assertFalse(hashed.contains("\"label\"") || hashed.contains("\"score\""), "no results in logs");
 
         logs.reset();
-        handler(s3proxy.getUri(), true, false).handleRequest(Events.s3("s3-put.json"), null);
+        handler(s3Endpoint(), true, false).handleRequest(Events.s3("s3-put.json"), null);
         assertTrue(logs.toString(StandardCharsets.UTF_8).contains("Müller"));
     }
 
     @Test
     void heatmapsSwitchedOn_writeAPngBesideTheResult() throws Exception {
         put(SPECIAL_KEY, scan);
-        handler(s3proxy.getUri(), false, true).handleRequest(Events.s3("s3-put.json"), null);
+        handler(s3Endpoint(), false, true).handleRequest(Events.s3("s3-put.json"), null);
         byte[] png = direct.getObjectAsBytes(b -> b.bucket(BUCKET)
                 .key("results/ward 7/patient+1/Müller scan.jpg.heatmap.png")).asByteArray();
         JsonNode r = result("results/ward 7/patient+1/Müller scan.jpg.json");
