@@ -4,47 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.brainscan.testing.ParityFile;
 import dev.brainscan.testing.TestModels;
 import dev.brainscan.testing.TestPaths;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.util.Arrays;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** The shipped ONNX file through DJL + ONNX Runtime against PyTorch's outputs, and its integrity checks. */
 class ModelParityTest {
     static final double TOLERANCE = 1e-4;
 
-    static float[] floats(JsonNode node) {
-        ByteBuffer buf = ByteBuffer.wrap(Base64.getDecoder().decode(node.asText())).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[buf.remaining() / 4];
-        buf.asFloatBuffer().get(out);
-        return out;
-    }
-
     @Test
     void onnxRuntimeMatchesPyTorchOnTheParityFile() throws Exception {
-        JsonNode parity = Json.MAPPER.readTree(TestPaths.models().resolve("brainscan.parity.json").toFile());
-        float[] input = floats(parity.get("input"));
-        float[] cam = floats(parity.get("cam"));
-        int n = parity.get("inputShape").get(0).asInt();
-        int per = input.length / n;
-        int camPer = cam.length / n;
+        ParityFile parity = ParityFile.read(TestPaths.models().resolve("brainscan.parity.json"));
         ScanModel model = TestModels.classifier().model();
         double worst = 0;
-        for (int i = 0; i < n; i++) {
-            Prediction p = model.predictTensor(Arrays.copyOfRange(input, i * per, (i + 1) * per));
-            worst = Math.max(worst, Math.abs(p.probability() - parity.get("probability").get(i).floatValue()));
-            assertEquals(camPer, p.cam().length);
-            for (int k = 0; k < camPer; k++) {
-                worst = Math.max(worst, Math.abs(p.cam()[k] - cam[i * camPer + k]));
+        for (int i = 0; i < parity.samples(); i++) {
+            Prediction p = model.predictTensor(parity.input(i));
+            worst = Math.max(worst, Math.abs(p.probability() - parity.probability()[i]));
+            float[] cam = parity.cam(i);
+            assertEquals(cam.length, p.cam().length);
+            for (int k = 0; k < cam.length; k++) {
+                worst = Math.max(worst, Math.abs(p.cam()[k] - cam[k]));
             }
         }
-        System.out.printf("parity: max |ONNX Runtime - PyTorch| = %.2e over %d samples%n", worst, n);
+        System.out.printf("parity: max |ONNX Runtime - PyTorch| = %.2e over %d samples%n", worst, parity.samples());
         assertTrue(worst <= TOLERANCE, "max difference " + worst);
     }
 

@@ -1,0 +1,57 @@
+package dev.brainscan.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brainscan.core.Limits;
+import dev.brainscan.core.ModelSource;
+import dev.brainscan.core.Phantom;
+import dev.brainscan.core.Prediction;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanModel;
+import dev.brainscan.core.ScanResult;
+import dev.brainscan.testing.ParityFile;
+import dev.brainscan.testing.Prerequisites;
+import dev.brainscan.testing.TestPaths;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training pipeline cannot rot: models/training/smoke_test.py trains on generated
+ * phantoms, exports and checks the ONNX file; then this side loads that fresh export with
+ * DJL + ONNX Runtime (sha256 checked), matches its PyTorch parity file and classifies.
+ */
+class TrainingSmokeIT {
+    @TempDir
+    Path out;
+
+    @Test
+    void trainExportAndServeATinyModel() throws Exception {
+        Prerequisites.require(Prerequisites.pythonModules("torch", "torchvision", "onnx", "cv2", "matplotlib"),
+                "Debian's python3-torch/-torchvision/-onnx/-opencv/-matplotlib");
+        Process p = new ProcessBuilder("/usr/bin/python3",
+                TestPaths.repoRoot().resolve("models/training/smoke_test.py").toString(), "--out", out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        assertTrue(log.contains("smoke test passed"), log);
+
+        try (ScanModel model = ScanModel.load(ModelSource.directory(out), 1)) {
+            assertEquals("brainscan-smoke", model.manifest().name());
+            ParityFile parity = ParityFile.read(out.resolve("brainscan.parity.json"));
+            for (int i = 0; i < parity.samples(); i++) {
+                Prediction prediction = model.predictTensor(parity.input(i));
+                assertEquals(parity.probability()[i], prediction.probability(), 1e-4);
+            }
+
+            ScanClassifier classifier = new ScanClassifier(model, Limits.DEFAULT);
+            ScanResult r = classifier.classify(Phantom.jpeg(3, 128, 128, true), "smoke", Map.of("file", "smoke"));
+            assertFalse(r.failed(), String.valueOf(r.error()));
+            assertEquals("0.0.0-smoke", r.model().version());
+        }
+    }
+}
