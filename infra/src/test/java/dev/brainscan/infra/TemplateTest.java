@@ -224,13 +224,14 @@ class TemplateTest {
 
     @Test
     void roles_areExplicitWithNoManagedPoliciesOrSamPolicyTemplates() {
-        assertTrue(TEMPLATE.resources().values().stream().noneMatch(r -> {
-            Object properties = map(r).get("Properties");
-            return properties instanceof Map<?, ?> p && (p.containsKey("ManagedPolicyArns") || p.containsKey("Policies")
-                    && "AWS::Serverless::Function".equals(map(r).get("Type")));
-        }));
-        assertEquals(Map.of("Fn::GetAtt", List.of("ClassifyUploadRole", "Arn")), TEMPLATE.functionProperty(UPLOAD, "Role"));
-        assertEquals(Map.of("Fn::GetAtt", List.of("ServeApiRole", "Arn")), TEMPLATE.functionProperty(API, "Role"));
+        for (String id : TEMPLATE.resources().keySet()) {
+            assertFalse(TEMPLATE.properties(id).containsKey("ManagedPolicyArns"), id + " attaches managed policies");
+        }
+        for (String id : TEMPLATE.functionIds()) {
+            assertFalse(TEMPLATE.properties(id).containsKey("Policies"), id + " uses SAM-generated policies");
+            assertEquals(Map.of("Fn::GetAtt", List.of(id.replace("Function", "Role"), "Arn")),
+                    TEMPLATE.functionProperty(id, "Role"));
+        }
     }
 
     @Test
@@ -381,6 +382,7 @@ class TemplateTest {
         assertEquals("apigateway.amazonaws.com", permission.get("Principal"));
         assertEquals(Map.of("Ref", API + ".Alias"), permission.get("FunctionName"));
         assertTrue(subText(permission.get("SourceArn")).endsWith("${HttpApi}/*"));
+        assertTrue(list(TEMPLATE.resource("HttpApiIntegration").get("DependsOn")).contains("ServeApiInvokePermission"));
     }
 
     @Test
