@@ -97,6 +97,10 @@ public final class ImageDecoder {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
                     "The content is not a JPEG, PNG, WebP, BMP or GIF image.");
         }
+        int[] declared = headerDimensions(format, bytes);
+        if (declared != null) {
+            checkDimensions(declared[0], declared[1]);
+        }
         if (format == Format.WEBP && riffTruncated(bytes)) {
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The webp data is truncated or damaged.");
         }
@@ -128,7 +132,7 @@ public final class ImageDecoder {
     }
 
     private void checkDimensions(int width, int height) throws ScanException {
-        if (width <= 0 || height <= 0) {
+        if (width <= 0 || height <= 0 || width == Integer.MIN_VALUE || height == Integer.MIN_VALUE) {
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The image header gives no size.");
         }
         long pixels = (long) width * height;
@@ -175,6 +179,36 @@ public final class ImageDecoder {
                 warned = true;
             }
         }
+    }
+
+    /**
+     * Width and height at the fixed header offsets of PNG (IHDR), GIF (logical screen) and BMP
+     * (DIB header), so that a header claiming a huge image is refused whatever the reader
+     * would do with it; null for formats whose size needs parsing (JPEG, WebP: the reader).
+     */
+    static int[] headerDimensions(Format format, byte[] b) {
+        switch (format) {
+            case PNG:
+                return b.length >= 24 ? new int[] {be32(b, 16), be32(b, 20)} : null;
+            case GIF:
+                return b.length >= 10 ? new int[] {(b[6] & 0xff) | (b[7] & 0xff) << 8, (b[8] & 0xff) | (b[9] & 0xff) << 8}
+                        : null;
+            case BMP:
+                if (b.length >= 26 && le32(b, 14) >= 40) {
+                    return new int[] {le32(b, 18), Math.abs(le32(b, 22))}; // negative height: top-down rows
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static int be32(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 
     /** A RIFF container states its length; a shorter file lost its tail (WebP decoders do not notice). */

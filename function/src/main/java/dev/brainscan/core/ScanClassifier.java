@@ -16,6 +16,7 @@ public final class ScanClassifier implements AutoCloseable {
     private final ScanModel model;
     private final ImageDecoder decoder;
     private final BrainCropper cropper;
+    private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
     private final ScanResult.ModelIdentity identity;
     private final String notice;
 
@@ -54,7 +55,10 @@ public final class ScanClassifier implements AutoCloseable {
         try {
             image = decoder.decode(bytes);
             timer.lap("decode");
-            box = cropper.find(image).box();
+            rejectIfImplausible(plausibility.colourImplausibility(image));
+            BrainCropper.Region region = cropper.find(image);
+            box = region.box();
+            rejectIfImplausible(plausibility.implausibility(MriPlausibility.features(image, region)));
             RgbImage crop = image.crop(box);
             timer.lap("crop");
             Prediction prediction = model.predict(crop, timer);
@@ -71,6 +75,12 @@ public final class ScanClassifier implements AutoCloseable {
         } catch (Exception | StackOverflowError e) {
             return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE),
                     null, null, e);
+        }
+    }
+
+    private static void rejectIfImplausible(String reason) throws ScanException {
+        if (reason != null) {
+            throw new ScanException(ErrorCode.NOT_A_BRAIN_MRI, "This does not look like a brain MR slice: " + reason + ".");
         }
     }
 

@@ -13,6 +13,7 @@ import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.store.S3ObjectStore;
 import dev.brainscan.testing.Events;
 import dev.brainscan.testing.FaultProxy;
+import dev.brainscan.testing.HostileCorpus;
 import dev.brainscan.testing.S3Env;
 import dev.brainscan.testing.TestModels;
 import dev.brainscan.testing.TestPaths;
@@ -25,6 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -198,6 +201,35 @@ abstract class S3UploadFlowContract {
         logs.reset();
         handler(s3Endpoint(), true, false).handleRequest(Events.s3("s3-put.json"), null);
         assertTrue(logs.toString(StandardCharsets.UTF_8).contains("Müller"));
+    }
+
+    @Test
+    void hostileUploads_eachGetAnErrorResultAndNothingThrows() throws Exception {
+        List<S3EventNotification.S3EventNotificationRecord> records = new java.util.ArrayList<>();
+        for (HostileCorpus.Case c : HostileCorpus.all()) {
+            String key = "scans/hostile/" + c.name() + ".jpg";
+            put(key, c.bytes());
+            records.add(record(key));
+        }
+
+        handler(s3Endpoint(), false, false).handleRequest(new S3Event(records), null);
+
+        for (HostileCorpus.Case c : HostileCorpus.all()) {
+            JsonNode r = result("results/hostile/" + c.name() + ".jpg.json");
+            assertEquals(c.expected().name(), r.get("error").get("code").asText(), c.name());
+            assertFalse(r.has("label"), c.name());
+        }
+    }
+
+    /** An ObjectCreated record as S3 sends it, the key URL-encoded. */
+    static S3EventNotification.S3EventNotificationRecord record(String key) {
+        String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+        return new S3EventNotification.S3EventNotificationRecord("us-east-1", "ObjectCreated:Put", "aws:s3",
+                "2026-11-23T10:00:00.000Z", "2.1", null, null,
+                new S3EventNotification.S3Entity("brainscan-scans",
+                        new S3EventNotification.S3BucketEntity(BUCKET, null, "arn:aws:s3:::" + BUCKET),
+                        new S3EventNotification.S3ObjectEntity(encoded, 1L, null, null, null), "1.0"),
+                null);
     }
 
     @Test

@@ -1,0 +1,91 @@
+package dev.brainscan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.brainscan.testing.TestModels;
+import dev.brainscan.testing.TestPaths;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Serving equals training: {@code classify} over the validation folder reproduces the
+ * validation metrics the training run wrote into the model card (within 0.002 AUC).
+ * Skipped, saying so, where the shared dataset is absent.
+ */
+class ServingMatchesTrainingIT {
+
+    @Test
+    void classifyOverValidation_givesTheModelCardsAuc() throws Exception {
+        var dataset = TestPaths.dataset();
+        assumeTrue(dataset.isPresent(), "SKIPPED: ../shared/datasets/brain-mri is not here");
+        Path dir = dataset.get();
+        Map<String, Integer> labels = new HashMap<>();
+        List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
+        for (String line : manifest.subList(1, manifest.size())) {
+            String[] f = line.split(",", -1);
+            if (f[1].equals("val")) {
+                labels.put(dir.resolve(f[0]).toString(), f[2].equals("tumor") ? 1 : 0);
+            }
+        }
+
+        StringWriter out = new StringWriter();
+        int exit = Main.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "classify", "--format", "csv",
+                "--threads", "2", dir.resolve("val").toString());
+        List<String> rows = out.toString().lines().toList();
+        List<double[]> scored = new ArrayList<>();
+        int rejected = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",", -1);
+            if (f[2].isEmpty()) {
+                rejected++;
+                assertEquals("NO_BRAIN_REGION", f[5], row);
+                continue;
+            }
+            scored.add(new double[] {Double.parseDouble(f[2]), labels.get(f[0])});
+        }
+        double auc = auc(scored);
+        var metrics = TestModels.classifier().manifest().metrics();
+        double cardAuc = metrics.get("rocAuc").asDouble();
+        System.out.printf(Locale.ROOT, "serving vs training on val: classify AUC %.4f over %d scans (%d rejected "
+                + "NO_BRAIN_REGION); model card AUC %.4f over %d%n", auc, scored.size(), rejected, cardAuc,
+                metrics.get("scans").asInt());
+        assertEquals(1, exit, "the rejected scans make classify exit 1");
+        assertEquals(metrics.get("scans").asInt(), scored.size());
+        assertEquals(metrics.get("rejectedNoBrainRegion").asInt(), rejected);
+        assertEquals(cardAuc, auc, 0.002);
+    }
+
+    /** Mann-Whitney AUC, ties counted as half. */
+    static double auc(List<double[]> scored) {
+        List<double[]> sorted = new ArrayList<>(scored);
+        sorted.sort((a, b) -> Double.compare(a[0], b[0]));
+        double rankSum = 0;
+        long pos = 0;
+        int i = 0;
+        while (i < sorted.size()) {
+            int j = i;
+            while (j + 1 < sorted.size() && sorted.get(j + 1)[0] == sorted.get(i)[0]) {
+                j++;
+            }
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                if (sorted.get(k)[1] == 1) {
+                    rankSum += rank;
+                    pos++;
+                }
+            }
+            i = j + 1;
+        }
+        long neg = sorted.size() - pos;
+        return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    }
+}
