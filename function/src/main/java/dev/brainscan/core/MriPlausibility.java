@@ -31,8 +31,9 @@ public final class MriPlausibility {
      */
     public record Thresholds(double maxChroma, double minEdgeEnergy, double maxEdgeEnergy, double maxBrightFraction,
                              double maxFlatFraction, double frameRegion, double frameFill, double frameBorderDark,
-                             double frameMinEdge, double frameMaxEdge) {
-        public static final Thresholds DEFAULT = new Thresholds(12.0, 1.2, 60.0, 0.5, 0.45, 0.9, 0.9, 0.3, 4.0, 40.0);
+                             double frameMinEdge, double frameMaxEdge, double frameMaxBright) {
+        public static final Thresholds DEFAULT =
+                new Thresholds(12.0, 1.2, 60.0, 0.5, 0.45, 0.9, 0.9, 0.3, 4.0, 40.0, 0.05);
     }
 
     /** At or below the crop threshold: background, as the crop sees it. */
@@ -134,7 +135,9 @@ public final class MriPlausibility {
             return "it is made of flat fills, like a screenshot or a drawing";
         }
         if (f.regionFraction() > t.frameRegion() && f.regionFill() > t.frameFill() && f.borderDark() < t.frameBorderDark()
-                && (f.edgeEnergy() < t.frameMinEdge() || f.edgeEnergy() > t.frameMaxEdge())) {
+                && (f.edgeEnergy() > t.frameMaxEdge()
+                    // smooth and without bright structure (skull, fat): a ramp, not a slice
+                    || f.edgeEnergy() < t.frameMinEdge() && f.brightFraction() < t.frameMaxBright())) {
             return "it fills the frame without background and has no tissue-like texture";
         }
         return null;
