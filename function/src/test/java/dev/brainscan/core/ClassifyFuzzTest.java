@@ -1,0 +1,42 @@
+package dev.brainscan.core;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.brainscan.testing.TestModels;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Coverage-guided fuzzing of decode + crop + classify with Jazzer. Whatever the bytes, the
+ * pipeline returns a result or one of the documented client errors: no exception escapes,
+ * no INTERNAL error (an unexpected exception inside) and no input takes over 2 seconds.
+ *
+ * <p>In the normal test run this replays the seed corpus in
+ * {@code src/test/resources/dev/brainscan/core/ClassifyFuzzTestInputs/} (a short regression
+ * run); {@code JAZZER_FUZZ=1} fuzzes for real (README, "Fuzzing").
+ */
+class ClassifyFuzzTest {
+    static final Set<String> DOCUMENTED = EnumSet.of(ErrorCode.UNSUPPORTED_FORMAT, ErrorCode.CORRUPT_IMAGE,
+            ErrorCode.NO_BRAIN_REGION, ErrorCode.NOT_A_BRAIN_MRI, ErrorCode.IMAGE_TOO_LARGE).stream()
+            .map(Enum::name).collect(Collectors.toSet());
+
+    @FuzzTest(maxDuration = "30s")
+    void classify(byte[] input) {
+        long start = System.nanoTime();
+        ScanClassifier.Classification c = TestModels.classifier().run(input, "fuzz", Map.of());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertNotNull(c.result());
+        assertNull(c.internalError(), () -> "unexpected exception inside the pipeline: " + c.internalError());
+        if (c.result().failed()) {
+            assertTrue(DOCUMENTED.contains(c.result().error().code()), c.result().error().code());
+        } else {
+            assertTrue(c.result().score() >= 0 && c.result().score() <= 1);
+        }
+        assertTrue(seconds < 2.0, "input took " + seconds + " s");
+    }
+}
