@@ -135,18 +135,22 @@ def confusion(labels, probs, threshold):
     return tp, fn, tn, fp
 
 
-def choose_threshold(labels, probs, min_sensitivity, grid=np.round(np.arange(0.01, 1.0, 0.01), 2)):
-    """The highest threshold on a 0.01 grid whose validation sensitivity reaches min_sensitivity.
+def choose_threshold(labels, probs, min_sensitivity, min_specificity,
+                     grid=np.round(np.arange(0.01, 1.0, 0.01), 2)):
+    """The threshold on a 0.01 grid with the largest margin over both targets.
 
-    Highest, because among thresholds that keep the sensitivity target, a higher one gives
-    the most specificity; the grid keeps the number readable and stable.
+    Maximises min(sensitivity - min_sensitivity, specificity - min_specificity) on
+    validation; ties go to the lower threshold (the more sensitive one). A threshold that
+    only just reaches one target on validation tends to miss it on new scans; the largest
+    common margin is the operating point most likely to hold on both.
     """
-    best = None
+    best, best_margin = float(grid[0]), -np.inf
     for t in grid:
         tp, fn, tn, fp = confusion(labels, probs, t)
-        if tp / max(tp + fn, 1) >= min_sensitivity:
-            best = float(t)
-    return best if best is not None else float(grid[0])
+        margin = min(tp / max(tp + fn, 1) - min_sensitivity, tn / max(tn + fp, 1) - min_specificity)
+        if margin > best_margin + 1e-12:
+            best, best_margin = float(t), margin
+    return best
 
 
 def choose_tiers(labels, probs, threshold, low_max_rate, high_min_rate,

@@ -51,6 +51,7 @@ def parse_args(argv):
     p.add_argument("--name", default="brainscan-cnn")
     p.add_argument("--version", default="1.0.0")
     p.add_argument("--min-sensitivity", type=float, default=0.97)
+    p.add_argument("--min-specificity", type=float, default=0.95)
     p.add_argument("--low-tier-max-rate", type=float, default=0.02)
     p.add_argument("--high-tier-min-rate", type=float, default=0.95)
     return p.parse_args(argv)
@@ -276,7 +277,7 @@ def main(argv=None):
     small_logits = predict_logits(small, val_x)
     a, b = M.fit_platt(small_logits, val_y)
     probs = M.sigmoid(a * small_logits + b)
-    threshold = M.choose_threshold(val_y, probs, args.min_sensitivity)
+    threshold = M.choose_threshold(val_y, probs, args.min_sensitivity, args.min_specificity)
     low, high = M.choose_tiers(val_y, probs, threshold, args.low_tier_max_rate, args.high_tier_min_rate)
     small_metrics = M.summary(val_y, probs, threshold)
     small_metrics["eceCrossFitted"] = round(M.expected_calibration_error(val_y, M.cross_fitted_probs(small_logits, val_y)), 4)
@@ -289,7 +290,8 @@ def main(argv=None):
         ref_logits = predict_logits(reference, val_x)
         ra, rb = M.fit_platt(ref_logits, val_y)
         reference_probs = M.sigmoid(ra * ref_logits + rb)
-        ref_threshold = M.choose_threshold(val_y, reference_probs, args.min_sensitivity)
+        ref_threshold = M.choose_threshold(val_y, reference_probs, args.min_sensitivity,
+                                               args.min_specificity)
         reference_metrics = M.summary(val_y, reference_probs, ref_threshold)
         reference_metrics["decisionThreshold"] = ref_threshold
 
