@@ -52,12 +52,19 @@ public final class FormatVariants {
 
     /** Name -> encoded bytes; "jpeg" is the original the others are compared with. */
     public static Map<String, byte[]> all() {
-        BufferedImage rgb = phantom();
+        Map<String, byte[]> out = fromImage(phantom());
+        out.put("webp-lossless", fixture("phantom-lossless.webp"));
+        out.put("jpeg-cmyk", fixture("phantom-cmyk.jpg"));
+        out.put("webp-lossy", fixture("phantom-lossy.webp"));
+        return out;
+    }
+
+    /** Every variant Java can encode of a (greyscale-content) RGB image. */
+    public static Map<String, byte[]> fromImage(BufferedImage rgb) {
         BufferedImage grey = grey(rgb);
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("jpeg", jpeg(rgb, false, 0.95f));
         out.put("png", encode(rgb, "png"));
-        out.put("webp-lossless", fixture("phantom-lossless.webp"));
         out.put("bmp", encode(rgb, "bmp"));
         out.put("jpeg-progressive", jpeg(rgb, true, 0.95f));
         out.put("jpeg-grey", jpeg(grey, false, 0.95f));
@@ -65,9 +72,7 @@ public final class FormatVariants {
         out.put("png-16bit-grey", encode(grey16(grey), "png"));
         out.put("png-16bit-rgb", encode(rgb16(rgb), "png"));
         out.put("png-palette", encode(palette(grey), "png"));
-        out.put("jpeg-cmyk", fixture("phantom-cmyk.jpg"));
         out.put("gif-first-frame", gifTwoFrames(palette(grey)));
-        out.put("webp-lossy", fixture("phantom-lossy.webp"));
         return out;
     }
 
