@@ -1,0 +1,60 @@
+package dev.brainscan.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.brainscan.testing.TestModels;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** The activation overlay: at the crop's size, and hot where a phantom's bright lesion is. */
+class HeatmapTest {
+    @Test
+    void hotRegion_liesInsideTheCropAndOnTheLesion() throws Exception {
+        ScanClassifier classifier = TestModels.classifier();
+        for (int i = 0; i < 8; i++) {
+            Phantom.Slice slice = Phantom.generate(900 + i, 256, 256, true);
+            ScanClassifier.Classification c = classifier.run(Phantom.encode(slice.image(), "png"), "p", Map.of());
+            CropBox box = c.result().crop();
+            float[] evidence = Heatmap.evidence(c.prediction(), box.width(), box.height());
+            int hottest = 0;
+            for (int k = 1; k < evidence.length; k++) {
+                if (evidence[k] > evidence[hottest]) {
+                    hottest = k;
+                }
+            }
+            int x = box.x() + hottest % box.width();
+            int y = box.y() + hottest / box.width();
+            assertTrue(x >= box.x() && x < box.x() + box.width() && y >= box.y() && y < box.y() + box.height());
+            // The map has 8x8 cells over the crop: allow two lesion radii or one cell, whichever is larger.
+            double cell = Math.max(box.width(), box.height()) / (double) c.prediction().camWidth();
+            double distance = Math.hypot(x - slice.lesion().x(), y - slice.lesion().y());
+            assertTrue(distance <= Math.max(2.0 * slice.lesion().radius(), cell), String.format(Locale.ROOT,
+                    "phantom %d: hottest point (%d,%d) is %.0f px from the lesion at (%d,%d) r=%d", i, x, y, distance,
+                    slice.lesion().x(), slice.lesion().y(), slice.lesion().radius()));
+
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Heatmap.png(c.crop(), c.prediction())));
+            assertEquals(box.width(), png.getWidth());
+            assertEquals(box.height(), png.getHeight());
+        }
+    }
+
+    @Test
+    void noPositiveEvidence_leavesTheScanUncoloured() {
+        byte[] grey = new byte[40 * 30 * 3];
+        java.util.Arrays.fill(grey, (byte) 90);
+        RgbImage crop = new RgbImage("test", 40, 30, grey);
+        float[] cam = new float[64];
+        java.util.Arrays.fill(cam, -3f);
+        BufferedImage img = Heatmap.overlay(crop, new Prediction(0.01f, cam, 8, 8));
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                assertEquals(0x5a5a5a, img.getRGB(x, y) & 0xffffff);
+            }
+        }
+    }
+}
