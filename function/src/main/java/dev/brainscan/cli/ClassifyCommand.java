@@ -60,8 +60,15 @@ final class ClassifyCommand implements Callable<Integer> {
              OutputFormat.Writer records = format.open(writer, classifier.manifest());
              Progress progress = new Progress(spec.commandLine().getErr(), inputs.size(), Progress.interactive())) {
             int[] failed = {0};
+            boolean[] reported = {!StartupReport.enabled()};
             OrderedParallel.run(inputs, threads, input -> classify(classifier, input), result -> {
                 records.write(result);
+                if (!reported[0]) {
+                    writer.flush();
+                    spec.commandLine().getErr().println(StartupReport.line(classifier.model(),
+                            System.currentTimeMillis()));
+                    reported[0] = true;
+                }
                 progress.step(!result.failed());
                 if (result.failed()) {
                     failed[0]++;

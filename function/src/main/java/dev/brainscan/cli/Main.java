@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** {@code java -jar brainscan.jar <command>}: the same core the Lambda runs, on a laptop. */
 @Command(name = "brainscan", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Brain-MRI tumour classifier (research use only; not a medical device).", ""},
-        subcommands = {ClassifyCommand.class, ServeCommand.class, PhantomCommand.class},
+        subcommands = {ClassifyCommand.class, ServeCommand.class, BenchCommand.class, PhantomCommand.class},
         footer = {"", "Exit codes: 0 every input classified, 1 any input failed, 2 usage error."})
 public final class Main implements Runnable {
     @Spec
@@ -22,7 +22,11 @@ public final class Main implements Runnable {
         throw new ParameterException(spec.commandLine(), "Missing a command: classify, serve, bench or phantom");
     }
 
+    /** When main was entered (epoch ms), for the start-up report. */
+    static long mainEnteredAt;
+
     public static void main(String[] args) {
+        mainEnteredAt = System.currentTimeMillis();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -4,11 +4,14 @@ import java.util.Arrays;
 
 /**
  * The classic brain crop (the seeds' OpenCV {@code crop_brain_contour}), in plain Java and
- * bit-exact with OpenCV 4.6 where it matters: BT.601 grey in OpenCV's fixed point, the 5x5
- * Gaussian blur OpenCV uses for sigma 0 (binomial 1-4-6-4-1, reflect-101 border, rounded),
- * threshold, erosion then dilation with a 3x3 square (border pixels never erode), the
- * largest external contour by polygon area (Suzuki-Abe border following, 8-connected), and
- * the crop between its extreme points, end-exclusive.
+ * bit-exact with OpenCV 4.6: BT.601 grey in OpenCV's fixed point, the 5x5 Gaussian blur
+ * OpenCV uses for sigma 0 (binomial 1-4-6-4-1, reflect-101 border, rounded), threshold,
+ * erosion then dilation with a 3x3 square (border pixels never erode), the largest external
+ * contour by polygon area (Suzuki-Abe border following, 8-connected), and the crop between
+ * its extreme points, end-exclusive.
+ *
+ * <p>Written for speed as well: interior loops without border checks, morphology as
+ * sliding-window counts, and one grey image shared with {@link MriPlausibility}.
  */
 public final class BrainCropper {
 
@@ -39,14 +42,15 @@ public final class BrainCropper {
     }
 
     public Region find(RgbImage image) throws ScanException {
-        int w = image.width();
-        int h = image.height();
-        byte[] mask = thresholdedBlur(image.rgb(), w, h, parameters.threshold());
-        byte[] scratch = new byte[w * h];
+        return find(grey(image), image.width(), image.height());
+    }
+
+    /** The crop on a grey image from {@link #grey(RgbImage)} (left unchanged). */
+    public Region find(byte[] grey, int w, int h) throws ScanException {
+        BitMask mask = thresholdedBlur(grey, w, h, parameters.threshold());
         // k iterations of a 3x3 square are one square of side 2k+1.
-        morph(mask, scratch, w, h, parameters.erodeIterations(), true);
-        morph(mask, scratch, w, h, parameters.dilateIterations(), false);
-        Region best = largestRegion(mask, w, h);
+        mask = mask.morph(parameters.erodeIterations(), true).morph(parameters.dilateIterations(), false);
+        Region best = largestRegion(mask.toBytes(Workspace.get().zeroedBytes(w * h)), w, h);
         if (best == null) {
             throw new ScanException(ErrorCode.NO_BRAIN_REGION, "No bright region was found in the image.");
         }
@@ -58,51 +62,76 @@ public final class BrainCropper {
         return best;
     }
 
-    /** OpenCV's RGB2GRAY, GaussianBlur(5x5, sigma 0) and THRESH_BINARY in one pass over rows. */
-    static byte[] thresholdedBlur(byte[] rgb, int w, int h, int threshold) {
-        byte[] grey = new byte[w * h];
-        for (int i = 0, p = 0; i < w * h; i++, p += 3) {
+    /** OpenCV's RGB2GRAY: BT.601 luma in 14-bit fixed point, rounded. */
+    public static byte[] grey(RgbImage image) {
+        return luma(image).grey();
+    }
+
+    /** The grey image and, from the same pass, the mean chroma (max - min of r, g, b) per pixel. */
+    public record Luma(byte[] grey, double chroma) {
+    }
+
+    public static Luma luma(RgbImage image) {
+        byte[] rgb = image.rgb();
+        int n = image.width() * image.height();
+        byte[] grey = new byte[n];
+        long chroma = 0;
+        for (int i = 0, p = 0; i < n; i++, p += 3) {
             int r = rgb[p] & 0xff;
             int g = rgb[p + 1] & 0xff;
             int b = rgb[p + 2] & 0xff;
             grey[i] = (byte) ((r * 4899 + g * 9617 + b * 1868 + 8192) >> 14);
+            chroma += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
         }
-        // Horizontally filtered rows, a ring of five, each the exact sum 1-4-6-4-1 (x16).
-        int[][] ring = new int[5][w];
-        int[] ringRow = {-1, -1, -1, -1, -1};
-        byte[] mask = new byte[w * h];
-        int limit = (threshold + 1) * 256 - 128; // blurred > threshold <=> (sum + 128) >> 8 > threshold
+        return new Luma(grey, (double) chroma / n);
+    }
+
+    /** GaussianBlur(5x5, sigma 0) then THRESH_BINARY: set where the rounded blur is above the threshold. */
+    static BitMask thresholdedBlur(byte[] grey, int w, int h, int threshold) {
+        // Horizontal pass: the exact 1-4-6-4-1 sums (x16), reflect-101 at the row ends.
+        short[] horizontal = Workspace.get().shorts(w * h);
         for (int y = 0; y < h; y++) {
-            int[][] rows = new int[5][];
-            for (int k = -2; k <= 2; k++) {
-                int sy = reflect101(y + k, h);
-                int slot = Math.floorMod(sy, 5);
-                if (ringRow[slot] != sy) {
-                    horizontal(grey, sy, w, ring[slot]);
-                    ringRow[slot] = sy;
-                }
-                rows[k + 2] = ring[slot];
-            }
-            int[] r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4];
             int base = y * w;
-            for (int x = 0; x < w; x++) {
-                int sum = r0[x] + 4 * r1[x] + 6 * r2[x] + 4 * r3[x] + r4[x];
-                mask[base + x] = (byte) (sum >= limit ? 1 : 0);
+            for (int x = 0; x < Math.min(2, w); x++) {
+                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            }
+            for (int x = 2; x < w - 2; x++) {
+                int i = base + x;
+                horizontal[i] = (short) ((grey[i - 2] & 0xff) + 4 * (grey[i - 1] & 0xff) + 6 * (grey[i] & 0xff)
+                        + 4 * (grey[i + 1] & 0xff) + (grey[i + 2] & 0xff));
+            }
+            for (int x = Math.max(2, w - 2); x < w; x++) {
+                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            }
+        }
+        // Vertical pass and threshold: blurred > t  <=>  (sum + 128) >> 8 > t  <=>  sum >= (t + 1) * 256 - 128
+        int limit = (threshold + 1) * 256 - 128;
+        BitMask mask = new BitMask(w, h);
+        for (int y = 0; y < h; y++) {
+            int r0 = reflect101(y - 2, h) * w;
+            int r1 = reflect101(y - 1, h) * w;
+            int r2 = y * w;
+            int r3 = reflect101(y + 1, h) * w;
+            int r4 = reflect101(y + 2, h) * w;
+            int rowWord = y * mask.words;
+            for (int x0 = 0; x0 < w; x0 += 64) {
+                int end = Math.min(w, x0 + 64);
+                long word = 0;
+                for (int x = x0; x < end; x++) {
+                    int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
+                            + 4 * horizontal[r3 + x] + horizontal[r4 + x];
+                    word |= (long) ((limit - 1 - sum) >>> 31) << (x - x0); // 1 when sum >= limit
+                }
+                mask.bits[rowWord + (x0 >>> 6)] = word;
             }
         }
         return mask;
     }
 
-    private static void horizontal(byte[] grey, int y, int w, int[] out) {
-        int base = y * w;
-        for (int x = 0; x < w; x++) {
-            int a = grey[base + reflect101(x - 2, w)] & 0xff;
-            int b = grey[base + reflect101(x - 1, w)] & 0xff;
-            int c = grey[base + x] & 0xff;
-            int d = grey[base + reflect101(x + 1, w)] & 0xff;
-            int e = grey[base + reflect101(x + 2, w)] & 0xff;
-            out[x] = a + 4 * b + 6 * c + 4 * d + e;
-        }
+    private static int tap5(byte[] grey, int base, int x, int w) {
+        return (grey[base + reflect101(x - 2, w)] & 0xff) + 4 * (grey[base + reflect101(x - 1, w)] & 0xff)
+                + 6 * (grey[base + x] & 0xff) + 4 * (grey[base + reflect101(x + 1, w)] & 0xff)
+                + (grey[base + reflect101(x + 2, w)] & 0xff);
     }
 
     /** gfedcb|abcdefgh|gfedcba, as OpenCV's BORDER_REFLECT_101. */
@@ -117,53 +146,88 @@ public final class BrainCropper {
     }
 
     /**
-     * Erosion (min) or dilation (max) with a square of side 2r+1, separably. Outside the image
-     * counts as foreground for erosion and background for dilation (OpenCV's default border).
+     * A binary image, 64 pixels per word (bit x%64 of word x/64 is pixel x), for morphology
+     * by shifts and ANDs/ORs: erosion and dilation with a square of side 2r+1 cost a few word
+     * operations per 64 pixels instead of a window per pixel.
      */
-    static void morph(byte[] mask, byte[] tmp, int w, int h, int r, boolean erode) {
-        if (r == 0) {
-            return;
-        }
-        byte outside = (byte) (erode ? 1 : 0);
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            for (int x = 0; x < w; x++) {
-                tmp[base + x] = extreme(mask, base, x, w, 1, r, erode, outside);
-            }
-        }
-        for (int x = 0; x < w; x++) {
-            for (int y = 0; y < h; y++) {
-                mask[y * w + x] = extreme(tmp, x, y, h, w, r, erode, outside);
-            }
-        }
-    }
+    static final class BitMask {
+        final int w;
+        final int h;
+        final int words;
+        final long[] bits;
 
-    private static byte extreme(byte[] a, int base, int i, int n, int stride, int r, boolean erode, byte outside) {
-        int lo = i - r;
-        int hi = i + r;
-        if (erode) {
-            if ((lo < 0 || hi >= n) && outside == 0) {
-                return 0;
+        BitMask(int w, int h) {
+            this.w = w;
+            this.h = h;
+            this.words = (w + 63) >>> 6;
+            this.bits = new long[words * h];
+        }
+
+        /**
+         * Erosion (min) or dilation (max) with a square of side 2r+1, separably. Outside the
+         * image counts as foreground for erosion and background for dilation (OpenCV's
+         * default border value), so a border pixel never erodes for lack of neighbours.
+         */
+        BitMask morph(int r, boolean erode) {
+            if (r == 0) {
+                return this;
             }
-            for (int k = Math.max(lo, 0); k <= Math.min(hi, n - 1); k++) {
-                if (a[base + k * stride] == 0) {
-                    return 0;
+            long fill = erode ? -1L : 0L;
+            long[] row = new long[words];
+            BitMask across = new BitMask(w, h);
+            long padMask = (w & 63) == 0 ? -1L : (1L << (w & 63)) - 1;
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(bits, y * words, row, 0, words);
+                row[words - 1] = (row[words - 1] & padMask) | (fill & ~padMask); // padding acts as outside
+                for (int j = 0; j < words; j++) {
+                    long v = row[j];
+                    for (int k = 1; k <= r; k++) {
+                        long fromLeft = (row[j] << k) | ((j > 0 ? row[j - 1] : fill) >>> (64 - k));
+                        long fromRight = (row[j] >>> k) | ((j < words - 1 ? row[j + 1] : fill) << (64 - k));
+                        v = erode ? v & fromLeft & fromRight : v | fromLeft | fromRight;
+                    }
+                    across.bits[y * words + j] = v;
                 }
             }
-            return 1;
-        }
-        for (int k = Math.max(lo, 0); k <= Math.min(hi, n - 1); k++) {
-            if (a[base + k * stride] != 0) {
-                return 1;
+            BitMask out = new BitMask(w, h);
+            for (int y = 0; y < h; y++) {
+                int lo = Math.max(0, y - r);
+                int hi = Math.min(h - 1, y + r);
+                for (int j = 0; j < words; j++) {
+                    long v = across.bits[lo * words + j];
+                    for (int yy = lo + 1; yy <= hi; yy++) {
+                        v = erode ? v & across.bits[yy * words + j] : v | across.bits[yy * words + j];
+                    }
+                    out.bits[y * words + j] = v;
+                }
             }
+            return out;
         }
-        return outside;
+
+        /** One byte per pixel, 1 or 0, into {@code out} (zeroed, at least w*h long). */
+        byte[] toBytes(byte[] out) {
+            for (int y = 0; y < h; y++) {
+                int base = y * w;
+                for (int j = 0; j < words; j++) {
+                    long v = bits[y * words + j];
+                    if (v == 0) {
+                        continue;
+                    }
+                    int x0 = j << 6;
+                    int n = Math.min(64, w - x0);
+                    for (int b = 0; b < n; b++) {
+                        out[base + x0 + b] = (byte) ((v >>> b) & 1);
+                    }
+                }
+            }
+            return out;
+        }
     }
 
     /** The component with the largest outer-contour area; null when there is none. */
     static Region largestRegion(byte[] mask, int w, int h) {
         Region best = null;
-        int[] stack = new int[64];
+        int[] stack = new int[256];
         for (int start = 0; start < w * h; start++) {
             if (mask[start] != 1) {
                 continue;
@@ -171,26 +235,48 @@ public final class BrainCropper {
             // First pixel of a new component in raster order: trace its outer border, then fill it.
             double area = outerContourArea(mask, w, h, start % w, start / w);
             int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
+            // Scanline fill: each stack entry is a seed pixel; its whole run on the row is marked at once.
             int top = 0;
             stack[top++] = start;
             mask[start] = 2;
             while (top > 0) {
                 int p = stack[--top];
-                int px = p % w;
                 int py = p / w;
-                minX = Math.min(minX, px);
-                maxX = Math.max(maxX, px);
+                int row = py * w;
+                int left = p - row;
+                int right = left;
+                while (left > 0 && mask[row + left - 1] == 1) {
+                    left--;
+                    mask[row + left] = 2;
+                }
+                while (right < w - 1 && mask[row + right + 1] == 1) {
+                    right++;
+                    mask[row + right] = 2;
+                }
+                minX = Math.min(minX, left);
+                maxX = Math.max(maxX, right);
                 minY = Math.min(minY, py);
                 maxY = Math.max(maxY, py);
-                for (int d = 0; d < 8; d++) {
-                    int nx = px + DX[d];
-                    int ny = py + DY[d];
-                    if (nx >= 0 && ny >= 0 && nx < w && ny < h && mask[ny * w + nx] == 1) {
-                        mask[ny * w + nx] = 2;
-                        if (top == stack.length) {
-                            stack = Arrays.copyOf(stack, stack.length * 2);
+                // 8-connectivity: the rows above and below, one pixel wider on each side.
+                for (int ny = py - 1; ny <= py + 1; ny += 2) {
+                    if (ny < 0 || ny >= h) {
+                        continue;
+                    }
+                    int nrow = ny * w;
+                    boolean inRun = false;
+                    for (int x = Math.max(0, left - 1); x <= Math.min(w - 1, right + 1); x++) {
+                        if (mask[nrow + x] == 1) {
+                            if (!inRun) {
+                                mask[nrow + x] = 2;
+                                if (top == stack.length) {
+                                    stack = Arrays.copyOf(stack, stack.length * 2);
+                                }
+                                stack[top++] = nrow + x;
+                                inRun = true;
+                            }
+                        } else {
+                            inRun = false;
                         }
-                        stack[top++] = ny * w + nx;
                     }
                 }
             }
@@ -210,7 +296,7 @@ public final class BrainCropper {
         // Clockwise from the west neighbour for the first border pixel after the start.
         int first = -1;
         for (int k = 0; k < 8; k++) {
-            int d = Math.floorMod(4 - k, 8);
+            int d = (4 - k) & 7;
             if (on(mask, w, h, x0 + DX[d], y0 + DY[d])) {
                 first = d;
                 break;
@@ -220,19 +306,19 @@ public final class BrainCropper {
             return 0;
         }
         int x1 = x0 + DX[first], y1 = y0 + DY[first];
-        int prevX = x1, prevY = y1;
         int curX = x0, curY = y0;
+        int fromDir = first; // direction from the current border pixel to the previous one
         long twiceArea = 0;
         while (true) {
-            // Counter-clockwise around cur, starting after the direction of prev.
-            int back = direction(prevX - curX, prevY - curY);
-            int nextX = 0, nextY = 0;
+            // Counter-clockwise around the current pixel, starting after the previous one.
+            int nextX = 0, nextY = 0, dir = -1;
             for (int k = 1; k <= 8; k++) {
-                int d = (back + k) & 7;
+                int d = (fromDir + k) & 7;
                 int nx = curX + DX[d], ny = curY + DY[d];
                 if (on(mask, w, h, nx, ny)) {
                     nextX = nx;
                     nextY = ny;
+                    dir = d;
                     break;
                 }
             }
@@ -240,20 +326,10 @@ public final class BrainCropper {
             if (nextX == x0 && nextY == y0 && curX == x1 && curY == y1) {
                 break;
             }
-            prevX = curX;
-            prevY = curY;
+            fromDir = (dir + 4) & 7;
             curX = nextX;
             curY = nextY;
         }
         return Math.abs(twiceArea) / 2.0;
-    }
-
-    private static int direction(int dx, int dy) {
-        for (int d = 0; d < 8; d++) {
-            if (DX[d] == dx && DY[d] == dy) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("not a neighbour");
     }
 }

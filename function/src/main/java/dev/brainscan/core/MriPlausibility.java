@@ -45,75 +45,69 @@ public final class MriPlausibility {
         this.thresholds = thresholds;
     }
 
-    /** Colour alone: cheap, before the crop. */
+    /** Mean chroma (max - min of r, g, b) per pixel: about 0 for greyscale. */
     public static double chroma(RgbImage image) {
-        byte[] rgb = image.rgb();
-        long sum = 0;
-        int step = Math.max(1, (image.width() * image.height()) / 65536); // a sample suffices
-        int n = 0;
-        for (int i = 0; i < image.width() * image.height(); i += step) {
-            int r = rgb[i * 3] & 0xff;
-            int g = rgb[i * 3 + 1] & 0xff;
-            int b = rgb[i * 3 + 2] & 0xff;
-            sum += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
-            n++;
-        }
-        return (double) sum / n;
+        return BrainCropper.luma(image).chroma();
     }
 
     public static Features features(RgbImage image, BrainCropper.Region region) {
-        int w = image.width();
-        int h = image.height();
-        byte[] rgb = image.rgb();
+        BrainCropper.Luma luma = BrainCropper.luma(image);
+        return features(image.width(), image.height(), luma.grey(), region, luma.chroma());
+    }
+
+    /** The features from the grey image the crop already made ({@link BrainCropper#grey}). */
+    public static Features features(int w, int h, byte[] grey, BrainCropper.Region region, double chroma) {
+        int n = w * h;
+        // One pass: histogram (dark and near-white shares), edge energy and flat lit pixels.
+        int[] histogram = new int[256];
+        long edges = 0;
+        long lit = 0;
+        long flat = 0;
+        for (int x = 0; x < w; x++) {
+            histogram[grey[x] & 0xff]++;
+        }
+        for (int y = 1; y < h; y++) {
+            int base = y * w;
+            histogram[grey[base] & 0xff]++;
+            for (int i = base + 1; i < base + w; i++) {
+                int v = grey[i] & 0xff;
+                histogram[v]++;
+                int dx = Math.abs(v - (grey[i - 1] & 0xff));
+                int dy = Math.abs(v - (grey[i - w] & 0xff));
+                edges += dx + dy;
+                int isLit = (DARK - v) >>> 31; // 1 when v > DARK
+                lit += isLit;
+                flat += isLit & (((dx | dy) - 1) >>> 31); // and both differences 0
+            }
+        }
+        long dark = 0;
+        for (int v = 0; v <= DARK; v++) {
+            dark += histogram[v];
+        }
+        long bright = 0;
+        for (int v = 220; v < 256; v++) {
+            bright += histogram[v];
+        }
         int margin = Math.max(1, Math.min(w, h) / 25);
         long border = 0;
         long borderDark = 0;
-        long dark = 0;
-        long bright = 0;
-        long lit = 0;
-        long flat = 0;
-        double edges = 0;
-        long edgeCount = 0;
-        int[] previousRowLuma = new int[w];
         for (int y = 0; y < h; y++) {
-            int left = 0;
-            for (int x = 0; x < w; x++) {
-                int o = (y * w + x) * 3;
-                int luma = ((rgb[o] & 0xff) * 4899 + (rgb[o + 1] & 0xff) * 9617 + (rgb[o + 2] & 0xff) * 1868 + 8192) >> 14;
-                boolean isDark = luma <= DARK;
-                if (isDark) {
-                    dark++;
+            boolean edgeRow = y < margin || y >= h - margin;
+            int base = y * w;
+            // every pixel of the top and bottom bands; only the two side bands of the other rows
+            for (int x = 0; x < w; x = edgeRow || x + 1 < margin || x >= w - margin ? x + 1 : Math.max(x + 1, w - margin)) {
+                border++;
+                if ((grey[base + x] & 0xff) <= DARK) {
+                    borderDark++;
                 }
-                if (x < margin || y < margin || x >= w - margin || y >= h - margin) {
-                    border++;
-                    if (isDark) {
-                        borderDark++;
-                    }
-                }
-                if (luma >= 220) {
-                    bright++;
-                }
-                if (x > 0 && y > 0) {
-                    int dx = Math.abs(luma - left);
-                    int dy = Math.abs(luma - previousRowLuma[x]);
-                    edges += dx + dy;
-                    edgeCount++;
-                    if (!isDark) {
-                        lit++;
-                        if (dx == 0 && dy == 0) {
-                            flat++;
-                        }
-                    }
-                }
-                previousRowLuma[x] = luma;
-                left = luma;
             }
         }
+        long edgeCount = (long) (w - 1) * (h - 1);
         CropBox box = region.box();
         double boxArea = Math.max(1.0, (double) box.width() * box.height());
-        return new Features(chroma(image), (double) borderDark / border, (double) dark / (w * h),
+        return new Features(chroma, border == 0 ? 0 : (double) borderDark / border, (double) dark / n,
                 region.contourArea() / ((double) w * h), edgeCount == 0 ? 0 : edges / (2.0 * edgeCount),
-                region.contourArea() / boxArea, (double) bright / (w * h), lit == 0 ? 0 : (double) flat / lit);
+                region.contourArea() / boxArea, (double) bright / n, lit == 0 ? 0 : (double) flat / lit);
     }
 
     /** Null when plausible, else what makes the image implausible (for the error message). */
@@ -144,7 +138,7 @@ public final class MriPlausibility {
     }
 
     /** Colour only, before the crop: a colour photo gets this reason rather than a crop failure. */
-    public String colourImplausibility(RgbImage image) {
-        return chroma(image) > thresholds.maxChroma() ? "it is a colour image; MR slices are greyscale" : null;
+    public String colourImplausibility(double chroma) {
+        return chroma > thresholds.maxChroma() ? "it is a colour image; MR slices are greyscale" : null;
     }
 }

@@ -47,13 +47,22 @@ public final class Resizer {
      * (0..255) into {@code out} (length 3*outH*outW, CHW).
      */
     public static void resize(RgbImage image, int outH, int outW, float[] out) {
+        if (isGreyscale(image.rgb())) {
+            resizeGrey(image, outH, outW, out);
+        } else {
+            resizeInterleaved(image, outH, outW, out);
+        }
+    }
+
+    /** The three-channel resize, for colour input. */
+    static void resizeInterleaved(RgbImage image, int outH, int outW, float[] out) {
         int inW = image.width();
         int inH = image.height();
         byte[] rgb = image.rgb();
         Taps ty = taps(inH, outH);
         Taps tx = taps(inW, outW);
         // Vertical pass: outH rows x inW columns x 3 channels (interleaved).
-        float[] mid = new float[outH * inW * 3];
+        float[] mid = Workspace.get().zeroedFloats(outH * inW * 3);
         for (int y = 0; y < outH; y++) {
             float[] wy = ty.weights()[y];
             int y0 = ty.start()[y];
@@ -85,6 +94,57 @@ public final class Resizer {
                 out[o] = r;
                 out[plane + o] = g;
                 out[2 * plane + o] = b;
+            }
+        }
+    }
+
+    /** Whether r = g = b in every pixel (stops at the first pixel where not). */
+    static boolean isGreyscale(byte[] rgb) {
+        for (int i = 0; i < rgb.length; i += 3) {
+            if (rgb[i] != rgb[i + 1] || rgb[i] != rgb[i + 2]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The same resize on one channel, copied to all three: for a greyscale image the three
+     * channels are equal inputs through equal arithmetic, so the result is bit-identical.
+     */
+    static void resizeGrey(RgbImage image, int outH, int outW, float[] out) {
+        int inW = image.width();
+        int inH = image.height();
+        byte[] rgb = image.rgb();
+        Taps ty = taps(inH, outH);
+        Taps tx = taps(inW, outW);
+        float[] mid = Workspace.get().zeroedFloats(outH * inW);
+        for (int y = 0; y < outH; y++) {
+            float[] wy = ty.weights()[y];
+            int y0 = ty.start()[y];
+            int rowBase = y * inW;
+            for (int k = 0; k < wy.length; k++) {
+                float wk = wy[k];
+                int src = (y0 + k) * inW * 3;
+                for (int x = 0; x < inW; x++) {
+                    mid[rowBase + x] += wk * (rgb[src + 3 * x] & 0xff);
+                }
+            }
+        }
+        int plane = outH * outW;
+        for (int y = 0; y < outH; y++) {
+            int rowBase = y * inW;
+            for (int x = 0; x < outW; x++) {
+                float[] wx = tx.weights()[x];
+                int x0 = tx.start()[x];
+                float v = 0;
+                for (int k = 0; k < wx.length; k++) {
+                    v += wx[k] * mid[rowBase + x0 + k];
+                }
+                int o = y * outW + x;
+                out[o] = v;
+                out[plane + o] = v;
+                out[2 * plane + o] = v;
             }
         }
     }

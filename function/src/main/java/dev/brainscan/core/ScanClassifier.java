@@ -55,10 +55,12 @@ public final class ScanClassifier implements AutoCloseable {
         try {
             image = decoder.decode(bytes);
             timer.lap("decode");
-            rejectIfImplausible(plausibility.colourImplausibility(image));
-            BrainCropper.Region region = cropper.find(image);
+            BrainCropper.Luma luma = BrainCropper.luma(image);
+            rejectIfImplausible(plausibility.colourImplausibility(luma.chroma()));
+            BrainCropper.Region region = cropper.find(luma.grey(), image.width(), image.height());
             box = region.box();
-            rejectIfImplausible(plausibility.implausibility(MriPlausibility.features(image, region)));
+            rejectIfImplausible(plausibility.implausibility(
+                    MriPlausibility.features(image.width(), image.height(), luma.grey(), region, luma.chroma())));
             RgbImage crop = image.crop(box);
             timer.lap("crop");
             Prediction prediction = model.predict(crop, timer);

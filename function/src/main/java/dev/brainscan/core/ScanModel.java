@@ -3,6 +3,7 @@ package dev.brainscan.core;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,11 @@ public final class ScanModel implements AutoCloseable {
     private final ScanTranslator translator;
     private final ConcurrentLinkedQueue<Predictor<ScanTranslator.Input, Prediction>> predictors =
             new ConcurrentLinkedQueue<>();
+    private LoadTimings loadTimings;
+
+    /** Where load time went: DJL's engine (and ONNX Runtime's natives), the session, the self-check inference. */
+    public record LoadTimings(double engineMs, double sessionMs, double firstInferenceMs) {
+    }
 
     private ScanModel(ModelManifest manifest, Model model) {
         this.manifest = manifest;
@@ -39,6 +45,9 @@ public final class ScanModel implements AutoCloseable {
      */
     public static ScanModel load(ModelSource source, int intraOpThreads) {
         OfflineRuntime.apply();
+        long t0 = System.nanoTime();
+        Engine.getEngine("OnnxRuntime");
+        long t1 = System.nanoTime();
         ModelManifest manifest = Json.manifest(source.manifestJson());
         String actual = sha256(source.onnx());
         if (!actual.equals(manifest.sha256())) {
@@ -56,8 +65,10 @@ public final class ScanModel implements AutoCloseable {
             model.close();
             throw new ModelLoadException("ONNX Runtime cannot load the model (" + source.description() + ")", e);
         }
+        long t2 = System.nanoTime();
         ScanModel loaded = new ScanModel(manifest, model);
         loaded.selfCheck();
+        loaded.loadTimings = new LoadTimings((t1 - t0) / 1e6, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
         return loaded;
     }
 
@@ -75,6 +86,10 @@ public final class ScanModel implements AutoCloseable {
             throw new ModelLoadException("model self-check failed: the graph does not take `image` [N,3,"
                     + h + "," + w + "] or return `probability` [N,1] and `cam` [N,h,w]", e);
         }
+    }
+
+    public LoadTimings loadTimings() {
+        return loadTimings;
     }
 
     public ModelManifest manifest() {

@@ -2,6 +2,7 @@ package dev.brainscan.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,21 @@ class ResizerTest {
             }
             assertEquals(1f, sum, 1e-5f);
         }
+    }
+
+    @Test
+    void greyscaleFastPath_isBitIdenticalToTheThreeChannelResize() {
+        java.util.Random r = new java.util.Random(5);
+        byte[] rgb = new byte[57 * 43 * 3];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = rgb[i + 1] = rgb[i + 2] = (byte) r.nextInt(256);
+        }
+        RgbImage grey = new RgbImage("test", 57, 43, rgb);
+        assertTrue(Resizer.isGreyscale(rgb));
+        float[] fast = new float[3 * 32 * 32];
+        Resizer.resize(grey, 32, 32, fast);
+        float[] general = new float[3 * 32 * 32];
+        Resizer.resizeInterleaved(grey, 32, 32, general);
+        assertArrayEquals(general, fast, 0f);
     }
 }

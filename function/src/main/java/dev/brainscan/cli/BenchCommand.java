@@ -1,0 +1,371 @@
+package dev.brainscan.cli;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.brainscan.core.BrainCropper;
+import dev.brainscan.core.ImageDecoder;
+import dev.brainscan.core.Json;
+import dev.brainscan.core.ModelSource;
+import dev.brainscan.core.Phantom;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: the figures of the performance issue from one run, so that ratios compare
+ * numbers taken on the same machine at the same time. Per-stage medians and p90 at one
+ * thread, end-to-end per scan, throughput at 1 and 2 threads, the floor (JPEG decode alone,
+ * inference on a ready tensor through DJL and through the raw ONNX Runtime API), fresh-process
+ * start-up to the first result with its breakdown, peak RSS, and the Lambda zip size.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Benchmark the pipeline and print medians, p90 and ratios.",
+            "Scans: the given files/folders, or generated phantoms when none are given."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Scans to time (default: generated phantoms).")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--scans", defaultValue = "48", description = "Scans used (default: ${DEFAULT-VALUE}).")
+    int scans;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Timed passes over the scans (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--init-runs", defaultValue = "5", description = "Fresh processes timed (default: ${DEFAULT-VALUE}; 0 skips).")
+    int initRuns;
+
+    @Option(names = "--json", description = "Also print every figure as one JSON object.")
+    boolean json;
+
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (scans < 1 || rounds < 1 || initRuns < 0) {
+            throw new ParameterException(spec.commandLine(), "--scans and --rounds must be >= 1, --init-runs >= 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<byte[]> inputs = inputs();
+        out.printf(Locale.ROOT, "brainscan bench: %d scans x %d rounds, %d cores, %s %s%n", inputs.size(), rounds,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"));
+        try (ScanClassifier classifier = model.classifier(spec, 1)) {
+            for (int warm = 0; warm < 3; warm++) {
+                for (byte[] b : inputs) {
+                    Json.write(classifier.classify(b, "warm-up", Map.of()));
+                }
+            }
+            stages(out, classifier, inputs);
+            floor(out, classifier, inputs);
+            throughput(out, classifier, inputs);
+        }
+        startup(out);
+        packageSize(out);
+        if (json) {
+            out.println(Json.write(figures));
+        }
+        return 0;
+    }
+
+    private List<byte[]> inputs() throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        if (paths.isEmpty()) {
+            for (int i = 0; i < scans; i++) {
+                int size = 224 + (i % 4) * 96; // 224, 320, 416, 512: the dataset's common sizes
+                out.add(Phantom.jpeg(7000 + i, size, size, i % 2 == 0));
+            }
+            figures.put("inputs", "generated phantoms (JPEG, 224-512 px)");
+            return out;
+        }
+        for (ScanInputs.ScanInput in : ScanInputs.expand(paths)) {
+            if (in.path() != null && out.size() < scans) {
+                out.add(Files.readAllBytes(in.path()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no readable files in " + paths);
+        }
+        figures.put("inputs", paths.toString());
+        return out;
+    }
+
+    /** Per-stage medians and p90 at one thread, and the end-to-end time per scan (JSON included). */
+    private void stages(PrintWriter out, ScanClassifier classifier, List<byte[]> inputs) {
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        for (String s : List.of("decode", "crop", "resize", "inference", "json", "endToEnd")) {
+            samples.put(s, new ArrayList<>());
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (byte[] b : inputs) {
+                long start = System.nanoTime();
+                ScanResult result = classifier.classify(b, "bench", Map.of());
+                long beforeJson = System.nanoTime();
+                Json.write(result);
+                long end = System.nanoTime();
+                if (result.failed()) {
+                    continue;
+                }
+                result.timingsMs().forEach((k, v) -> {
+                    if (samples.containsKey(k)) {
+                        samples.get(k).add(v);
+                    }
+                });
+                samples.get("json").add((end - beforeJson) / 1e6);
+                samples.get("endToEnd").add((end - start) / 1e6);
+            }
+        }
+        out.println();
+        out.println("Per scan, 1 thread (ms)          median      p90");
+        Map<String, Object> stageFigures = new LinkedHashMap<>();
+        samples.forEach((stage, values) -> {
+            double med = percentile(values, 50);
+            double p90 = percentile(values, 90);
+            out.printf(Locale.ROOT, "  %-30s %8.2f %8.2f%n", stage.equals("resize") ? "resize + normalise" : stage, med, p90);
+            stageFigures.put(stage, Map.of("median", round(med), "p90", round(p90)));
+        });
+        figures.put("stagesMs", stageFigures);
+    }
+
+    /** The floor: what no pipeline can avoid, measured on the same scans in the same run. */
+    private void floor(PrintWriter out, ScanClassifier classifier, List<byte[]> inputs) throws Exception {
+        List<Double> decode = time(inputs, b -> {
+            try {
+                return ImageIO.read(new java.io.ByteArrayInputStream(b));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        int h = classifier.manifest().input().height();
+        int w = classifier.manifest().input().width();
+        float[] tensor = classifier.model().translator().tensor(new ImageDecoder(classifier.limits()).decode(inputs.get(0))
+                .crop(new BrainCropper(classifier.manifest().cropParameters())
+                        .find(new ImageDecoder(classifier.limits()).decode(inputs.get(0))).box()));
+        List<Double> djl = repeat(inputs.size() * rounds, () -> {
+            try {
+                return classifier.model().predictTensor(tensor);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<Double> raw;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            byte[] onnx = model.modelDir != null ? ModelSource.directory(model.modelDir).onnx() : ModelSource.bundled().onnx();
+            try (OrtSession session = env.createSession(onnx, options)) {
+                repeat(50, () -> rawRun(env, session, tensor, h, w));
+                raw = repeat(inputs.size() * rounds, () -> rawRun(env, session, tensor, h, w));
+            }
+        }
+        double floor = percentile(decode, 50) + percentile(raw, 50);
+        @SuppressWarnings("unchecked")
+        double e2e = ((Map<String, Double>) ((Map<String, Object>) figures.get("stagesMs")).get("endToEnd")).get("median");
+        out.println();
+        out.println("Floor, same run (ms)             median      p90");
+        out.printf(Locale.ROOT, "  %-30s %8.2f %8.2f%n", "JPEG decode alone (ImageIO)", percentile(decode, 50), percentile(decode, 90));
+        out.printf(Locale.ROOT, "  %-30s %8.2f %8.2f%n", "inference, ready tensor, DJL", percentile(djl, 50), percentile(djl, 90));
+        out.printf(Locale.ROOT, "  %-30s %8.2f %8.2f%n", "inference, ready tensor, raw ORT", percentile(raw, 50), percentile(raw, 90));
+        out.printf(Locale.ROOT, "  floor = decode + raw inference   %8.2f%n", floor);
+        out.printf(Locale.ROOT, "  end-to-end / floor               %8.2fx   (target <= 2.0x)%n", e2e / floor);
+        figures.put("floorMs", Map.of("decode", round(percentile(decode, 50)), "inferenceDjl", round(percentile(djl, 50)),
+                "inferenceRawOrt", round(percentile(raw, 50)), "floor", round(floor)));
+        figures.put("endToEndOverFloor", round(e2e / floor));
+    }
+
+    private static Object rawRun(OrtEnvironment env, OrtSession session, float[] tensor, int h, int w) {
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensor), new long[] {1, 3, h, w});
+             OrtSession.Result r = session.run(Map.of("image", t))) {
+            return ((float[][]) r.get(0).getValue())[0][0];
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Scans per second through the whole pipeline (JSON included) at 1 and 2 threads. */
+    private void throughput(PrintWriter out, ScanClassifier classifier, List<byte[]> inputs) throws Exception {
+        double one = scansPerSecond(classifier, inputs, 1);
+        double two = scansPerSecond(classifier, inputs, 2);
+        out.println();
+        out.printf(Locale.ROOT, "Throughput: %.1f scans/s at 1 thread, %.1f at 2 threads: %.2fx   (target >= 1.7x)%n",
+                one, two, two / one);
+        figures.put("throughput", Map.of("oneThread", round(one), "twoThreads", round(two), "ratio", round(two / one)));
+    }
+
+    private double scansPerSecond(ScanClassifier classifier, List<byte[]> inputs, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            int total = inputs.size() * rounds;
+            long start = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = offset; i < total; i += threads) {
+                        Json.write(classifier.classify(inputs.get(i % inputs.size()), "bench", Map.of()));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Fresh processes: `classify` on one scan, timed from JVM start to the first result. */
+    private void startup(PrintWriter out) throws Exception {
+        if (initRuns == 0) {
+            return;
+        }
+        Path jar = ownJar();
+        if (jar == null) {
+            out.println();
+            out.println("Start-up: skipped (run bench from brainscan.jar)");
+            return;
+        }
+        Path scan = Files.createTempFile("brainscan-bench-", ".jpg");
+        Files.write(scan, Phantom.jpeg(42, 256, 256, true));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path aot = jar.resolveSibling("brainscan.aot");
+        List<List<String>> variants = new ArrayList<>();
+        variants.add(List.of(java, "-Dbrainscan.startup.report=true", "-jar", jar.toString()));
+        if (Files.isRegularFile(aot)) {
+            variants.add(List.of(java, "-XX:AOTCache=" + aot, "-Dbrainscan.startup.report=true", "-jar", jar.toString()));
+        }
+        out.println();
+        out.println("Fresh process to first result (median of " + initRuns + " runs, ms)");
+        out.println("  variant              wall   JVM->main  engine  session  1st infer  1st result  peak RSS MB");
+        for (List<String> base : variants) {
+            String name = base.size() > 4 ? "with AOT cache" : "plain java -jar";
+            List<Map<String, Double>> reports = new ArrayList<>();
+            List<Double> walls = new ArrayList<>();
+            for (int i = 0; i < initRuns; i++) {
+                List<String> cmd = new ArrayList<>(base);
+                cmd.addAll(List.of("classify", scan.toString()));
+                long start = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor();
+                walls.add((System.nanoTime() - start) / 1e6);
+                String line = err.lines().filter(l -> l.startsWith("{\"jvmToMainMs\"")).findFirst().orElse(null);
+                if (line == null) {
+                    throw new IllegalStateException("no start-up report from " + cmd + ": " + err);
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Number> report = Json.MAPPER.readValue(line, Map.class);
+                Map<String, Double> d = new LinkedHashMap<>();
+                report.forEach((k, v) -> d.put(k, v.doubleValue()));
+                reports.add(d);
+            }
+            Map<String, Double> med = new LinkedHashMap<>();
+            for (String key : reports.get(0).keySet()) {
+                med.put(key, percentile(reports.stream().map(r -> r.get(key)).toList(), 50));
+            }
+            out.printf(Locale.ROOT, "  %-17s %6.0f %10.0f %7.0f %8.0f %10.0f %11.0f %12.0f%n", name,
+                    percentile(walls, 50), med.get("jvmToMainMs"), med.get("engineMs"), med.get("sessionMs"),
+                    med.get("firstInferenceMs"), med.get("firstResultMs"), med.get("peakRssMb"));
+            Map<String, Object> f = new LinkedHashMap<>(med);
+            f.put("wallMs", round(percentile(walls, 50)));
+            figures.put("startup " + name, f);
+        }
+        out.println("  (targets: first result <= 1000 ms; peak RSS <= 350 MB)");
+        Files.deleteIfExists(scan);
+    }
+
+    private void packageSize(PrintWriter out) {
+        Path jar = ownJar();
+        Path zip = jar == null ? null : jar.resolveSibling("brainscan-lambda.zip");
+        out.println();
+        if (zip != null && Files.isRegularFile(zip)) {
+            long bytes = zip.toFile().length();
+            out.printf(Locale.ROOT, "Lambda zip: %.1f MB (%d bytes)   (target <= 30 MB)%n", bytes / 1048576.0, bytes);
+            figures.put("lambdaZipBytes", bytes);
+        } else {
+            out.println("Lambda zip: not found beside the jar (build with ./mvnw package)");
+        }
+    }
+
+    static Path ownJar() {
+        try {
+            Path p = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return p.toString().endsWith(".jar") ? p : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static <T> List<Double> time(List<byte[]> inputs, java.util.function.Function<byte[], T> work) {
+        List<Double> out = new ArrayList<>();
+        for (int warm = 0; warm < 2; warm++) {
+            inputs.forEach(work::apply);
+        }
+        for (int r = 0; r < 3; r++) {
+            for (byte[] b : inputs) {
+                long s = System.nanoTime();
+                work.apply(b);
+                out.add((System.nanoTime() - s) / 1e6);
+            }
+        }
+        return out;
+    }
+
+    private static List<Double> repeat(int n, Supplier<Object> work) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            work.get();
+            out.add((System.nanoTime() - s) / 1e6);
+        }
+        return out;
+    }
+
+    static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        int i = (int) Math.ceil(p / 100.0 * v.length) - 1;
+        return v[Math.max(0, Math.min(v.length - 1, i))];
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
