@@ -41,11 +41,18 @@ final class ModelOptions {
         }
     }
 
+    /** When the model load began and ended (epoch ms), for the start-up report. */
+    static long loadStartedAt;
+    static long loadEndedAt;
+
     ScanClassifier classifier(CommandSpec spec, int intraOpThreads) {
         Limits limits = limits(spec);
         try {
+            loadStartedAt = System.currentTimeMillis();
             ModelSource source = modelDir != null ? ModelSource.directory(modelDir) : ModelSource.bundled();
-            return new ScanClassifier(ScanModel.load(source, intraOpThreads), limits);
+            ScanClassifier classifier = new ScanClassifier(ScanModel.load(source, intraOpThreads), limits);
+            loadEndedAt = System.currentTimeMillis();
+            return classifier;
         } catch (ModelLoadException e) {
             throw new ParameterException(spec.commandLine(), "cannot load the model: " + e.getMessage());
         }

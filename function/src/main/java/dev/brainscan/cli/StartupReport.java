@@ -30,9 +30,12 @@ final class StartupReport {
         ScanModel.LoadTimings t = model.loadTimings();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("jvmToMainMs", mainAt - jvmStart);
+        out.put("mainToModelMs", ModelOptions.loadStartedAt - mainAt);
+        out.put("modelLoadMs", ModelOptions.loadEndedAt - ModelOptions.loadStartedAt);
         out.put("engineMs", round(t.engineMs()));
         out.put("sessionMs", round(t.sessionMs()));
         out.put("firstInferenceMs", round(t.firstInferenceMs()));
+        out.put("modelToFirstResultMs", firstResultAt - ModelOptions.loadEndedAt);
         out.put("firstResultMs", firstResultAt - jvmStart);
         out.put("peakRssMb", peakRssMb());
         return Json.write(out);

@@ -38,6 +38,7 @@ public final class OfflineRuntime {
         if (!"1".equals(System.getenv(ORT_TELEMETRY_SWITCH))) {
             setNativeEnv(ORT_TELEMETRY_SWITCH, "1");
         }
+        NativeLibraryCache.prepareOnnxRuntime();
         applied = true;
     }
 
