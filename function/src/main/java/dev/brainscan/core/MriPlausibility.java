@@ -58,22 +58,25 @@ public final class MriPlausibility {
     /** The features from the grey image the crop already made ({@link BrainCropper#grey}). */
     public static Features features(int w, int h, byte[] grey, BrainCropper.Region region, double chroma) {
         int n = w * h;
-        // One pass: histogram (dark and near-white shares), edge energy and flat lit pixels.
         int[] histogram = new int[256];
+        for (byte g : grey) {
+            histogram[g & 0xff]++;
+        }
+        // Texture at a fixed scale: per-pixel differences shrink as resolution grows, so large
+        // images are block-averaged until their short side is under 512 pixels.
+        int f = Math.max(1, Math.min(w, h) / 256);
+        byte[] t = f == 1 ? grey : blockAverage(grey, w, h, f);
+        int tw = w / f;
+        int th = h / f;
         long edges = 0;
         long lit = 0;
         long flat = 0;
-        for (int x = 0; x < w; x++) {
-            histogram[grey[x] & 0xff]++;
-        }
-        for (int y = 1; y < h; y++) {
-            int base = y * w;
-            histogram[grey[base] & 0xff]++;
-            for (int i = base + 1; i < base + w; i++) {
-                int v = grey[i] & 0xff;
-                histogram[v]++;
-                int dx = Math.abs(v - (grey[i - 1] & 0xff));
-                int dy = Math.abs(v - (grey[i - w] & 0xff));
+        for (int y = 1; y < th; y++) {
+            int base = y * tw;
+            for (int i = base + 1; i < base + tw; i++) {
+                int v = t[i] & 0xff;
+                int dx = Math.abs(v - (t[i - 1] & 0xff));
+                int dy = Math.abs(v - (t[i - tw] & 0xff));
                 edges += dx + dy;
                 int isLit = (DARK - v) >>> 31; // 1 when v > DARK
                 lit += isLit;
@@ -102,12 +105,38 @@ public final class MriPlausibility {
                 }
             }
         }
-        long edgeCount = (long) (w - 1) * (h - 1);
+        long edgeCount = (long) (tw - 1) * (th - 1);
         CropBox box = region.box();
         double boxArea = Math.max(1.0, (double) box.width() * box.height());
         return new Features(chroma, border == 0 ? 0 : (double) borderDark / border, (double) dark / n,
                 region.contourArea() / ((double) w * h), edgeCount == 0 ? 0 : edges / (2.0 * edgeCount),
                 region.contourArea() / boxArea, (double) bright / n, lit == 0 ? 0 : (double) flat / lit);
+    }
+
+    /** The mean of each f x f block (rounded), dropping partial blocks at the right and bottom. */
+    static byte[] blockAverage(byte[] grey, int w, int h, int f) {
+        int tw = w / f;
+        int th = h / f;
+        int[] sums = new int[tw];
+        byte[] out = new byte[tw * th];
+        int area = f * f;
+        for (int by = 0; by < th; by++) {
+            java.util.Arrays.fill(sums, 0);
+            for (int y = by * f; y < by * f + f; y++) {
+                int base = y * w;
+                for (int bx = 0; bx < tw; bx++) {
+                    int s = 0;
+                    for (int x = bx * f; x < bx * f + f; x++) {
+                        s += grey[base + x] & 0xff;
+                    }
+                    sums[bx] += s;
+                }
+            }
+            for (int bx = 0; bx < tw; bx++) {
+                out[by * tw + bx] = (byte) ((sums[bx] + area / 2) / area);
+            }
+        }
+        return out;
     }
 
     /** Null when plausible, else what makes the image implausible (for the error message). */

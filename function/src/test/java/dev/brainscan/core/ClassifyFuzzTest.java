@@ -18,14 +18,14 @@ import java.util.stream.Collectors;
  *
  * <p>In the normal test run this replays the seed corpus in
  * {@code src/test/resources/dev/brainscan/core/ClassifyFuzzTestInputs/} (a short regression
- * run); {@code JAZZER_FUZZ=1} fuzzes for real (README, "Fuzzing").
+ * run); {@code JAZZER_FUZZ=1} fuzzes for real, for up to ten minutes (README, "Fuzzing").
  */
 class ClassifyFuzzTest {
     static final Set<String> DOCUMENTED = EnumSet.of(ErrorCode.UNSUPPORTED_FORMAT, ErrorCode.CORRUPT_IMAGE,
             ErrorCode.NO_BRAIN_REGION, ErrorCode.NOT_A_BRAIN_MRI, ErrorCode.IMAGE_TOO_LARGE).stream()
             .map(Enum::name).collect(Collectors.toSet());
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "10m")
     void classify(byte[] input) {
         long start = System.nanoTime();
         ScanClassifier.Classification c = TestModels.classifier().run(input, "fuzz", Map.of());

@@ -48,6 +48,9 @@ class NotABrainMriTest {
                     Map.of());
             assertFalse(r.failed(), "phantom " + i + ": " + r.error());
         }
+        // Texture is judged at a fixed scale, so a high-resolution export is not "too smooth".
+        ScanResult large = CLASSIFIER.classify(Phantom.jpeg(77, 2400, 2400, true), "large", Map.of());
+        assertFalse(large.failed(), "2400x2400 phantom: " + large.error());
         FormatVariants.all().forEach((name, bytes) -> {
             ScanResult r = CLASSIFIER.classify(bytes, name, Map.of());
             assertFalse(r.failed(), name + ": " + r.error());
