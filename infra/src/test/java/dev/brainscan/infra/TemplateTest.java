@@ -130,10 +130,11 @@ class TemplateTest {
     }
 
     @Test
-    void memoryAndTimeout_leaveTheApiUnderApiGatewaysThirtySeconds() {
-        assertEquals(2048, TEMPLATE.functionProperty(UPLOAD, "MemorySize"));
-        assertEquals(30, TEMPLATE.functionProperty(UPLOAD, "Timeout"));
-        assertEquals(2048, TEMPLATE.functionProperty(API, "MemorySize"));
+    void memoryHoldsTheLargestAcceptedScan_andTheApiAnswersUnderApiGatewaysThirtySeconds() {
+        // A 36-megapixel scan peaks near 480 MB resident (README, Benchmark).
+        assertTrue((Integer) TEMPLATE.functionProperty(UPLOAD, "MemorySize") >= 1024);
+        assertTrue((Integer) TEMPLATE.functionProperty(API, "MemorySize") >= 1024);
+        assertTrue((Integer) TEMPLATE.functionProperty(UPLOAD, "Timeout") >= 10);
         assertTrue((Integer) TEMPLATE.functionProperty(API, "Timeout") <= 29);
     }
 
