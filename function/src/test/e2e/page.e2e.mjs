@@ -7,7 +7,7 @@
 // machine. Exits 0 when every step passed; otherwise prints "FAIL <step>: <why>", saves
 // failure.png in outDir and exits 1. Run by WebPageE2EIT (./mvnw verify).
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -26,6 +26,7 @@ const PHONE = { width: 375, height: 812 };
 
 mkdirSync(outDir, { recursive: true });
 const profile = mkdtempSync(path.join(tmpdir(), 'brainscan-e2e-'));
+const files = mkdtempSync(path.join(tmpdir(), 'brainscan-e2e-files-'));
 const blocked = [];
 const pageProblems = [];
 let context;
@@ -135,6 +136,109 @@ async function overlayCheck(p, crop, heatmapPng) {
   }, { crop, png: heatmapPng });
 }
 
+/**
+ * Visible text below the WCAG AA contrast ratio (4.5:1, or 3:1 for large text) against its
+ * background: the first opaque background up the tree, with translucent ones blended over it.
+ */
+async function contrastProblems(p) {
+  return p.evaluate(() => {
+    const rgba = (s) => {
+      const m = s.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const v = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+      return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
+    };
+    const background = (node) => {
+      const layers = [];
+      for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
+        const c = rgba(getComputedStyle(n).backgroundColor);
+        if (c && c[3] > 0) {
+          layers.push(c);
+          if (c[3] >= 1) break;
+        }
+      }
+      let out = [255, 255, 255];
+      for (const c of layers.reverse()) out = out.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+      return out;
+    };
+    const lum = (c) => {
+      const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const problems = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const e = t.parentElement;
+      if (!t.textContent.trim() || !e || seen.has(e) || e.closest('[hidden], .visually-hidden, noscript, script, style')) continue;
+      seen.add(e);
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const s = getComputedStyle(e);
+      if (s.visibility === 'hidden' || s.display === 'none' || e.closest('[disabled]')) continue;
+      const fg = rgba(s.color);
+      const bg = background(e);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const size = parseFloat(s.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) {
+        problems.push(`"${t.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1 (${s.color} on rgb(${bg.map(Math.round)}))`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** The JPEG with an EXIF segment saying "rotate 90 degrees" (orientation 6) right after its start marker. */
+function withExifRotation(jpeg) {
+  const tiff = Buffer.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const header = Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
+  return Buffer.concat([jpeg.subarray(0, 2), header, payload, jpeg.subarray(2)]);
+}
+
+/**
+ * Mean difference per channel between the viewer canvas (heatmap off) and each JPEG decoded by
+ * the browser and drawn at the canvas size, away from the crop box's stroke.
+ */
+async function canvasAgainst(p, crop, jpegs) {
+  return p.evaluate(async ({ crop: c, jpegs: list }) => {
+    const canvas = document.getElementById('viewer-canvas');
+    const w = canvas.width;
+    const h = canvas.height;
+    const got = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+    const band = 8;
+    const nearBox = (x, y) => {
+      const inX = x >= c.x - band && x <= c.x + c.width + band;
+      const inY = y >= c.y - band && y <= c.y + c.height + band;
+      return (inY && (Math.abs(x - c.x) <= band || Math.abs(x - c.x - c.width) <= band))
+        || (inX && (Math.abs(y - c.y) <= band || Math.abs(y - c.y - c.height) <= band));
+    };
+    const out = [];
+    for (const b64 of list) {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+      const off = new OffscreenCanvas(w, h);
+      const octx = off.getContext('2d');
+      octx.drawImage(bmp, 0, 0, w, h);
+      const want = octx.getImageData(0, 0, w, h).data;
+      let diff = 0;
+      let n = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          if (nearBox(x, y)) continue;
+          const i = (y * w + x) * 4;
+          diff += Math.abs(want[i] - got[i]) + Math.abs(want[i + 1] - got[i + 1]) + Math.abs(want[i + 2] - got[i + 2]);
+          n++;
+        }
+      }
+      out.push(diff / n / 3);
+    }
+    return out;
+  }, { crop, jpegs });
+}
+
 try {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: DESKTOP, timeout: 30_000,
@@ -173,12 +277,20 @@ try {
     + 'per channel: the overlay is not placed at the crop box');
   const [r, g, b] = after.edge;
   check(r < 120 && g > 150 && b > 150, `the crop box's edge pixel is rgb(${r},${g},${b}), not the box colour`);
+  const lowContrast = await contrastProblems(page);
+  check(lowContrast.length === 0, `text below WCAG AA contrast: ${lowContrast.join('; ')}`);
   pass(`overlay on: matches the heatmap inside the crop box (mean diff ${after.meanDiff.toFixed(3)}, `
     + `${before.meanDiff.toFixed(2)} with it off); crop box drawn`);
 
   step = '2 text file';
-  await page.setInputFiles('#file-input', textPath);
-  await waitForDetail(page, path.basename(textPath), 'error');
+  // Under a name that is markup: the page must show it as text, never run it.
+  const hostileName = `<img src=x onerror="window.__injected=1">${path.basename(textPath)}`;
+  const hostilePath = path.join(files, hostileName);
+  writeFileSync(hostilePath, readFileSync(textPath));
+  await page.setInputFiles('#file-input', hostilePath);
+  await waitForDetail(page, hostileName, 'error');
+  check(await page.evaluate(() => window.__injected === undefined && !document.querySelector('main img:not(.thumb)')),
+    'a file name was put into the page as HTML');
   check(answers.length === 2, `the page sent ${answers.length} classify requests in all, expected 2`);
   const apiError = answers[1].body.error;
   check(answers[1].status === 415 && apiError && apiError.code === 'UNSUPPORTED_FORMAT',
@@ -191,8 +303,10 @@ try {
   check(await page.isHidden('#verdict'), 'a verdict is shown for a failed scan');
   const rowText = await page.textContent('#scans-body tr[data-state="error"]');
   check(rowText.includes('UNSUPPORTED_FORMAT'), `the table row says "${rowText}"`);
+  const errorContrast = await contrastProblems(page);
+  check(errorContrast.length === 0, `text below WCAG AA contrast: ${errorContrast.join('; ')}`);
   await page.screenshot({ path: path.join(outDir, 'desktop-error.png'), fullPage: true });
-  pass(`shows ${code}: ${message}`);
+  pass(`shows ${code}: ${message} (file name shown as text, not markup)`);
   await page.click(`#scans-body tr[data-state="done"] .scan-btn`);
   await waitForDetail(page, scanName, 'done');
   check(await page.isChecked('#heatmap-toggle'), 'the heatmap switched itself off when the scan was chosen again');
@@ -244,6 +358,8 @@ try {
   check(widths.scroll <= widths.client && widths.body <= widths.client,
     `at 375 px the page scrolls sideways (scrollWidth ${widths.scroll}, clientWidth ${widths.client}; too wide: ${widths.wide})`);
   await page.screenshot({ path: path.join(outDir, 'phone.png'), fullPage: true });
+  const phoneContrast = await contrastProblems(page);
+  check(phoneContrast.length === 0, `text below WCAG AA contrast: ${phoneContrast.join('; ')}`);
   pass(`no horizontal scroll (scrollWidth ${widths.scroll} = clientWidth ${widths.client}); phone.png saved`);
 
   step = '5 large file via /uploads';
@@ -259,19 +375,48 @@ try {
   });
   await openPage(page);
   const ticket = page.waitForResponse((res) => res.url().endsWith('/uploads') && res.request().method() === 'POST');
-  await page.setInputFiles('#file-input', scanPath);
+  // Dropped, not picked: a DataTransfer holding the file, as a drag from the desktop delivers it.
+  const dataTransfer = await page.evaluateHandle(({ b64, name }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], name, { type: 'image/jpeg' }));
+    return dt;
+  }, { b64: readFileSync(scanPath).toString('base64'), name: scanName });
+  await page.dispatchEvent('#drop-zone', 'dragenter', { dataTransfer });
+  check(await page.evaluate(() => document.getElementById('drop-zone').classList.contains('dragging')),
+    'the drop zone does not light up while a file is dragged over it');
+  await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer });
+  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
   check((await ticket).status() === 201, 'POST /uploads did not answer 201');
   await waitForDetail(page, scanName, 'done');
   await checkResult(page);
   const meta = await page.textContent('#detail-meta');
   check(meta.includes('/uploads'), `the detail does not say it went through /uploads ("${meta}")`);
   check(await page.isDisabled('#heatmap-toggle'), 'the heatmap toggle is enabled without a heatmap');
-  pass('uploaded, polled GET /results, result shown (no heatmap, toggle disabled)');
+  pass('dropped, uploaded, polled GET /results, result shown (no heatmap, toggle disabled)');
+
+  step = '6 EXIF rotation';
+  await page.close();
+  page = await newPage();
+  const rotatedAnswers = await recordClassify(page);
+  await openPage(page);
+  const plain = readFileSync(scanPath);
+  const rotated = withExifRotation(plain);
+  const rotatedPath = path.join(files, 'rotated-exif6.jpg');
+  writeFileSync(rotatedPath, rotated);
+  await page.setInputFiles('#file-input', rotatedPath);
+  await waitForDetail(page, 'rotated-exif6.jpg', 'done');
+  const rotatedApi = rotatedAnswers[0].body;
+  const [asServer, asBrowser] = await canvasAgainst(page, rotatedApi.crop,
+    [plain.toString('base64'), rotated.toString('base64')]);
+  check(asServer < 2 && asBrowser > 4 * asServer + 5, `the canvas differs by ${asServer.toFixed(2)} from the pixels `
+    + `the server read and by ${asBrowser.toFixed(2)} from the EXIF-rotated picture: the crop box is not on the pixels it was computed on`);
+  pass(`a scan with an EXIF rotation is drawn as the server read it (diff ${asServer.toFixed(2)}; `
+    + `${asBrowser.toFixed(2)} against the rotated picture)`);
 
   step = 'network and console';
   check(blocked.length === 0, `the page tried to reach other origins: ${blocked.join(', ')}`);
   check(pageProblems.length === 0, `the page logged problems: ${pageProblems.join(' | ')}`);
-  pass('no request left the origin; no script errors or CSP violations');
+  pass('no request left the origin; no script errors or CSP violations; all text meets WCAG AA contrast');
   console.log('PASS page.e2e: all steps passed');
 } catch (e) {
   console.error(`FAIL ${step}: ${e.message}`);
@@ -282,4 +427,5 @@ try {
   clearTimeout(watchdog);
   if (context) await context.close().catch(() => {});
   rmSync(profile, { recursive: true, force: true });
+  rmSync(files, { recursive: true, force: true });
 }
