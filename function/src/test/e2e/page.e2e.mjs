@@ -55,6 +55,28 @@ async function newPage() {
   return p;
 }
 
+/**
+ * File choosers of the page, in order. Listening from the start keeps Playwright's interception
+ * on before any key is pressed; a waitForEvent begun together with the key press can miss it.
+ */
+function fileChoosers(p) {
+  const ready = [];
+  let wake = null;
+  p.on('filechooser', (c) => {
+    ready.push(c);
+    if (wake) wake();
+  });
+  return (timeout = 10_000) => new Promise((resolve, reject) => {
+    if (ready.length) return resolve(ready.shift());
+    const timer = setTimeout(() => reject(new Error(`no file chooser opened within ${timeout / 1000} s`)), timeout);
+    wake = () => {
+      clearTimeout(timer);
+      wake = null;
+      resolve(ready.shift());
+    };
+  });
+}
+
 /** Passes POST /classify through, keeping each answer (status and JSON) for comparison with the page. */
 async function recordClassify(p) {
   const answers = [];
@@ -268,7 +290,7 @@ try {
   pass(`${shown.label}, score ${shown.score}, ${shown.tier} tier (${shown.range})`);
   check(!(await page.isChecked('#heatmap-toggle')), 'the heatmap starts switched on');
   const before = await overlayCheck(page, api.crop, api.heatmapPng);
-  await page.click('label[for="heatmap-toggle"]');
+  await page.getByRole('switch', { name: /show heatmap/i }).click(); // found by its label, as assistive tech finds it
   check(await page.isChecked('#heatmap-toggle'), 'clicking the toggle did not switch the heatmap on');
   const after = await overlayCheck(page, api.crop, api.heatmapPng);
   check(after.canvas[0] === api.image.width && after.canvas[1] === api.image.height,
@@ -317,6 +339,7 @@ try {
   step = '3 keyboard';
   await page.close();
   page = await newPage();
+  const nextChooser = fileChoosers(page);
   await openPage(page);
   let focused = '';
   for (let i = 0; i < 15 && focused !== 'drop-zone'; i++) {
@@ -324,20 +347,23 @@ try {
     focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   }
   check(focused === 'drop-zone', 'Tab never reached the drop zone');
+  check(await page.getByRole('button', { name: 'Choose scan files, or drop them here', exact: true }).evaluate((e) => e === document.activeElement),
+    'the focused drop zone has no accessible name saying what it does');
   const outline = await page.evaluate(() => {
     const s = getComputedStyle(document.activeElement);
     return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
   });
   check(outline.style !== 'none' && outline.width >= 2, `the focused drop zone has no visible outline (${JSON.stringify(outline)})`);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await page.keyboard.press('Enter');
+  const chooser = await nextChooser();
   check(chooser.isMultiple(), 'the file chooser does not take several files');
   await chooser.setFiles(scanPath);
   await waitForDetail(page, scanName, 'done');
   await checkResult(page);
   pass('Tab reaches the drop zone (visible focus); Enter opens the chooser; the result appears');
   check(await page.evaluate(() => document.activeElement.id) === 'drop-zone', 'the drop zone lost focus');
-  const [again] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-  await again.setFiles(scanPath);
+  await page.keyboard.press('Space');
+  await (await nextChooser()).setFiles(scanPath);
   await page.waitForFunction(() => {
     const rows = document.querySelectorAll('#scans-body tr');
     return rows.length === 2 && [...rows].every((r) => r.dataset.state === 'done')
