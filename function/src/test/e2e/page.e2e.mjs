@@ -1,0 +1,457 @@
+// Real-browser end-to-end test of the web page (GET /) against a running brainscan API.
+//
+//   node page.e2e.mjs <baseUrl> <outDir> <scan.jpg> <not-an-image.txt>
+//
+// Drives Debian's Chromium (/usr/bin/chromium) headless through playwright-core, with a fresh
+// profile, and blocks every request that is not to the base URL's origin, so nothing leaves the
+// machine. Exits 0 when every step passed; otherwise prints "FAIL <step>: <why>", saves
+// failure.png in outDir and exits 1. Run by WebPageE2EIT (./mvnw verify).
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const [baseUrl, outDir, scanPath, textPath] = process.argv.slice(2);
+if (!textPath) {
+  console.error('usage: node page.e2e.mjs <baseUrl> <outDir> <scan image> <text file>');
+  process.exit(2);
+}
+const ORIGIN = new URL(baseUrl).origin;
+const NOTICE = 'Research use only. Not a medical device; not for diagnosis.';
+const WATCHDOG_MS = 100_000;
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 812 };
+
+mkdirSync(outDir, { recursive: true });
+const profile = mkdtempSync(path.join(tmpdir(), 'brainscan-e2e-'));
+const files = mkdtempSync(path.join(tmpdir(), 'brainscan-e2e-files-'));
+const blocked = [];
+const pageProblems = [];
+let context;
+let page;
+let step = 'launch';
+
+const watchdog = setTimeout(() => {
+  console.error(`FAIL ${step}: the browser test ran over ${WATCHDOG_MS / 1000} s`);
+  process.exit(1);
+}, WATCHDOG_MS);
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+function pass(message) {
+  console.log(`ok   ${step}: ${message}`);
+}
+
+async function newPage() {
+  const p = await context.newPage();
+  p.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
+  p.on('console', (m) => {
+    // A 4xx answer is logged by Chromium as "Failed to load resource"; the page shows those itself.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageProblems.push(`console: ${m.text()}`);
+  });
+  return p;
+}
+
+/**
+ * File choosers of the page, in order. Listening from the start keeps Playwright's interception
+ * on before any key is pressed; a waitForEvent begun together with the key press can miss it.
+ */
+function fileChoosers(p) {
+  const ready = [];
+  let wake = null;
+  p.on('filechooser', (c) => {
+    ready.push(c);
+    if (wake) wake();
+  });
+  return (timeout = 10_000) => new Promise((resolve, reject) => {
+    if (ready.length) return resolve(ready.shift());
+    const timer = setTimeout(() => reject(new Error(`no file chooser opened within ${timeout / 1000} s`)), timeout);
+    wake = () => {
+      clearTimeout(timer);
+      wake = null;
+      resolve(ready.shift());
+    };
+  });
+}
+
+/** Passes POST /classify through, keeping each answer (status and JSON) for comparison with the page. */
+async function recordClassify(p) {
+  const answers = [];
+  await p.route((url) => url.pathname.endsWith('/classify'), async (route) => {
+    const res = await route.fetch();
+    const text = await res.text();
+    answers.push({ status: res.status(), body: JSON.parse(text) });
+    await route.fulfill({ response: res, body: text });
+  });
+  return answers;
+}
+
+async function openPage(p) {
+  const res = await p.goto(baseUrl, { waitUntil: 'load' });
+  check(res && res.status() === 200, `GET ${baseUrl} answered ${res && res.status()}`);
+  check((res.headers()['content-security-policy'] || '').includes("default-src 'self'"), 'the page has no CSP header');
+  await p.waitForFunction(() => !/loading/i.test(document.getElementById('model-line').textContent));
+  const modelLine = await p.textContent('#model-line');
+  check(/brainscan-cnn|Model \S+ \S+/.test(modelLine) && !/unavailable/.test(modelLine),
+    `the model line says "${modelLine}"`);
+  const notice = (await p.textContent('.notice')).replace(/\s+/g, ' ').trim();
+  check(notice.includes(NOTICE), `the notice says "${notice}"`);
+  check(await p.isVisible('.notice'), 'the notice is not visible');
+}
+
+/** Waits until the detail view shows the named file in a finished state (done or error). */
+async function waitForDetail(p, name, state, timeout = 30_000) {
+  await p.waitForFunction(([n, s]) => {
+    const d = document.getElementById('detail');
+    return d && !d.hidden && document.getElementById('detail-name').textContent === n && d.dataset.state === s;
+  }, [name, state], { timeout }).catch(async () => {
+    const d = await p.evaluate(() => {
+      const x = document.getElementById('detail');
+      return x ? `${x.dataset.state} / ${document.getElementById('detail-name').textContent} / `
+        + `${document.getElementById('error-box').innerText}` : 'no detail view';
+    });
+    throw new Error(`the detail view never showed ${name} as ${state} (it shows: ${d})`);
+  });
+}
+
+async function checkResult(p) {
+  const label = await p.getAttribute('#result-label', 'data-label');
+  const labelText = await p.textContent('#result-label');
+  check(['tumor', 'no_tumor'].includes(label), `label is "${label}"`);
+  check(['Tumour', 'No tumour'].includes(labelText), `label text is "${labelText}"`);
+  const score = await p.textContent('#result-score');
+  check(/^[01]\.\d{3}$/.test(score), `score text is "${score}"`);
+  const tier = await p.getAttribute('#tier-badge', 'data-tier');
+  check(['low', 'medium', 'high'].includes(tier), `tier is "${tier}"`);
+  check(await p.isVisible('#tier-badge'), 'the tier badge is not visible');
+  const range = await p.textContent('#tier-range');
+  check(/score/.test(range), `the tier range says "${range}"`);
+  check(await p.isVisible('#gauge-threshold'), 'the decision threshold is not marked on the score bar');
+  check(await p.isVisible('#heatmap-toggle'), 'the heatmap toggle is not visible');
+  return { label, score, tier, range };
+}
+
+/** Pixels of the viewer canvas inside the crop box against the heatmap PNG drawn at the crop box. */
+async function overlayCheck(p, crop, heatmapPng) {
+  return p.evaluate(async ({ crop: c, png }) => {
+    const canvas = document.getElementById('viewer-canvas');
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + png;
+    await img.decode();
+    const off = document.createElement('canvas');
+    off.width = c.width;
+    off.height = c.height;
+    const octx = off.getContext('2d');
+    octx.drawImage(img, 0, 0, c.width, c.height);
+    const m = Math.ceil(Math.max(canvas.width, canvas.height) / 160) + 4; // stay clear of the box's stroke
+    const want = octx.getImageData(m, m, c.width - 2 * m, c.height - 2 * m).data;
+    const got = canvas.getContext('2d').getImageData(c.x + m, c.y + m, c.width - 2 * m, c.height - 2 * m).data;
+    let diff = 0;
+    for (let i = 0; i < want.length; i += 4) {
+      diff += Math.abs(want[i] - got[i]) + Math.abs(want[i + 1] - got[i + 1]) + Math.abs(want[i + 2] - got[i + 2]);
+    }
+    const edge = canvas.getContext('2d').getImageData(c.x + 3, c.y + 1, 1, 1).data;
+    return { canvas: [canvas.width, canvas.height], meanDiff: diff / (want.length / 4) / 3, edge: Array.from(edge) };
+  }, { crop, png: heatmapPng });
+}
+
+/**
+ * Visible text below the WCAG AA contrast ratio (4.5:1, or 3:1 for large text) against its
+ * background: the first opaque background up the tree, with translucent ones blended over it.
+ */
+async function contrastProblems(p) {
+  return p.evaluate(() => {
+    const rgba = (s) => {
+      const m = s.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const v = m[1].split(/[,\s/]+/).filter(Boolean).map(Number);
+      return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
+    };
+    const background = (node) => {
+      const layers = [];
+      for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
+        const c = rgba(getComputedStyle(n).backgroundColor);
+        if (c && c[3] > 0) {
+          layers.push(c);
+          if (c[3] >= 1) break;
+        }
+      }
+      let out = [255, 255, 255];
+      for (const c of layers.reverse()) out = out.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+      return out;
+    };
+    const lum = (c) => {
+      const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const problems = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const e = t.parentElement;
+      if (!t.textContent.trim() || !e || seen.has(e) || e.closest('[hidden], .visually-hidden, noscript, script, style')) continue;
+      seen.add(e);
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const s = getComputedStyle(e);
+      if (s.visibility === 'hidden' || s.display === 'none' || e.closest('[disabled]')) continue;
+      const fg = rgba(s.color);
+      const bg = background(e);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const size = parseFloat(s.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) {
+        problems.push(`"${t.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1 (${s.color} on rgb(${bg.map(Math.round)}))`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** The JPEG with an EXIF segment saying "rotate 90 degrees" (orientation 6) right after its start marker. */
+function withExifRotation(jpeg) {
+  const tiff = Buffer.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const header = Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
+  return Buffer.concat([jpeg.subarray(0, 2), header, payload, jpeg.subarray(2)]);
+}
+
+/**
+ * Mean difference per channel between the viewer canvas (heatmap off) and each JPEG decoded by
+ * the browser and drawn at the canvas size, away from the crop box's stroke.
+ */
+async function canvasAgainst(p, crop, jpegs) {
+  return p.evaluate(async ({ crop: c, jpegs: list }) => {
+    const canvas = document.getElementById('viewer-canvas');
+    const w = canvas.width;
+    const h = canvas.height;
+    const got = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+    const band = 8;
+    const nearBox = (x, y) => {
+      const inX = x >= c.x - band && x <= c.x + c.width + band;
+      const inY = y >= c.y - band && y <= c.y + c.height + band;
+      return (inY && (Math.abs(x - c.x) <= band || Math.abs(x - c.x - c.width) <= band))
+        || (inX && (Math.abs(y - c.y) <= band || Math.abs(y - c.y - c.height) <= band));
+    };
+    const out = [];
+    for (const b64 of list) {
+      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+      const off = new OffscreenCanvas(w, h);
+      const octx = off.getContext('2d');
+      octx.drawImage(bmp, 0, 0, w, h);
+      const want = octx.getImageData(0, 0, w, h).data;
+      let diff = 0;
+      let n = 0;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          if (nearBox(x, y)) continue;
+          const i = (y * w + x) * 4;
+          diff += Math.abs(want[i] - got[i]) + Math.abs(want[i + 1] - got[i + 1]) + Math.abs(want[i + 2] - got[i + 2]);
+          n++;
+        }
+      }
+      out.push(diff / n / 3);
+    }
+    return out;
+  }, { crop, jpegs });
+}
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: DESKTOP, timeout: 30_000,
+  });
+  context.setDefaultTimeout(15_000);
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === ORIGIN) return route.continue();
+    blocked.push(url);
+    return route.abort('blockedbyclient');
+  });
+  page = await newPage();
+
+  step = '1 upload';
+  const answers = await recordClassify(page);
+  await openPage(page);
+  await page.setInputFiles('#file-input', scanPath);
+  const scanName = path.basename(scanPath);
+  await waitForDetail(page, scanName, 'done');
+  check(answers.length === 1 && answers[0].status === 200, `POST /classify answered ${JSON.stringify(answers.map((a) => a.status))}`);
+  const api = answers[0].body;
+  check(typeof api.heatmapPng === 'string', 'the page did not ask for the heatmap (?heatmap=true)');
+  const shown = await checkResult(page);
+  check(shown.label === api.label, `the page shows ${shown.label}, the API said ${api.label}`);
+  check(shown.score === api.score.toFixed(3), `the page shows score ${shown.score}, the API said ${api.score}`);
+  check(shown.tier === api.riskTier, `the page shows tier ${shown.tier}, the API said ${api.riskTier}`);
+  pass(`${shown.label}, score ${shown.score}, ${shown.tier} tier (${shown.range})`);
+  check(!(await page.isChecked('#heatmap-toggle')), 'the heatmap starts switched on');
+  const before = await overlayCheck(page, api.crop, api.heatmapPng);
+  await page.getByRole('switch', { name: /show heatmap/i }).click(); // found by its label, as assistive tech finds it
+  check(await page.isChecked('#heatmap-toggle'), 'clicking the toggle did not switch the heatmap on');
+  const after = await overlayCheck(page, api.crop, api.heatmapPng);
+  check(after.canvas[0] === api.image.width && after.canvas[1] === api.image.height,
+    `the canvas is ${after.canvas}, the image ${api.image.width}x${api.image.height}`);
+  check(after.meanDiff < 1, `inside the crop box the canvas differs from the heatmap PNG by ${after.meanDiff.toFixed(2)} `
+    + 'per channel: the overlay is not placed at the crop box');
+  const [r, g, b] = after.edge;
+  check(r < 120 && g > 150 && b > 150, `the crop box's edge pixel is rgb(${r},${g},${b}), not the box colour`);
+  const lowContrast = await contrastProblems(page);
+  check(lowContrast.length === 0, `text below WCAG AA contrast: ${lowContrast.join('; ')}`);
+  pass(`overlay on: matches the heatmap inside the crop box (mean diff ${after.meanDiff.toFixed(3)}, `
+    + `${before.meanDiff.toFixed(2)} with it off); crop box drawn`);
+
+  step = '2 text file';
+  // Under a name that is markup: the page must show it as text, never run it.
+  const hostileName = `<img src=x onerror="window.__injected=1">${path.basename(textPath)}`;
+  const hostilePath = path.join(files, hostileName);
+  writeFileSync(hostilePath, readFileSync(textPath));
+  await page.setInputFiles('#file-input', hostilePath);
+  await waitForDetail(page, hostileName, 'error');
+  check(await page.evaluate(() => window.__injected === undefined && !document.querySelector('main img:not(.thumb)')),
+    'a file name was put into the page as HTML');
+  check(answers.length === 2, `the page sent ${answers.length} classify requests in all, expected 2`);
+  const apiError = answers[1].body.error;
+  check(answers[1].status === 415 && apiError && apiError.code === 'UNSUPPORTED_FORMAT',
+    `the API answered ${answers[1].status} ${JSON.stringify(answers[1].body)}`);
+  const code = await page.textContent('#error-code');
+  const message = await page.textContent('#error-message');
+  check(code === 'UNSUPPORTED_FORMAT', `the error code shown is "${code}"`);
+  check(message === apiError.message, `the message shown is "${message}", the API's "${apiError.message}"`);
+  check(await page.isVisible('#error-box'), 'the error box is not visible');
+  check(await page.isHidden('#verdict'), 'a verdict is shown for a failed scan');
+  const rowText = await page.textContent('#scans-body tr[data-state="error"]');
+  check(rowText.includes('UNSUPPORTED_FORMAT'), `the table row says "${rowText}"`);
+  const errorContrast = await contrastProblems(page);
+  check(errorContrast.length === 0, `text below WCAG AA contrast: ${errorContrast.join('; ')}`);
+  await page.screenshot({ path: path.join(outDir, 'desktop-error.png'), fullPage: true });
+  pass(`shows ${code}: ${message} (file name shown as text, not markup)`);
+  await page.click(`#scans-body tr[data-state="done"] .scan-btn`);
+  await waitForDetail(page, scanName, 'done');
+  check(await page.isChecked('#heatmap-toggle'), 'the heatmap switched itself off when the scan was chosen again');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(outDir, 'desktop-overlay.png'), fullPage: true });
+  pass('desktop-overlay.png and desktop-error.png saved');
+
+  step = '3 keyboard';
+  await page.close();
+  page = await newPage();
+  const nextChooser = fileChoosers(page);
+  await openPage(page);
+  let focused = '';
+  for (let i = 0; i < 15 && focused !== 'drop-zone'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  }
+  check(focused === 'drop-zone', 'Tab never reached the drop zone');
+  check(await page.getByRole('button', { name: 'Choose scan files, or drop them here', exact: true }).evaluate((e) => e === document.activeElement),
+    'the focused drop zone has no accessible name saying what it does');
+  const outline = await page.evaluate(() => {
+    const s = getComputedStyle(document.activeElement);
+    return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  check(outline.style !== 'none' && outline.width >= 2, `the focused drop zone has no visible outline (${JSON.stringify(outline)})`);
+  await page.keyboard.press('Enter');
+  const chooser = await nextChooser();
+  check(chooser.isMultiple(), 'the file chooser does not take several files');
+  await chooser.setFiles(scanPath);
+  await waitForDetail(page, scanName, 'done');
+  await checkResult(page);
+  pass('Tab reaches the drop zone (visible focus); Enter opens the chooser; the result appears');
+  check(await page.evaluate(() => document.activeElement.id) === 'drop-zone', 'the drop zone lost focus');
+  await page.keyboard.press('Space');
+  await (await nextChooser()).setFiles(scanPath);
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll('#scans-body tr');
+    return rows.length === 2 && [...rows].every((r) => r.dataset.state === 'done')
+      && document.getElementById('detail').dataset.scanId === rows[1].dataset.scanId;
+  }, null, { timeout: 30_000 });
+  pass('Space opens the chooser too; a second row appears and is shown');
+
+  step = '4 phone width';
+  await page.setViewportSize(PHONE);
+  await page.click('label[for="heatmap-toggle"]');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const widths = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+    body: document.body.scrollWidth,
+    wide: Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > 376)
+      .slice(0, 5).map((e) => e.tagName + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')),
+  }));
+  check(widths.scroll <= widths.client && widths.body <= widths.client,
+    `at 375 px the page scrolls sideways (scrollWidth ${widths.scroll}, clientWidth ${widths.client}; too wide: ${widths.wide})`);
+  await page.screenshot({ path: path.join(outDir, 'phone.png'), fullPage: true });
+  const phoneContrast = await contrastProblems(page);
+  check(phoneContrast.length === 0, `text below WCAG AA contrast: ${phoneContrast.join('; ')}`);
+  pass(`no horizontal scroll (scrollWidth ${widths.scroll} = clientWidth ${widths.client}); phone.png saved`);
+
+  step = '5 large file via /uploads';
+  await page.close();
+  page = await newPage();
+  await page.setViewportSize(DESKTOP);
+  // Make the page treat the scan as "large": the same GET /model with a tiny syncMaxBytes.
+  await page.route('**/model', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.limits.syncMaxBytes = 1000;
+    await route.fulfill({ response: res, json: body });
+  });
+  await openPage(page);
+  const ticket = page.waitForResponse((res) => res.url().endsWith('/uploads') && res.request().method() === 'POST');
+  // Dropped, not picked: a DataTransfer holding the file, as a drag from the desktop delivers it.
+  const dataTransfer = await page.evaluateHandle(({ b64, name }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], name, { type: 'image/jpeg' }));
+    return dt;
+  }, { b64: readFileSync(scanPath).toString('base64'), name: scanName });
+  await page.dispatchEvent('#drop-zone', 'dragenter', { dataTransfer });
+  check(await page.evaluate(() => document.getElementById('drop-zone').classList.contains('dragging')),
+    'the drop zone does not light up while a file is dragged over it');
+  await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer });
+  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+  check((await ticket).status() === 201, 'POST /uploads did not answer 201');
+  await waitForDetail(page, scanName, 'done');
+  await checkResult(page);
+  const meta = await page.textContent('#detail-meta');
+  check(meta.includes('/uploads'), `the detail does not say it went through /uploads ("${meta}")`);
+  check(await page.isDisabled('#heatmap-toggle'), 'the heatmap toggle is enabled without a heatmap');
+  pass('dropped, uploaded, polled GET /results, result shown (no heatmap, toggle disabled)');
+
+  step = '6 EXIF rotation';
+  await page.close();
+  page = await newPage();
+  const rotatedAnswers = await recordClassify(page);
+  await openPage(page);
+  const plain = readFileSync(scanPath);
+  const rotated = withExifRotation(plain);
+  const rotatedPath = path.join(files, 'rotated-exif6.jpg');
+  writeFileSync(rotatedPath, rotated);
+  await page.setInputFiles('#file-input', rotatedPath);
+  await waitForDetail(page, 'rotated-exif6.jpg', 'done');
+  const rotatedApi = rotatedAnswers[0].body;
+  const [asServer, asBrowser] = await canvasAgainst(page, rotatedApi.crop,
+    [plain.toString('base64'), rotated.toString('base64')]);
+  check(asServer < 2 && asBrowser > 4 * asServer + 5, `the canvas differs by ${asServer.toFixed(2)} from the pixels `
+    + `the server read and by ${asBrowser.toFixed(2)} from the EXIF-rotated picture: the crop box is not on the pixels it was computed on`);
+  pass(`a scan with an EXIF rotation is drawn as the server read it (diff ${asServer.toFixed(2)}; `
+    + `${asBrowser.toFixed(2)} against the rotated picture)`);
+
+  step = 'network and console';
+  check(blocked.length === 0, `the page tried to reach other origins: ${blocked.join(', ')}`);
+  check(pageProblems.length === 0, `the page logged problems: ${pageProblems.join(' | ')}`);
+  pass('no request left the origin; no script errors or CSP violations; all text meets WCAG AA contrast');
+  console.log('PASS page.e2e: all steps passed');
+} catch (e) {
+  console.error(`FAIL ${step}: ${e.message}`);
+  if (pageProblems.length) console.error(`page problems: ${pageProblems.join(' | ')}`);
+  if (page) await page.screenshot({ path: path.join(outDir, 'failure.png'), fullPage: true }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  if (context) await context.close().catch(() => {});
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(files, { recursive: true, force: true });
+}
