@@ -7,7 +7,6 @@ import dev.brainscan.testing.TestModels;
 import dev.brainscan.testing.TestPaths;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,12 +28,8 @@ class ServingMatchesTrainingIT {
         assumeTrue(dataset.isPresent(), "SKIPPED: ../shared/datasets/brain-mri is not here");
         Path dir = dataset.get();
         Map<String, Integer> labels = new HashMap<>();
-        List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
-        for (String line : manifest.subList(1, manifest.size())) {
-            String[] f = line.split(",", -1);
-            if (f[1].equals("val")) {
-                labels.put(dir.resolve(f[0]).toString(), f[2].equals("tumor") ? 1 : 0);
-            }
+        for (TestPaths.ValidationScan scan : TestPaths.validationScans()) {
+            labels.put(scan.file().toString(), scan.tumour() ? 1 : 0);
         }
 
         StringWriter out = new StringWriter();

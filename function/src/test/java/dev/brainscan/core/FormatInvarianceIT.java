@@ -30,14 +30,9 @@ class FormatInvarianceIT {
         var dataset = TestPaths.dataset();
         assumeTrue(dataset.isPresent(), "SKIPPED: ../shared/datasets/brain-mri is not here");
         ScanClassifier classifier = TestModels.classifier();
-        List<String> manifest = Files.readAllLines(dataset.get().resolve("manifest.csv"));
         List<Path> chosen = new ArrayList<>();
-        for (String line : manifest.subList(1, manifest.size())) {
-            String[] f = line.split(",", -1);
-            if (!f[1].equals("val")) {
-                continue;
-            }
-            Path p = dataset.get().resolve(f[0]);
+        for (TestPaths.ValidationScan scan : TestPaths.validationScans()) {
+            Path p = scan.file();
             ScanResult r = classifier.classify(Files.readAllBytes(p), "v", Map.of());
             if (!r.failed() && r.score() > 0.05 && r.score() < 0.95) {
                 chosen.add(p);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.brainscan.testing.TestPaths;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,20 +16,14 @@ class NotABrainMriValidationIT {
     void validationScans_atMostHalfAPercentRefused() throws Exception {
         var dataset = TestPaths.dataset();
         assumeTrue(dataset.isPresent(), "SKIPPED: ../shared/datasets/brain-mri is not here");
-        Path dir = dataset.get();
         ImageDecoder decoder = new ImageDecoder(Limits.DEFAULT);
         BrainCropper cropper = new BrainCropper(BrainCropper.Parameters.DEFAULT);
         MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
         List<String> refused = new ArrayList<>();
         int scans = 0;
-        List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
-        for (String line : manifest.subList(1, manifest.size())) {
-            String[] f = line.split(",", -1);
-            if (!f[1].equals("val")) {
-                continue;
-            }
+        for (TestPaths.ValidationScan scan : TestPaths.validationScans()) {
             scans++;
-            RgbImage image = decoder.decode(Files.readAllBytes(dir.resolve(f[0])));
+            RgbImage image = decoder.decode(Files.readAllBytes(scan.file()));
             String reason = plausibility.colourImplausibility(MriPlausibility.chroma(image));
             if (reason == null) {
                 try {
@@ -40,7 +33,7 @@ class NotABrainMriValidationIT {
                 }
             }
             if (reason != null) {
-                refused.add(f[0] + " (" + reason + ")");
+                refused.add(scan.file().getFileName() + " (" + reason + ")");
             }
         }
         System.out.printf(Locale.ROOT, "NOT_A_BRAIN_MRI on validation scans: %d/%d (%.2f%%) %s%n", refused.size(), scans,
