@@ -91,7 +91,7 @@ def card(out, man, small, reference, reference_metrics, reference_info, small_in
     m = man["metrics"]
     c = m["confusion"]
     tiers = "\n".join(
-        f"| {t['tier']} | {t['from']:.2f} <= score < {t['to']:.2f} | {t['scans']} | {t['tumours']} | "
+        f"| {t['tier']} | {t['from']:.2f} <= score {'<=' if t['to'] >= 1.0 else '<'} {t['to']:.2f} | {t['scans']} | {t['tumours']} | "
         + (f"{t['tumourRate']:.3f} ({_ci(t['tumourRateCi95'])}) |" if t["scans"] else "- |")
         for t in m["riskTiers"])
     if reference is not None:
@@ -158,7 +158,7 @@ A compact CNN: a stride-2 stem and four stages of 3x3 conv + batch norm + ReLU
 (16-32, 48-48, 96-96, 128-128 channels, max-pool between stages), global average
 pool and one linear unit. Because the head is linear after the pool, applying it at
 every cell of the last feature map gives the class-activation map `cam`
-({man['outputs']['cam']['shape']}); its mean is the logit. Platt scaling
+([{', '.join(str(d) for d in man['outputs']['cam']['shape'])}]); its mean is the logit. Platt scaling
 (a = {man['outputs']['probability']['calibration']['a']}, b = {man['outputs']['probability']['calibration']['b']})
 and the sigmoid are inside the ONNX graph (opset {man['architecture']['opset']}, dynamic batch, checked by
 `onnx.checker`; OpenCV's DNN runtime reproduces PyTorch's outputs at export time, and
