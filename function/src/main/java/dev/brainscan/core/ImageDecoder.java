@@ -217,22 +217,27 @@ public final class ImageDecoder {
         return b.length - 8L < declared;
     }
 
-    /** Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice). */
+    /**
+     * Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice).
+     * May reuse (and reorder) the image's own buffer: the image must not be used afterwards.
+     */
     static byte[] toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        byte[] out = new byte[w * h * 3];
         Raster raster = image.getRaster();
         ColorModel cm = image.getColorModel();
-        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isPacked(raster, 3)) {
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isPacked(raster, 3)
+                && ((DataBufferByte) raster.getDataBuffer()).getData().length == w * h * 3) {
+            // The decoder's own buffer, reordered in place: the image is ours and not used again.
             byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
             for (int i = 0; i < w * h * 3; i += 3) {
-                out[i] = data[i + 2];
-                out[i + 1] = data[i + 1];
-                out[i + 2] = data[i];
+                byte b = data[i];
+                data[i] = data[i + 2];
+                data[i + 2] = b;
             }
-            return out;
+            return data;
         }
+        byte[] out = new byte[w * h * 3];
         if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && isPacked(raster, 1)) {
             byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
             for (int i = 0, o = 0; i < w * h; i++, o += 3) {
