@@ -263,7 +263,7 @@ async function canvasAgainst(p, crop, jpegs) {
 
 try {
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: DESKTOP, timeout: 30_000,
+    executablePath: process.env.BRAINSCAN_CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS, viewport: DESKTOP, timeout: 30_000,
   });
   context.setDefaultTimeout(15_000);
   await context.route('**/*', (route) => {

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code npm ci} in src/test/e2e (the pom runs it before the integration tests).
  */
 class WebPageE2EIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium; BRAINSCAN_CHROMIUM names another Chromium-based browser (CI runners without it). */
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("BRAINSCAN_CHROMIUM", "/usr/bin/chromium"));
     private static final long SCRIPT_TIMEOUT_S = 100;
 
     @TempDir
@@ -48,7 +49,7 @@ class WebPageE2EIT {
     void webPage_inChromium_classifiesShowsApiErrorsWorksByKeyboardAndFitsAPhone() throws Exception {
         Path e2e = TestPaths.repoRoot().resolve("function/src/test/e2e");
         Optional<Path> node = onPath("node");
-        Prerequisites.require(Files.isExecutable(CHROMIUM), "Debian's chromium (/usr/bin/chromium)");
+        Prerequisites.require(Files.isExecutable(CHROMIUM), "Debian's chromium (" + CHROMIUM + ")");
         Prerequisites.require(node.isPresent(), "node");
         Prerequisites.require(Files.isDirectory(e2e.resolve("node_modules/playwright-core")),
                 "playwright-core in function/src/test/e2e/node_modules (npm ci --prefix src/test/e2e)");
