@@ -1,6 +1,7 @@
 package dev.brainscan.cli;
 
 import dev.brainscan.core.ErrorCode;
+import dev.brainscan.core.Heatmap;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.ScanResult;
 import java.io.IOException;
@@ -44,6 +45,10 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Scans classified in parallel (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--heatmaps", paramLabel = "DIR",
+            description = "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png.")
+    Path heatmaps;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or directories.")
     List<String> paths;
 
@@ -61,7 +66,7 @@ final class ClassifyCommand implements Callable<Integer> {
              Progress progress = new Progress(spec.commandLine().getErr(), inputs.size(), Progress.interactive())) {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
-            OrderedParallel.run(inputs, threads, input -> classify(classifier, input), result -> {
+            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps), result -> {
                 records.write(result);
                 if (!reported[0]) {
                     writer.flush();
@@ -78,7 +83,19 @@ final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input) {
+    /** DIR/<the input's path as given, made relative and without "..">.heatmap.png */
+    static Path heatmapFile(Path dir, String inputName) {
+        StringBuilder relative = new StringBuilder();
+        for (Path part : Path.of(inputName).normalize()) {
+            String p = part.toString();
+            if (!p.isEmpty() && !p.equals("..") && !p.equals(".")) {
+                relative.append(relative.length() == 0 ? "" : "/").append(p);
+            }
+        }
+        return dir.resolve(relative + ".heatmap.png");
+    }
+
+    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir) {
         Map<String, String> source = Map.of("file", input.name());
         if (input.path() == null) {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory.");
@@ -90,7 +107,13 @@ final class ClassifyCommand implements Callable<Integer> {
                 return classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
                         String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max));
             }
-            return classifier.classify(Files.readAllBytes(input.path()), input.name(), source);
+            ScanClassifier.Classification c = classifier.run(Files.readAllBytes(input.path()), input.name(), source);
+            if (heatmapDir != null && !c.result().failed()) {
+                Path png = heatmapFile(heatmapDir, input.name());
+                Files.createDirectories(png.getParent());
+                Files.write(png, Heatmap.png(c.crop(), c.prediction()));
+            }
+            return c.result();
         } catch (IOException e) {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read.");
         }

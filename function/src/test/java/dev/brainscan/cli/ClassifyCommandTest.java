@@ -115,6 +115,23 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void heatmapsOption_writesOneOverlayPerClassifiedScanAtCropSize() throws Exception {
+        Path out = dir.resolve("heatmaps");
+        Run r = run("classify", "--heatmaps", out.toString(), scans.toString());
+        assertEquals(0, r.exit(), r.err());
+        for (String line : r.out().lines().toList()) {
+            JsonNode rec = Json.MAPPER.readTree(line);
+            Path png = ClassifyCommand.heatmapFile(out, rec.get("scanId").asText());
+            assertTrue(png.startsWith(out), png.toString());
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            assertEquals(rec.get("crop").get("width").asInt(), img.getWidth());
+            assertEquals(rec.get("crop").get("height").asInt(), img.getHeight());
+        }
+        assertEquals(dir.resolve("x/etc/passwd.heatmap.png"),
+                ClassifyCommand.heatmapFile(dir.resolve("x"), "../../etc/passwd"));
+    }
+
+    @Test
     void helpAndVersion() {
         Run help = run("classify", "--help");
         assertEquals(0, help.exit());
