@@ -126,8 +126,8 @@ public final class LocalServer implements AutoCloseable {
 
     /** The presigned-PUT stand-in: stores the scan, then runs the upload flow as the S3 trigger would. */
     private void upload(HttpExchange ex, String rawKey) throws IOException {
-        String key = URLDecoder.decode(rawKey.replace("+", "%2B"), StandardCharsets.UTF_8);
-        Instant expires = issuedUploads.get(key);
+        String key = HttpApi.percentDecode(rawKey);
+        Instant expires = key == null ? null : issuedUploads.get(key);
         if (!ex.getRequestMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
             send(ex, HttpApi.error(ErrorCode.NOT_FOUND, "This upload URL is unknown or expired; ask POST /uploads for one.",
                     "local"));

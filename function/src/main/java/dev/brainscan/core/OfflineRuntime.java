@@ -42,11 +42,6 @@ public final class OfflineRuntime {
         applied = true;
     }
 
-    /** Whether ONNX Runtime will see its telemetry switch off (for the health check and tests). */
-    public static boolean ortTelemetryDisabled() {
-        return "1".equals(System.getenv(ORT_TELEMETRY_SWITCH)) || "1".equals(nativeGetenv(ORT_TELEMETRY_SWITCH));
-    }
-
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null && System.getenv(key) == null) {
             System.setProperty(key, value);
@@ -55,14 +50,10 @@ public final class OfflineRuntime {
 
     interface PosixC extends Library {
         int setenv(String name, String value, int overwrite);
-
-        String getenv(String name);
     }
 
     interface WindowsC extends Library {
         int _putenv_s(String name, String value);
-
-        String getenv(String name);
     }
 
     private static void setNativeEnv(String name, String value) {
@@ -74,15 +65,6 @@ public final class OfflineRuntime {
             }
         } catch (RuntimeException | LinkageError e) {
             System.err.println("brainscan: could not set " + name + " (" + e + "); set it in the environment");
-        }
-    }
-
-    private static String nativeGetenv(String name) {
-        try {
-            return Platform.isWindows() ? Native.load("msvcrt", WindowsC.class).getenv(name)
-                    : Native.load("c", PosixC.class).getenv(name);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
         }
     }
 }

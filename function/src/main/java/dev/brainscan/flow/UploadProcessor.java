@@ -46,14 +46,6 @@ public final class UploadProcessor {
         this.heatmaps = heatmaps;
     }
 
-    public String inputPrefix() {
-        return inputPrefix;
-    }
-
-    public String resultPrefix() {
-        return resultPrefix;
-    }
-
     /** {@code scans/ward7/p12.jpg} -> {@code results/ward7/p12.jpg.json}; null outside the input prefix. */
     public String resultKey(String key) {
         if (!key.startsWith(inputPrefix) || key.length() == inputPrefix.length()) {

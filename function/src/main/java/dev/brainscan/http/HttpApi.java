@@ -325,8 +325,8 @@ public final class HttpApi {
         return event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get(name);
     }
 
-    /** RFC 3986 percent-decoding of a path segment ('+' stays '+'); null when malformed. */
-    static String percentDecode(String s) {
+    /** RFC 3986 percent-decoding of a path ('+' stays '+'); null when malformed. */
+    public static String percentDecode(String s) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
             int ch = s.codePointAt(i);
