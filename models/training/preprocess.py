@@ -1,4 +1,4 @@
-"""Preprocessing shared by training and export: the serving contract of DESIGN.md section 2.
+"""Preprocessing shared by training and export: the serving contract of docs/contracts.md section 2.
 
 crop_brain_contour is the seeds' OpenCV crop (the reference the Java crop is checked
 against); resize_bilinear_aa is the resize the Java code reimplements bit-for-bit in

@@ -1,6 +1,6 @@
 package dev.brainscan.core;
 
-/** The documented error codes (DESIGN.md section 3) and the HTTP status each maps to. */
+/** The documented error codes (docs/contracts.md section 3.3) and the HTTP status each maps to. */
 public enum ErrorCode {
     UNSUPPORTED_FORMAT(415),
     CORRUPT_IMAGE(422),

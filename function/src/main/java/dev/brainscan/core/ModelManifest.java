@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * {@code brainscan.json}: the one place for model facts (DESIGN.md section 1). Validated on
+ * {@code brainscan.json}: the one place for model facts (docs/contracts.md section 1). Validated on
  * load so a bad manifest fails at start-up, naming the field.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

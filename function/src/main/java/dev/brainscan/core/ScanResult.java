@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Map;
 
 /**
- * The result JSON of DESIGN.md section 3: the same record is the S3 result object, the HTTP
+ * The result JSON of docs/contracts.md section 3: the same record is the S3 result object, the HTTP
  * body and the CLI record. A failure has no label, score or tier and carries {@code error}.
  * Every record, failures included, names the model that produced it.
  */

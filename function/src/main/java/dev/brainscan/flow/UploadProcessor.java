@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The S3 flow for one uploaded scan (DESIGN.md section 4): fetch it, classify it, write
+ * The S3 flow for one uploaded scan (docs/contracts.md section 4): fetch it, classify it, write
  * {@code <resultPrefix><key without inputPrefix>.json}. Bad input and permanent storage
  * failures end in an error result (no retry); transient failures are thrown so that Lambda
  * retries the event and, after the retries, sends it to the failure queue. The same key

@@ -23,7 +23,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The HTTP API of DESIGN.md section 5 over API Gateway's payload 2.0 event. The Lambda
+ * The HTTP API of docs/contracts.md section 5 over API Gateway's payload 2.0 event. The Lambda
  * handler and the local {@code serve} command both call {@link #handle}, so local and
  * deployed behaviour cannot drift. Every error is the error JSON with its status; no stack
  * trace or internal message ever reaches a caller.
