@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the sample events in this folder (standard library only). Run from the repository root:
 
-    java -jar function/target/brainscan.jar phantom --out events/scans --count 6
+    ./brainscan phantom --out events/scans --count 6
     python3 events/make_events.py
 
 The scans are generated phantoms (never dataset images). The same files feed
