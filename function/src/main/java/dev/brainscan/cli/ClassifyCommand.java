@@ -116,6 +116,9 @@ final class ClassifyCommand implements Callable<Integer> {
             return c.result();
         } catch (IOException e) {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read.");
+        } catch (RuntimeException | Error e) {
+            // e.g. the heatmap file cannot be written: this input's record says so, the others go on
+            return classifier.failure(input.name(), source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE);
         }
     }
 }

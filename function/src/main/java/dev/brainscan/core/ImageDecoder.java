@@ -11,6 +11,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -47,10 +52,32 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
+    /** The longest one decode may take before its reader is aborted. */
+    public static final Duration DEFAULT_DECODE_BUDGET = Duration.ofSeconds(2);
+
+    /** Aborts readers that run past their budget; one daemon thread for the whole process. */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
     private final Limits limits;
+    private final Duration budget;
 
     public ImageDecoder(Limits limits) {
+        this(limits, DEFAULT_DECODE_BUDGET);
+    }
+
+    ImageDecoder(Limits limits, Duration budget) {
         this.limits = limits;
+        this.budget = budget;
+    }
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "decode-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
     }
 
     public Limits limits() {
@@ -74,12 +101,8 @@ public final class ImageDecoder {
                 && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
             return Format.GIF;
         }
-        if (b.length >= 18 && b[0] == 'B' && b[1] == 'M') {
-            int dibHeader = (b[14] & 0xff) | (b[15] & 0xff) << 8 | (b[16] & 0xff) << 16 | (b[17] & 0xff) << 24;
-            if (dibHeader == 12 || dibHeader == 40 || dibHeader == 52 || dibHeader == 56
-                    || dibHeader == 64 || dibHeader == 108 || dibHeader == 124) {
-                return Format.BMP;
-            }
+        if (ContainerGuard.looksLikeBmp(b)) {
+            return Format.BMP; // "BM" alone is not enough: a valid DIB header, one plane, a real bit depth
         }
         return null;
     }
@@ -101,18 +124,49 @@ public final class ImageDecoder {
         if (declared != null) {
             checkDimensions(declared[0], declared[1]);
         }
-        if (format == Format.WEBP && riffTruncated(bytes)) {
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The webp data is truncated or damaged.");
-        }
+        ContainerGuard.Checked checked = guard(format, bytes);
+        checkDimensions(checked.width(), checked.height());
+        return read(format, checked.bytes());
+    }
+
+    /**
+     * The container pre-scan of each format (ContainerGuard): refuses layouts that are not
+     * validated and strips what no decoder needs. A new format adds its case here.
+     */
+    private ContainerGuard.Checked guard(Format format, byte[] bytes) throws ScanException {
+        return switch (format) {
+            case JPEG -> ContainerGuard.jpeg(bytes, limits);
+            case PNG -> ContainerGuard.png(bytes, limits);
+            case WEBP -> ContainerGuard.webp(bytes);
+            case BMP -> ContainerGuard.bmp(bytes);
+            case GIF -> {
+                int[] d = headerDimensions(format, bytes);
+                yield new ContainerGuard.Checked(bytes, d == null ? 0 : d[0], d == null ? 0 : d[1]);
+            }
+        };
+    }
+
+    /** Decodes with the format's ImageIO reader, metadata ignored, under the time budget. */
+    private RgbImage read(Format format, byte[] bytes) throws ScanException {
         ImageReader reader = readerFor(format);
         WarningFlag warnings = new WarningFlag();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = null;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, false);
+            reader.setInput(in, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkDimensions(width, height);
             reader.addIIOReadWarningListener(warnings);
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                reader.abort();
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
             BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+            watchdog.cancel(false);
+            if (expired.get() || image == null) {
+                throw overBudget();
+            }
             if (warnings.warned) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE,
                         "The " + format.id() + " data is truncated or damaged.");
@@ -124,14 +178,38 @@ public final class ImageDecoder {
         } catch (ScanException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            if (expired.get()) {
+                throw overBudget();
+            }
             throw new ScanException(ErrorCode.CORRUPT_IMAGE,
                     "The " + format.id() + " data is truncated or damaged.", e);
+        } catch (OutOfMemoryError e) {
+            // Bounded by the checks above; should a decoder still ask for more, it is this input's error only.
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
+                    "Decoding the " + format.id() + " image needs more memory than allowed.");
+        } catch (Error e) {
+            // StackOverflowError and the like from a decoder on crafted data
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE,
+                    "The " + format.id() + " data is truncated or damaged.");
         } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             reader.dispose();
         }
     }
 
+    private ScanException overBudget() {
+        return new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                "Decoding the image took longer than the %d ms allowed.", budget.toMillis()));
+    }
+
     private void checkDimensions(int width, int height) throws ScanException {
+        checkDimensions(limits, width, height);
+    }
+
+    /** Size limits of a declared or decoded image: no size is corrupt, too many pixels too large, too small not an MR slice. */
+    static void checkDimensions(Limits limits, int width, int height) throws ScanException {
         if (width <= 0 || height <= 0 || width == Integer.MIN_VALUE || height == Integer.MIN_VALUE) {
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The image header gives no size.");
         }
@@ -209,12 +287,6 @@ public final class ImageDecoder {
 
     private static int le32(byte[] b, int at) {
         return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
-    }
-
-    /** A RIFF container states its length; a shorter file lost its tail (WebP decoders do not notice). */
-    private static boolean riffTruncated(byte[] b) {
-        long declared = (b[4] & 0xffL) | (b[5] & 0xffL) << 8 | (b[6] & 0xffL) << 16 | (b[7] & 0xffL) << 24;
-        return b.length - 8L < declared;
     }
 
     /**

@@ -74,7 +74,9 @@ public final class ScanClassifier implements AutoCloseable {
         } catch (ScanException e) {
             return new Classification(failure(scanId, source, image, box, timer, e.code(), e.getMessage()), null, null,
                     null);
-        } catch (Exception | StackOverflowError e) {
+        } catch (Exception | Error e) {
+            // An Error (OutOfMemoryError, StackOverflowError) past the decoder's own bounds is this
+            // scan's INTERNAL error: every channel still writes its one record per input.
             return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE),
                     null, null, e);
         }

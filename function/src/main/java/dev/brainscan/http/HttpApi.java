@@ -89,7 +89,7 @@ public final class HttpApi {
             return noRoute(method, path, requestId);
         } catch (BadRequest e) {
             return error(e.code, e.getMessage(), requestId);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.event("http", requestId, null, "internal-error", e.toString());
             return error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.", requestId);
         }

@@ -51,6 +51,21 @@ class HostileInputTest {
                 "message leaks internals: " + r.error().message());
     }
 
+    static List<HostileCorpus.Case> tolerated() {
+        return HostileCorpus.tolerated();
+    }
+
+    /** Metadata bombs (ICC profiles claiming 2 GB, compressed text chunks) are never parsed: the image is classified. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tolerated")
+    void core_classifiesTheImageUnderUnparsedMetadataBombs(HostileCorpus.Case c) {
+        long start = System.nanoTime();
+        ScanResult r = CLASSIFIER.classify(c.bytes(), c.name(), Map.of("file", c.name()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertFalse(r.failed(), () -> c.name() + ": " + r.error().code() + " " + r.error().message());
+        assertTrue(seconds < 2.0, c.name() + " took " + seconds + " s");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void httpHandler_answersTheStatusAndErrorJson(HostileCorpus.Case c) throws Exception {

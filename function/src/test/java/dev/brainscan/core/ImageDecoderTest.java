@@ -121,4 +121,84 @@ class ImageDecoderTest {
         ScanException e = assertThrows(ScanException.class, () -> small.decode(FormatVariants.all().get("jpeg")));
         assertEquals(ErrorCode.IMAGE_TOO_LARGE, e.code());
     }
+
+    private static ErrorCode codeOf(ImageDecoder decoder, byte[] bytes) {
+        return assertThrows(ScanException.class, () -> decoder.decode(bytes)).code();
+    }
+
+    @Test
+    void decode_readerPastItsTimeBudget_isAbortedAndTooLarge() {
+        byte[] big = Phantom.jpeg(3, 2000, 2000, false);
+        ImageDecoder impatient = new ImageDecoder(Limits.DEFAULT, java.time.Duration.ofMillis(1));
+        ScanException e = assertThrows(ScanException.class, () -> impatient.decode(big));
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, e.code());
+        assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+    }
+
+    @Test
+    void decode_progressiveScansTimesPixels_isBoundedBeforeDecoding() throws ScanException {
+        byte[] progressive = FormatVariants.jpeg(FormatVariants.phantom(), true, 0.9f);
+        ImageDecoder small = new ImageDecoder(new Limits(Limits.DEFAULT_MAX_BYTES, 240 * 240, 32));
+        small.decode(progressive); // its ~10 scans are within 16 passes over the pixel limit
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, codeOf(small, dev.brainscan.testing.HostileCorpus.repeatSmallestScan(
+                progressive, 20)));
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, codeOf(DECODER, dev.brainscan.testing.HostileCorpus.repeatSmallestScan(
+                progressive, ContainerGuard.MAX_JPEG_SCANS + 1)));
+    }
+
+    @Test
+    void decode_validSmallIccProfileIsKept_oversizedOrLyingOnesAreDropped() throws ScanException {
+        byte[] jpeg = FormatVariants.jpeg(FormatVariants.phantom(), false, 0.95f);
+        byte[] srgb = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData();
+        byte[] withSrgb = dev.brainscan.testing.HostileCorpus.jpegWithIccProfile(jpeg, srgb);
+        ContainerGuard.Checked kept = ContainerGuard.jpeg(withSrgb, Limits.DEFAULT);
+        assertEquals(jpeg.length + srgb.length + 18, kept.bytes().length, "a valid sRGB profile is passed on");
+        byte[] lying = dev.brainscan.testing.HostileCorpus.jpegWithIcc(jpeg, 0x7FFFFFFF);
+        assertEquals(jpeg.length, ContainerGuard.jpeg(lying, Limits.DEFAULT).bytes().length);
+        assertEquals(240, DECODER.decode(lying).width());
+        assertEquals(240, DECODER.decode(withSrgb).width());
+    }
+
+    @Test
+    void sniff_textStartingWithBm_isNotABitmap() {
+        byte[] text = "BM this is a note, not a bitmap, whatever its header bytes say".repeat(20)
+                .getBytes(StandardCharsets.US_ASCII);
+        text[14] = 40;
+        text[15] = 0;
+        text[16] = 0;
+        text[17] = 0;
+        assertEquals(null, ImageDecoder.sniff(text));
+        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(DECODER, text));
+    }
+
+    @Test
+    void decode_truncatedUncompressedBmp_isCorruptBeforeTheReader() {
+        byte[] bmp = FormatVariants.encode(FormatVariants.phantom(), "bmp");
+        assertEquals(ErrorCode.CORRUPT_IMAGE, codeOf(DECODER, Arrays.copyOf(bmp, bmp.length / 2)));
+    }
+
+    @Test
+    void decode_pngTextAndIccChunks_areDroppedUnread() throws ScanException {
+        byte[] png = FormatVariants.encode(FormatVariants.phantom(), "png");
+        byte[] bombed = dev.brainscan.testing.HostileCorpus.pngWithTextBombs(png, 2);
+        assertArrayEquals(png, ContainerGuard.png(bombed, Limits.DEFAULT).bytes());
+    }
+
+    @Test
+    void decode_webpIccpChunk_isDroppedAndItsFlagCleared() throws ScanException {
+        byte[] webp = FormatVariants.fixture("phantom-lossless.webp");
+        byte[] withIcc = dev.brainscan.testing.HostileCorpus.webpWithIcc(webp, 0x7FFFFFFF);
+        byte[] clean = ContainerGuard.webp(withIcc).bytes();
+        assertEquals(0, clean[20] & 0x20, "VP8X no longer announces an ICC profile");
+        assertEquals(-1, new String(clean, StandardCharsets.ISO_8859_1).indexOf("ICCP"));
+        assertArrayEquals(DECODER.decode(webp).rgb(), DECODER.decode(withIcc).rgb());
+    }
+
+    @Test
+    void decode_animatedWebp_isUnsupported() {
+        byte[] webp = FormatVariants.fixture("phantom-lossless.webp");
+        byte[] animated = dev.brainscan.testing.HostileCorpus.webpWithIcc(webp, 1000);
+        animated[20] = 0x02; // VP8X animation flag
+        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, codeOf(DECODER, animated));
+    }
 }

@@ -71,6 +71,18 @@ public final class HostileCorpus {
         out.add(new Case("all-black", Phantom.encode(new BufferedImage(300, 300, BufferedImage.TYPE_3BYTE_BGR), "png"),
                 ErrorCode.NO_BRAIN_REGION));
         out.add(new Case("speck", speck(), ErrorCode.NO_BRAIN_REGION));
+        // Hardening II (issue 15): the attack classes that once crashed, stalled or fooled the decoders.
+        out.add(new Case("jpeg-progressive-5000-scans", repeatSmallestScan(FormatVariants.jpeg(
+                Phantom.generate(8, 240, 240, false).image(), true, 0.9f), 5000), ErrorCode.IMAGE_TOO_LARGE));
+        out.add(new Case("jpeg-arithmetic-coded", withFrameMarker(jpeg, 0xC9), ErrorCode.UNSUPPORTED_FORMAT));
+        out.add(new Case("jpeg-hierarchical", withFrameMarker(jpeg, 0xC5), ErrorCode.UNSUPPORTED_FORMAT));
+        out.add(new Case("bmp-embedded-jpeg-size-0x7ffffff0", bmpEmbedded(4, 0x7FFFFFF0, jpeg), ErrorCode.UNSUPPORTED_FORMAT));
+        out.add(new Case("bmp-embedded-png-46000x46000", bmpEmbedded(5, 0, pngHeaderOnly(46000, 46000)),
+                ErrorCode.UNSUPPORTED_FORMAT));
+        out.add(new Case("bmp-rle8-size-field-0x7ffffff0", bmpRle8(0x7FFFFFF0), ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("webp-canvas-64-frame-240", webpCanvasDisagrees(FormatVariants.fixture("phantom-lossy.webp"), 64, 64),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("text-starting-BM", bmText(), ErrorCode.UNSUPPORTED_FORMAT));
         List<NonMriCorpus.Sample> nonMri = NonMriCorpus.generate(1, 99);
         for (NonMriCorpus.Sample s : nonMri) {
             out.add(new Case("not-mri-" + s.family(), FormatVariants.jpeg(s.image(), false, 0.92f),
@@ -78,6 +90,25 @@ public final class HostileCorpus {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * Attack samples that must be answered like the clean image they carry (metadata the
+     * pipeline never parses): classified, quickly, without an error.
+     */
+    public static synchronized List<Case> tolerated() {
+        if (tolerated == null) {
+            byte[] jpeg = Phantom.jpeg(5, 240, 240, true);
+            byte[] png = Phantom.encode(Phantom.generate(6, 240, 240, false).image(), "png");
+            tolerated = List.of(
+                    new Case("jpeg-icc-claims-0x7fffffff", jpegWithIcc(jpeg, 0x7FFFFFFF), null),
+                    new Case("webp-iccp-claims-0x7fffffff", webpWithIcc(FormatVariants.fixture("phantom-lossless.webp"),
+                            0x7FFFFFFF), null),
+                    new Case("png-ztxt-itxt-bombs", pngWithTextBombs(png, 24), null));
+        }
+        return tolerated;
+    }
+
+    private static List<Case> tolerated;
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -171,6 +202,259 @@ public final class HostileCorpus {
     static byte[] gifHeader(int w, int h) {
         return new byte[] {'G', 'I', 'F', '8', '9', 'a', (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0, 0, 0,
             ',', 0, 0, 0, 0, (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0, 2, 2, 0x4C, 0x01, 0, ';'};
+    }
+
+    // ---------------------------------------------------------------- issue 15 generators
+
+    /** The JPEG's segments as {offset, length}; the entropy-coded data counted with its SOS. */
+    static List<int[]> jpegSegments(byte[] b) {
+        List<int[]> out = new ArrayList<>();
+        int pos = 2;
+        while (pos + 4 <= b.length) {
+            int marker = b[pos + 1] & 0xff;
+            if (marker == 0xD9) {
+                out.add(new int[] {pos, 2});
+                break;
+            }
+            int len = (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
+            int end = pos + 2 + len;
+            if (marker == 0xDA) {
+                while (end < b.length - 1 && !((b[end] & 0xff) == 0xFF && (b[end + 1] & 0xff) != 0
+                        && ((b[end + 1] & 0xff) < 0xD0 || (b[end + 1] & 0xff) > 0xD7))) {
+                    end++;
+                }
+            }
+            out.add(new int[] {pos, end - pos});
+            pos = end;
+        }
+        return out;
+    }
+
+    /** A progressive JPEG whose smallest scan is repeated {@code times} times. */
+    public static byte[] repeatSmallestScan(byte[] jpeg, int times) {
+        List<int[]> segs = jpegSegments(jpeg);
+        int[] last = null;
+        for (int[] s : segs) {
+            if ((jpeg[s[0] + 1] & 0xff) == 0xDA && (last == null || s[1] < last[1])) {
+                last = s;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, last[0] + last[1]);
+        for (int i = 1; i < times; i++) {
+            out.write(jpeg, last[0], last[1]);
+        }
+        out.write(jpeg, last[0] + last[1], jpeg.length - last[0] - last[1]);
+        return out.toByteArray();
+    }
+
+    /** The JPEG with its SOF0 marker replaced (SOF9: arithmetic coding; SOF5: hierarchical). */
+    static byte[] withFrameMarker(byte[] jpeg, int marker) {
+        byte[] out = jpeg.clone();
+        for (int[] s : jpegSegments(jpeg)) {
+            if ((jpeg[s[0] + 1] & 0xff) == 0xC0) {
+                out[s[0] + 1] = (byte) marker;
+            }
+        }
+        return out;
+    }
+
+    /** An ICC profile header (128 bytes, 'acsp' signature) whose size field says {@code declared}. */
+    static byte[] iccHeader(int declared) {
+        byte[] h = new byte[132];
+        h[0] = (byte) (declared >>> 24);
+        h[1] = (byte) (declared >>> 16);
+        h[2] = (byte) (declared >>> 8);
+        h[3] = (byte) declared;
+        System.arraycopy(utf8("mntrRGB XYZ "), 0, h, 12, 12);
+        System.arraycopy(utf8("acsp"), 0, h, 36, 4);
+        return h;
+    }
+
+    /** The JPEG with an APP2 ICC_PROFILE segment right after SOI whose profile claims {@code declared} bytes. */
+    public static byte[] jpegWithIcc(byte[] jpeg, int declared) {
+        return jpegWithIccProfile(jpeg, iccHeader(declared));
+    }
+
+    /** The JPEG with {@code profile} in one APP2 ICC_PROFILE segment right after SOI. */
+    public static byte[] jpegWithIccProfile(byte[] jpeg, byte[] profile) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int len = 2 + 12 + 2 + profile.length;
+        out.write(0xFF);
+        out.write(0xE2);
+        out.write(len >> 8);
+        out.write(len);
+        out.writeBytes(utf8("ICC_PROFILE\0"));
+        out.write(1);
+        out.write(1);
+        out.writeBytes(profile);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    private static void riffChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        out.writeBytes(type.getBytes(StandardCharsets.US_ASCII));
+        byte[] len = new byte[4];
+        le(len, 0, data.length);
+        out.writeBytes(len);
+        out.writeBytes(data);
+        if ((data.length & 1) != 0) {
+            out.write(0);
+        }
+    }
+
+    private static byte[] riff(byte[] chunks) {
+        byte[] out = new byte[12 + chunks.length];
+        System.arraycopy(utf8("RIFF"), 0, out, 0, 4);
+        le(out, 4, 4 + chunks.length);
+        System.arraycopy(utf8("WEBP"), 0, out, 8, 4);
+        System.arraycopy(chunks, 0, out, 12, chunks.length);
+        return out;
+    }
+
+    /** The simple WebP's one image chunk (type, payload). */
+    private static byte[] firstChunk(byte[] webp, StringBuilder type) {
+        type.append(new String(webp, 12, 4, StandardCharsets.US_ASCII));
+        int len = (webp[16] & 0xff) | (webp[17] & 0xff) << 8 | (webp[18] & 0xff) << 16 | (webp[19] & 0xff) << 24;
+        return Arrays.copyOfRange(webp, 20, 20 + len);
+    }
+
+    private static byte[] vp8x(int flags, int w, int h) {
+        byte[] d = new byte[10];
+        d[0] = (byte) flags;
+        d[4] = (byte) (w - 1);
+        d[5] = (byte) ((w - 1) >> 8);
+        d[6] = (byte) ((w - 1) >> 16);
+        d[7] = (byte) (h - 1);
+        d[8] = (byte) ((h - 1) >> 8);
+        d[9] = (byte) ((h - 1) >> 16);
+        return d;
+    }
+
+    /** An extended WebP (VP8X) whose canvas is w x h around the simple file's own frame. */
+    static byte[] webpCanvasDisagrees(byte[] simpleWebp, int w, int h) {
+        StringBuilder type = new StringBuilder();
+        byte[] frame = firstChunk(simpleWebp, type);
+        ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+        riffChunk(chunks, "VP8X", vp8x(0, w, h));
+        riffChunk(chunks, type.toString(), frame);
+        return riff(chunks.toByteArray());
+    }
+
+    /** An extended WebP with an ICCP chunk whose profile claims {@code declared} bytes. */
+    public static byte[] webpWithIcc(byte[] simpleWebp, int declared) {
+        StringBuilder type = new StringBuilder();
+        byte[] frame = firstChunk(simpleWebp, type);
+        int w;
+        int h;
+        if (type.toString().equals("VP8L")) {
+            int bits = (frame[1] & 0xff) | (frame[2] & 0xff) << 8 | (frame[3] & 0xff) << 16 | (frame[4] & 0xff) << 24;
+            w = 1 + (bits & 0x3FFF);
+            h = 1 + ((bits >>> 14) & 0x3FFF);
+        } else {
+            w = ((frame[6] & 0xff) | (frame[7] & 0xff) << 8) & 0x3FFF;
+            h = ((frame[8] & 0xff) | (frame[9] & 0xff) << 8) & 0x3FFF;
+        }
+        ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+        riffChunk(chunks, "VP8X", vp8x(0x20, w, h));
+        riffChunk(chunks, "ICCP", iccHeader(declared));
+        riffChunk(chunks, type.toString(), frame);
+        return riff(chunks.toByteArray());
+    }
+
+    /** The PNG with {@code count} zTXt/iTXt chunks before IDAT, each 64 MB of text deflated to ~64 KB. */
+    public static byte[] pngWithTextBombs(byte[] png, int count) {
+        try {
+            ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+            try (DeflaterOutputStream z = new DeflaterOutputStream(bomb, new Deflater(9), 1 << 16)) {
+                byte[] zeros = new byte[1 << 20];
+                Arrays.fill(zeros, (byte) 'a');
+                for (int i = 0; i < 64; i++) {
+                    z.write(zeros);
+                }
+            }
+            byte[] compressed = bomb.toByteArray();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(png, 0, 8 + 25); // signature and IHDR
+            for (int i = 0; i < count; i++) {
+                ByteArrayOutputStream data = new ByteArrayOutputStream();
+                if (i % 2 == 0) {
+                    data.writeBytes(utf8("Comment\0"));
+                    data.write(0); // compression method: deflate
+                } else {
+                    data.writeBytes(utf8("Description\0"));
+                    data.write(1); // compressed
+                    data.write(0);
+                    data.writeBytes(utf8("en\0\0"));
+                }
+                data.writeBytes(compressed);
+                chunk(out, i % 2 == 0 ? "zTXt" : "iTXt", data.toByteArray());
+            }
+            out.write(png, 8 + 25, png.length - 8 - 25);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Just a PNG signature and IHDR claiming w x h. */
+    static byte[] pngHeaderOnly(int w, int h) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+            ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+            DataOutputStream d = new DataOutputStream(ihdr);
+            d.writeInt(w);
+            d.writeInt(h);
+            d.write(new byte[] {8, 2, 0, 0, 0});
+            chunk(out, "IHDR", ihdr.toByteArray());
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A 64x64 BMP whose pixels are an embedded JPEG (4) or PNG (5), with the given image-size field. */
+    static byte[] bmpEmbedded(int compression, int sizeImage, byte[] payload) {
+        byte[] b = new byte[54 + payload.length];
+        b[0] = 'B';
+        b[1] = 'M';
+        le(b, 2, b.length);
+        le(b, 10, 54);
+        le(b, 14, 40);
+        le(b, 18, 64);
+        le(b, 22, 64);
+        b[26] = 1;
+        b[28] = 24;
+        le(b, 30, compression);
+        le(b, 34, sizeImage == 0 ? payload.length : sizeImage);
+        System.arraycopy(payload, 0, b, 54, payload.length);
+        return b;
+    }
+
+    /** A 64x64 8-bit RLE BMP whose image-size field claims far more than the file holds. */
+    static byte[] bmpRle8(int sizeImage) {
+        byte[] b = new byte[54 + 1024 + 64];
+        b[0] = 'B';
+        b[1] = 'M';
+        le(b, 2, b.length);
+        le(b, 10, 54 + 1024);
+        le(b, 14, 40);
+        le(b, 18, 64);
+        le(b, 22, 64);
+        b[26] = 1;
+        b[28] = 8;
+        le(b, 30, 1);
+        le(b, 34, sizeImage);
+        return b;
+    }
+
+    /** A text file that starts with "BM" and even has a plausible DIB header size: not a bitmap. */
+    static byte[] bmText() {
+        byte[] text = utf8("BM notes for ward 7: scans pending, call radiology before noon. ".repeat(150));
+        le(text, 14, 40);
+        return text;
     }
 
     private static void le(byte[] b, int at, int v) {
