@@ -5,13 +5,17 @@ import java.awt.image.DataBufferByte;
 import java.util.Base64;
 
 /**
- * The class-activation map as a PNG overlay on the cropped scan, at the crop's size: the
+ * The class-activation map as a PNG overlay on the cropped scan, at the crop's size (scaled
+ * down to {@link #MAX_SIDE} on its longer side, so that a 3500 px scan's overlay still fits
+ * a synchronous response under Lambda's 6 MB; the page draws it over the crop box): the
  * model's evidence for "tumour" per feature cell, bilinearly upsampled, coloured with the
  * perceptually uniform "inferno" map and alpha-blended where the evidence is positive. The
  * scale is absolute (1 logit or the map's maximum, whichever is larger), so a scan with no
  * evidence shows no hot spot instead of a min-max-stretched one.
  */
 public final class Heatmap {
+    /** The overlay's longest side in pixels: a 512 x 512 PNG is at most ~0.8 MB, ~1.1 MB in base64. */
+    public static final int MAX_SIDE = 512;
     private static final double MAX_ALPHA = 0.6;
     // matplotlib's inferno at 0, 1/8, ..., 1
     private static final int[][] INFERNO = {
@@ -50,22 +54,62 @@ public final class Heatmap {
     }
 
     public static BufferedImage overlay(RgbImage crop, Prediction p) {
-        int w = crop.width();
-        int h = crop.height();
+        RgbImage base = fit(crop, MAX_SIDE);
+        int w = base.width();
+        int h = base.height();
         float[] e = evidence(p, w, h);
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
-        byte[] rgb = crop.rgb();
+        byte[] rgb = base.rgb();
         for (int i = 0; i < w * h; i++) {
             double a = MAX_ALPHA * e[i];
             int[] c = colour(e[i]);
             for (int k = 0; k < 3; k++) {
-                double base = rgb[i * 3 + k] & 0xff;
-                int v = (int) Math.round((1 - a) * base + a * c[k]);
+                double v0 = rgb[i * 3 + k] & 0xff;
+                int v = (int) Math.round((1 - a) * v0 + a * c[k]);
                 data[i * 3 + 2 - k] = (byte) v; // BGR
             }
         }
         return out;
+    }
+
+    /** The image itself when its longer side is within {@code maxSide}, else its area average at that size. */
+    static RgbImage fit(RgbImage image, int maxSide) {
+        int w = image.width();
+        int h = image.height();
+        if (Math.max(w, h) <= maxSide) {
+            return image;
+        }
+        double scale = (double) maxSide / Math.max(w, h);
+        int ow = Math.max(1, (int) Math.round(w * scale));
+        int oh = Math.max(1, (int) Math.round(h * scale));
+        byte[] in = image.rgb();
+        byte[] out = new byte[ow * oh * 3];
+        for (int oy = 0; oy < oh; oy++) {
+            int y0 = (int) ((long) oy * h / oh);
+            int y1 = Math.max(y0 + 1, (int) ((long) (oy + 1) * h / oh));
+            for (int ox = 0; ox < ow; ox++) {
+                int x0 = (int) ((long) ox * w / ow);
+                int x1 = Math.max(x0 + 1, (int) ((long) (ox + 1) * w / ow));
+                long r = 0;
+                long g = 0;
+                long b = 0;
+                for (int y = y0; y < y1; y++) {
+                    for (int x = x0; x < x1; x++) {
+                        int i = (y * w + x) * 3;
+                        r += in[i] & 0xff;
+                        g += in[i + 1] & 0xff;
+                        b += in[i + 2] & 0xff;
+                    }
+                }
+                long n = (long) (y1 - y0) * (x1 - x0);
+                int o = (oy * ow + ox) * 3;
+                out[o] = (byte) ((r + n / 2) / n);
+                out[o + 1] = (byte) ((g + n / 2) / n);
+                out[o + 2] = (byte) ((b + n / 2) / n);
+            }
+        }
+        return new RgbImage(image.format(), ow, oh, out);
     }
 
     public static byte[] png(RgbImage crop, Prediction p) {

@@ -57,4 +57,35 @@ class HeatmapTest {
             }
         }
     }
+
+    /** A 3500 px scan's synchronous answer with its heatmap stays under Lambda's 6 MB; the overlay is 512 px. */
+    @Test
+    void largeScan_overlayIsCappedAndTheResponseFitsLambdasLimit() throws Exception {
+        ScanClassifier classifier = TestModels.classifier();
+        byte[] scan = Phantom.jpeg(77, 3500, 3500, true);
+        dev.brainscan.http.HttpApi api = new dev.brainscan.http.HttpApi(classifier, null, null,
+                new dev.brainscan.http.HttpApi.Settings("", "scans/", "results/", 4_000_000),
+                new dev.brainscan.flow.ScanLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false),
+                c -> Heatmap.base64Png(c.crop(), c.prediction()));
+        var event = com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.builder()
+                .withRawPath("/classify").withQueryStringParameters(Map.of("heatmap", "true"))
+                .withHeaders(Map.of("content-type", "image/jpeg")).withIsBase64Encoded(true)
+                .withBody(java.util.Base64.getEncoder().encodeToString(scan))
+                .withRequestContext(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext
+                        .builder().withRequestId("big").withHttp(com.amazonaws.services.lambda.runtime.events
+                                .APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build()).build())
+                .build();
+        var response = api.handle(event);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        var body = Json.MAPPER.readTree(response.getBody());
+        CropBox box = Json.MAPPER.treeToValue(body.get("crop"), CropBox.class);
+        assertTrue(Math.max(box.width(), box.height()) > 2000, "the crop is large: " + box);
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(
+                java.util.Base64.getDecoder().decode(body.get("heatmapPng").asText())));
+        assertEquals(Heatmap.MAX_SIDE, Math.max(png.getWidth(), png.getHeight()));
+        assertEquals((double) box.width() / box.height(), (double) png.getWidth() / png.getHeight(), 0.01);
+        // Lambda's synchronous limit is 6 MB for the whole response (the API envelope adds little).
+        assertTrue(response.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 5_000_000,
+                "response is " + response.getBody().length() + " bytes");
+    }
 }
