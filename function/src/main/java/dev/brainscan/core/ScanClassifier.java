@@ -10,7 +10,7 @@ import java.util.Map;
  * handlers: decode, crop, resize and normalise, infer, and build the result record.
  * Thread-safe; bad input becomes an error record, never an exception.
  */
-public final class ScanClassifier implements AutoCloseable {
+public final class ScanClassifier implements Classifier, AutoCloseable {
     public static final String INTERNAL_MESSAGE = "The scan could not be classified because of an internal error.";
 
     private final ScanModel model;

@@ -1,5 +1,6 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ErrorCode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.ScanClassifier;
@@ -21,7 +22,7 @@ public final class UploadProcessor {
 
     public enum Outcome { CLASSIFIED, REJECTED, FAILED, IGNORED }
 
-    private final ScanClassifier classifier;
+    private final Classifier classifier;
     private final ObjectStore store;
     private final String inputPrefix;
     private final String resultPrefix;
@@ -36,7 +37,7 @@ public final class UploadProcessor {
                 throws StoreException;
     }
 
-    public UploadProcessor(ScanClassifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
+    public UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
                            ScanLog log, HeatmapWriter heatmaps) {
         this.classifier = classifier;
         this.store = store;

@@ -3,6 +3,7 @@ package dev.brainscan.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ErrorCode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.ModelManifest;
@@ -41,14 +42,14 @@ public final class HttpApi {
     public interface HeatmapRenderer extends Function<ScanClassifier.Classification, String> {
     }
 
-    private final ScanClassifier classifier;
+    private final Classifier classifier;
     private final ObjectStore store;
     private final UploadUrls uploads;
     private final Settings settings;
     private final ScanLog log;
     private final HeatmapRenderer heatmaps;
 
-    public HttpApi(ScanClassifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log,
+    public HttpApi(Classifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log,
                    HeatmapRenderer heatmaps) {
         this.classifier = classifier;
         this.store = store;
@@ -78,8 +79,8 @@ public final class HttpApi {
                     case "/model":
                         return json(200, modelInfo(), requestId);
                     case "/health":
-                        return json(200, Map.of("status", "ok", "model",
-                                ScanResult.ModelIdentity.of(classifier.manifest())), requestId);
+                        return json(200, new Health("ok", ScanResult.ModelIdentity.of(classifier.manifest())),
+                                requestId);
                     case "/", "/index.html":
                         return page(requestId);
                     default:
@@ -191,13 +192,23 @@ public final class HttpApi {
         }
     }
 
+    // Records, not Map.of: Map.of's iteration order changes from one JVM to the next, and so would the JSON's.
+    private record Health(String status, ScanResult.ModelIdentity model) {
+    }
+
+    private record InputSize(int height, int width, int channels) {
+    }
+
+    private record LimitsInfo(long maxBytes, long maxPixels, int minSide, long syncMaxBytes) {
+    }
+
     private Map<String, Object> modelInfo() {
         ModelManifest m = classifier.manifest();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", m.name());
         out.put("version", m.version());
         out.put("sha256", m.sha256());
-        out.put("input", Map.of("height", m.input().height(), "width", m.input().width(), "channels", 3));
+        out.put("input", new InputSize(m.input().height(), m.input().width(), 3));
         out.put("decisionThreshold", m.decisionThreshold());
         out.put("riskTiers", m.riskTiers());
         if (m.metrics() != null) {
@@ -206,8 +217,8 @@ public final class HttpApi {
         if (m.architecture() != null) {
             out.put("architecture", m.architecture());
         }
-        out.put("limits", Map.of("maxBytes", classifier.limits().maxBytes(), "maxPixels", classifier.limits().maxPixels(),
-                "minSide", classifier.limits().minSide(), "syncMaxBytes", settings.syncMaxBytes()));
+        out.put("limits", new LimitsInfo(classifier.limits().maxBytes(), classifier.limits().maxPixels(),
+                classifier.limits().minSide(), settings.syncMaxBytes()));
         out.put("notice", m.notice());
         return out;
     }

@@ -38,16 +38,17 @@ public final class Multipart {
             if (lineEnd + 1 < body.length && body[lineEnd] == '-' && body[lineEnd + 1] == '-') {
                 return null; // closing delimiter
             }
-            int headersStart = indexOf(body, new byte[] {'\r', '\n'}, lineEnd);
-            if (headersStart < 0) {
+            int delimiterLineEnd = indexOf(body, new byte[] {'\r', '\n'}, lineEnd);
+            if (delimiterLineEnd < 0) {
                 return null;
             }
-            headersStart += 2;
-            int headersEnd = indexOf(body, new byte[] {'\r', '\n', '\r', '\n'}, headersStart);
+            // The headers end at the first empty line; a part without headers has it right after the delimiter line.
+            int headersEnd = indexOf(body, new byte[] {'\r', '\n', '\r', '\n'}, delimiterLineEnd);
             if (headersEnd < 0) {
                 return null;
             }
-            String headers = new String(body, headersStart, headersEnd - headersStart, StandardCharsets.UTF_8);
+            String headers = headersEnd == delimiterLineEnd ? ""
+                    : new String(body, delimiterLineEnd + 2, headersEnd - delimiterLineEnd - 2, StandardCharsets.UTF_8);
             int contentStart = headersEnd + 4;
             byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
             int contentEnd = indexOf(body, next, contentStart);

@@ -1,0 +1,126 @@
+package dev.brainscan.testing;
+
+import dev.brainscan.core.Classifier;
+import dev.brainscan.core.CropBox;
+import dev.brainscan.core.ErrorCode;
+import dev.brainscan.core.Json;
+import dev.brainscan.core.Limits;
+import dev.brainscan.core.ModelManifest;
+import dev.brainscan.core.Prediction;
+import dev.brainscan.core.RgbImage;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanClassifier.Classification;
+import dev.brainscan.core.ScanResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A {@link Classifier} without the model, for fast tests of the flow and the HTTP routes:
+ * every scan gets the same scripted outcome (a score, a refusal, an internal error or a
+ * thrown exception). It uses the bundled manifest, so results name the real model, and
+ * records every call. The one place tests build {@link ScanResult}s by hand.
+ */
+public final class FakeClassifier implements Classifier {
+    public static final String PROCESSED_AT = "2026-11-23T10:00:00.000Z";
+
+    /** One call to {@link #run}. */
+    public record Call(int bytes, String scanId, Map<String, String> source) {
+    }
+
+    private final ModelManifest manifest = bundledManifest();
+    private final Limits limits;
+    private final Double score;
+    private final ErrorCode refusal;
+    private final Throwable internal;
+    private final RuntimeException thrown;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    private FakeClassifier(Limits limits, Double score, ErrorCode refusal, Throwable internal, RuntimeException thrown) {
+        this.limits = limits;
+        this.score = score;
+        this.refusal = refusal;
+        this.internal = internal;
+        this.thrown = thrown;
+    }
+
+    /** Every scan is classified with this score (a 64x48 jpeg, cropped to 40x30 at 10,8). */
+    public static FakeClassifier scoring(double score) {
+        return new FakeClassifier(Limits.DEFAULT, score, null, null, null);
+    }
+
+    /** Every scan is refused with this code. */
+    public static FakeClassifier refusing(ErrorCode code) {
+        return new FakeClassifier(Limits.DEFAULT, null, code, null, null);
+    }
+
+    /** Every scan hits an unexpected failure inside the pipeline, reported as INTERNAL with this cause. */
+    public static FakeClassifier failingInternally(Throwable cause) {
+        return new FakeClassifier(Limits.DEFAULT, null, null, cause, null);
+    }
+
+    /** {@link #run} itself throws (a bug in the pipeline's own error handling). */
+    public static FakeClassifier throwing(RuntimeException e) {
+        return new FakeClassifier(Limits.DEFAULT, null, null, null, e);
+    }
+
+    public FakeClassifier withLimits(Limits newLimits) {
+        return new FakeClassifier(newLimits, score, refusal, internal, thrown);
+    }
+
+    public List<Call> calls() {
+        return calls;
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+        calls.add(new Call(bytes.length, scanId, Map.copyOf(source)));
+        if (thrown != null) {
+            throw thrown;
+        }
+        if (refusal != null) {
+            return new Classification(failure(scanId, source, refusal, "Refused: " + refusal.name() + "."), null, null,
+                    null);
+        }
+        if (internal != null) {
+            return new Classification(failure(scanId, source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE), null, null,
+                    internal);
+        }
+        ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
+                score >= manifest.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR, score,
+                manifest.riskTier(score), manifest.decisionThreshold(), ScanResult.ModelIdentity.of(manifest), source,
+                new ScanResult.ImageInfo("jpeg", 64, 48), new CropBox(10, 8, 40, 30), Map.of("total", 1.0),
+                PROCESSED_AT, manifest.notice(), null, null);
+        RgbImage crop = new RgbImage("jpeg", 40, 30, new byte[40 * 30 * 3]);
+        return new Classification(result, crop, new Prediction(score.floatValue(), new float[] {0, 1, 2, 3}, 2, 2),
+                null);
+    }
+
+    @Override
+    public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
+        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null,
+                ScanResult.ModelIdentity.of(manifest), source, null, null, Map.of("total", 0.0), PROCESSED_AT,
+                manifest.notice(), new ScanResult.ErrorBody(code.name(), message), null);
+    }
+
+    private static ModelManifest bundledManifest() {
+        try (InputStream in = FakeClassifier.class.getResourceAsStream("/model/brainscan.json")) {
+            return Json.manifest(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
