@@ -34,6 +34,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.nio.file.Files;
 
 /**
  * The HTTP API on 127.0.0.1 for laptops: each request becomes the same payload-2.0
@@ -41,11 +47,36 @@ import java.util.concurrent.Executors;
  * A local directory plays the bucket: {@code POST /uploads} hands out a URL on this server,
  * a PUT there stores the scan and runs the same upload flow the S3 trigger runs, and
  * {@code GET /results/{id}} reads the result it wrote.
+ *
+ * <p>As a local service: each connection gets a virtual thread (slow clients cannot take
+ * the workers {@code /health} needs) and classification runs at most {@code threads} at a
+ * time; a request must arrive within {@link #MAX_REQUEST_SECONDS}; a request whose Host is
+ * not this loopback address and port, or whose Origin is another site, is refused with 403
+ * (DNS rebinding, cross-site posts); every answer carries the JSON error format and the
+ * security headers; the upload URLs issued are bounded in number and expire.
  */
 public final class LocalServer implements AutoCloseable {
     static final String BUCKET = "local";
     static final String UPLOAD_PATH = "/local-uploads/";
     private static final Duration UPLOAD_TTL = Duration.ofMinutes(5);
+    /** Upload URLs outstanding at most; past it the soonest to expire is dropped. */
+    static final int MAX_ISSUED_UPLOADS = 1000;
+    /** A request (line, headers and body) must have arrived within this many seconds. */
+    static final int MAX_REQUEST_SECONDS = 30;
+
+    static {
+        // The JDK server reads these once; a request dribbled byte by byte is cut off, and a
+        // flood of connections is bounded. An explicit -D setting wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", "120");
+        setIfAbsent("jdk.httpserver.maxConnections", "256");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService requests;
@@ -56,6 +87,10 @@ public final class LocalServer implements AutoCloseable {
     private final long maxUploadBytes;
     private final long maxRequestBytes;
     private final Map<String, Instant> issuedUploads = new ConcurrentHashMap<>();
+    private final Semaphore classifySlots;
+    private final Set<String> allowedHosts;
+    private final Set<String> allowedOrigins;
+    private volatile boolean deleteStoreOnClose;
 
     private LocalServer(ScanClassifier classifier, int port, Path storeDir, PrintStream logOut, int threads,
                         long syncMaxBytes) throws IOException {
@@ -65,8 +100,12 @@ public final class LocalServer implements AutoCloseable {
         ScanLog log = new ScanLog(logOut, false);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         int actualPort = server.getAddress().getPort();
+        this.allowedHosts = Set.of("127.0.0.1:" + actualPort, "localhost:" + actualPort);
+        this.allowedOrigins = Set.of("http://127.0.0.1:" + actualPort, "http://localhost:" + actualPort);
+        this.classifySlots = new Semaphore(threads);
         UploadUrls uploads = (key, contentType) -> {
             Instant expires = Instant.now().plus(UPLOAD_TTL);
+            boundUploads();
             issuedUploads.put(key, expires);
             return new UploadUrls.Upload("http://127.0.0.1:" + actualPort + UPLOAD_PATH + key, expires,
                     Map.of("Content-Type", contentType));
@@ -76,11 +115,7 @@ public final class LocalServer implements AutoCloseable {
                 c -> Heatmap.base64Png(c.crop(), c.prediction()));
         this.processor = new UploadProcessor(classifier, store, "scans/", "results/", log,
                 HeatmapObjects.writer(store));
-        this.requests = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "serve-request");
-            t.setDaemon(true);
-            return t;
-        });
+        this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("serve-request-", 0).factory());
         this.uploadWorker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "serve-upload-flow");
             t.setDaemon(true);
@@ -104,8 +139,35 @@ public final class LocalServer implements AutoCloseable {
         return store.root();
     }
 
+    /** Upload URLs past their expiry are forgotten; at the cap, the soonest to expire goes. */
+    private void boundUploads() {
+        if (issuedUploads.size() < MAX_ISSUED_UPLOADS) {
+            return;
+        }
+        Instant now = Instant.now();
+        issuedUploads.values().removeIf(expires -> now.isAfter(expires));
+        while (issuedUploads.size() >= MAX_ISSUED_UPLOADS) {
+            issuedUploads.entrySet().stream().min(Map.Entry.comparingByValue())
+                    .ifPresent(e -> issuedUploads.remove(e.getKey(), e.getValue()));
+        }
+    }
+
+    int issuedUploadCount() {
+        return issuedUploads.size();
+    }
+
+    /** Deletes the store directory (scans and results) when the server closes: for a temporary one. */
+    public void deleteStoreOnClose() {
+        this.deleteStoreOnClose = true;
+    }
+
     private void exchange(HttpExchange ex) throws IOException {
         try (ex) {
+            String refusal = refusal(ex);
+            if (refusal != null) {
+                send(ex, HttpApi.error(ErrorCode.FORBIDDEN, refusal, "local"));
+                return;
+            }
             String rawPath = ex.getRequestURI().getRawPath();
             if (rawPath.startsWith(UPLOAD_PATH)) {
                 upload(ex, rawPath.substring(UPLOAD_PATH.length()));
@@ -117,11 +179,39 @@ public final class LocalServer implements AutoCloseable {
                         "The request is over %d bytes. Use POST /uploads for larger scans.", maxRequestBytes), "local"));
                 return;
             }
-            send(ex, api.handle(toEvent(ex, body)));
-        } catch (RuntimeException e) {
+            APIGatewayV2HTTPEvent event = toEvent(ex, body);
+            boolean classifies = ex.getRequestMethod().equalsIgnoreCase("POST") && "/classify".equals(rawPath);
+            if (classifies) {
+                classifySlots.acquireUninterruptibly();
+            }
+            try {
+                send(ex, api.handle(event));
+            } finally {
+                if (classifies) {
+                    classifySlots.release();
+                }
+            }
+        } catch (RuntimeException | Error e) {
             send(ex, HttpApi.error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.",
                     "local"));
         }
+    }
+
+    /**
+     * Why the request is refused, or null: the Host must name this loopback address and port
+     * (a DNS-rebound name reaches 127.0.0.1 with the attacker's Host), and an Origin, where a
+     * browser sends one, must be this server (another site's page cannot post scans here).
+     */
+    private String refusal(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (host == null || !allowedHosts.contains(host.trim().toLowerCase(Locale.ROOT))) {
+            return "This server answers only requests for http://127.0.0.1:" + port() + ".";
+        }
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin != null && !allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT))) {
+            return "Requests from other sites are refused.";
+        }
+        return null;
     }
 
     /** The presigned-PUT stand-in: stores the scan, then runs the upload flow as the S3 trigger would. */
@@ -153,6 +243,7 @@ public final class LocalServer implements AutoCloseable {
                 // The local disk failed; the result stays missing and GET /results keeps saying 404.
             }
         });
+        securityHeaders(ex);
         ex.sendResponseHeaders(200, -1);
     }
 
@@ -210,11 +301,28 @@ public final class LocalServer implements AutoCloseable {
         if (r.getHeaders() != null) {
             r.getHeaders().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
         }
-        ex.sendResponseHeaders(r.getStatusCode(), body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
+        securityHeaders(ex);
+        boolean head = ex.getRequestMethod().equalsIgnoreCase("HEAD");
+        ex.sendResponseHeaders(r.getStatusCode(), body.length == 0 || head ? -1 : body.length);
+        if (body.length > 0 && !head) {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
+        }
+    }
+
+    /** The headers every answer carries; the page keeps its own content-security policy. */
+    static void securityHeaders(HttpExchange ex) {
+        var h = ex.getResponseHeaders();
+        h.set("x-content-type-options", "nosniff");
+        h.set("x-frame-options", "DENY");
+        h.set("referrer-policy", "no-referrer");
+        h.set("cross-origin-resource-policy", "same-origin");
+        if (!h.containsKey("content-security-policy")) {
+            h.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+        }
+        if (!h.containsKey("cache-control")) {
+            h.set("cache-control", "no-store");
         }
     }
 
@@ -229,5 +337,31 @@ public final class LocalServer implements AutoCloseable {
         server.stop(0);
         requests.shutdownNow();
         uploadWorker.shutdownNow();
+        if (deleteStoreOnClose) {
+            try {
+                uploadWorker.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(store.root());
+        }
+    }
+
+    /** Deletes a directory and everything in it, as far as it can. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a file held open elsewhere stays
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 }

@@ -32,7 +32,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Directory standing in for the bucket (uploads and results; default: a new temporary one).")
     Path store;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Request threads (default: 2 per core, at least 4).")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Scans classified at once (default: 2 per core, at least 4); other requests are never queued behind them.")
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     @Override
@@ -49,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
         Path dir = store != null ? Files.createDirectories(store) : Files.createTempDirectory("brainscan-serve-");
         ScanClassifier classifier = model.classifier(spec, 1);
         LocalServer server = LocalServer.start(classifier, port, dir, System.out, threads, syncMax);
+        if (store == null) {
+            server.deleteStoreOnClose(); // the temporary bucket stand-in (scans, results) goes with the server
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -8,7 +8,11 @@ public enum ErrorCode {
     NOT_A_BRAIN_MRI(422),
     IMAGE_TOO_LARGE(413),
     BAD_REQUEST(400),
+    /** HTTP only: the local server refuses a request for another host or origin (DNS rebinding, cross-site posts). */
+    FORBIDDEN(403),
     NOT_FOUND(404),
+    /** HTTP only: the route exists, the method does not (the answer names the allowed ones). */
+    METHOD_NOT_ALLOWED(405),
     INTERNAL(500);
 
     private final int httpStatus;

@@ -61,39 +61,59 @@ public final class HttpApi {
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         String requestId = requestId(event);
+        APIGatewayV2HTTPResponse r;
+        boolean head = false;
         try {
             String method = method(event);
-            String path = path(event);
-            if (path.equals("/classify")) {
-                return method.equals("POST") ? classify(event, requestId) : noRoute(method, path, requestId);
-            }
-            if (path.equals("/uploads")) {
-                return method.equals("POST") ? upload(event, requestId) : noRoute(method, path, requestId);
-            }
-            if (path.startsWith("/results/")) {
-                return method.equals("GET") ? result(path.substring("/results/".length()), requestId)
-                        : noRoute(method, path, requestId);
-            }
-            if (method.equals("GET")) {
-                switch (path) {
-                    case "/model":
-                        return json(200, modelInfo(), requestId);
-                    case "/health":
-                        return json(200, new Health("ok", ScanResult.ModelIdentity.of(classifier.manifest())),
-                                requestId);
-                    case "/", "/index.html":
-                        return page(requestId);
-                    default:
-                        break;
-                }
-            }
-            return noRoute(method, path, requestId);
+            head = method.equals("HEAD");
+            r = route(event, head ? "GET" : method, path(event), requestId);
         } catch (BadRequest e) {
-            return error(e.code, e.getMessage(), requestId);
+            r = error(e.code, e.getMessage(), requestId);
         } catch (RuntimeException | Error e) {
             log.event("http", requestId, null, "internal-error", e.toString());
-            return error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.", requestId);
+            r = error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.", requestId);
         }
+        if (head) {
+            r.setBody(null); // HEAD: the GET's status and headers, no body
+            r.setIsBase64Encoded(false);
+        }
+        return r;
+    }
+
+    private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event, String method, String path, String requestId) {
+        if (path.equals("/classify")) {
+            return method.equals("POST") ? classify(event, requestId) : wrongMethod(method, path, "POST", requestId);
+        }
+        if (path.equals("/uploads")) {
+            return method.equals("POST") ? upload(event, requestId) : wrongMethod(method, path, "POST", requestId);
+        }
+        if (path.startsWith("/results/")) {
+            return method.equals("GET") ? result(path.substring("/results/".length()), requestId)
+                    : wrongMethod(method, path, "GET, HEAD", requestId);
+        }
+        switch (path) {
+            case "/model", "/health", "/", "/index.html" -> {
+                if (!method.equals("GET")) {
+                    return wrongMethod(method, path, "GET, HEAD", requestId);
+                }
+                return switch (path) {
+                    case "/model" -> json(200, modelInfo(), requestId);
+                    case "/health" -> json(200, new Health("ok", ScanResult.ModelIdentity.of(classifier.manifest())),
+                            requestId);
+                    default -> page(requestId);
+                };
+            }
+            default -> {
+                return noRoute(method, path, requestId);
+            }
+        }
+    }
+
+    private APIGatewayV2HTTPResponse wrongMethod(String method, String path, String allowed, String requestId) {
+        APIGatewayV2HTTPResponse r = error(ErrorCode.METHOD_NOT_ALLOWED, truncate(path) + " does not take "
+                + truncate(method) + "; it takes " + allowed + ".", requestId);
+        r.getHeaders().put("allow", allowed);
+        return r;
     }
 
     private APIGatewayV2HTTPResponse classify(APIGatewayV2HTTPEvent event, String requestId) {
@@ -175,7 +195,11 @@ public final class HttpApi {
             throw new BadRequest(ErrorCode.NOT_FOUND, "Results are not stored on this deployment.");
         }
         String id = percentDecode(rawId);
-        if (id == null || id.isEmpty() || id.length() > 900 || id.startsWith("/") || id.contains("..")
+        if (id != null && (settings.resultPrefix() + id + ".json").getBytes(StandardCharsets.UTF_8).length > 1024) {
+            // S3 keys are at most 1024 bytes: no upload can have a result under this id.
+            throw new BadRequest(ErrorCode.NOT_FOUND, "There is no result for this id: it is longer than any key.");
+        }
+        if (id == null || id.isEmpty() || id.startsWith("/") || id.contains("..")
                 || id.contains("//") || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
             throw new BadRequest(ErrorCode.BAD_REQUEST, "The result id is not valid.");
         }

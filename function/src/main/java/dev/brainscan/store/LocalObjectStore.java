@@ -22,7 +22,14 @@ public final class LocalObjectStore implements ObjectStore {
         return root;
     }
 
-    private Path resolve(String key) throws StoreException {
+    private Path resolve(String key, boolean write) throws StoreException {
+        for (String segment : key.split("/")) {
+            if (segment.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                // No file system here names a file that long: there is no such object, and none can be written.
+                throw new StoreException(write ? StoreException.Kind.DENIED : StoreException.Kind.NOT_FOUND,
+                        "a key segment is over 255 bytes", null);
+            }
+        }
         Path p = root.resolve(key).normalize();
         if (!p.startsWith(root) || p.equals(root)) {
             throw new StoreException(StoreException.Kind.DENIED, "key escapes the store", null);
@@ -32,7 +39,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public StoredObject get(String bucket, String key, long maxBytes) throws StoreException {
-        Path p = resolve(key);
+        Path p = resolve(key, false);
         try {
             long size = Files.size(p);
             if (size > maxBytes) {
@@ -50,7 +57,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void put(String bucket, String key, byte[] bytes, String contentType) throws StoreException {
-        Path p = resolve(key);
+        Path p = resolve(key, true);
         try {
             Files.createDirectories(p.getParent());
             Path tmp = Files.createTempFile(p.getParent(), ".put-", ".tmp");
