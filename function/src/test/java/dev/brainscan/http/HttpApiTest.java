@@ -274,10 +274,20 @@ class HttpApiTest {
     }
 
     @Test
-    void wrongMethodOnAKnownPath_is404NamingTheRoutes() throws Exception {
+    void wrongMethodOnAKnownPath_is405NamingTheAllowedMethods() throws Exception {
         APIGatewayV2HTTPResponse r = api(FakeClassifier.scoring(0.9)).handle(request("GET", "/classify", null, null));
-        assertEquals(404, r.getStatusCode());
-        assertTrue(body(r).get("error").get("message").asText().startsWith("There is no route GET /classify."));
+        assertEquals(405, r.getStatusCode());
+        assertEquals("METHOD_NOT_ALLOWED", body(r).get("error").get("code").asText());
+        assertEquals("POST", r.getHeaders().get("allow"));
+        assertEquals("/classify does not take GET; it takes POST.", body(r).get("error").get("message").asText());
+    }
+
+    @Test
+    void head_isTheGetWithoutItsBody() throws Exception {
+        APIGatewayV2HTTPResponse r = api(FakeClassifier.scoring(0.9)).handle(request("HEAD", "/health", null, null));
+        assertEquals(200, r.getStatusCode());
+        assertNull(r.getBody());
+        assertEquals("application/json; charset=utf-8", r.getHeaders().get("content-type"));
     }
 
     @Test
