@@ -7,6 +7,7 @@ import dev.brainscan.core.ScanResult;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class ClassifyCommand implements Callable<Integer> {
              Progress progress = new Progress(spec.commandLine().getErr(), inputs.size(), Progress.interactive())) {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
-            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps), result -> {
+            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, spec.commandLine().getErr()), result -> {
                 records.write(result);
                 if (!reported[0]) {
                     writer.flush();
@@ -95,7 +96,8 @@ final class ClassifyCommand implements Callable<Integer> {
         return dir.resolve(relative + ".heatmap.png");
     }
 
-    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir) {
+    /** One input's record; an internal failure's stack trace goes to {@code err}, never into the record. */
+    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir, PrintWriter err) {
         Map<String, String> source = Map.of("file", input.name());
         if (input.path() == null) {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory.");
@@ -108,17 +110,36 @@ final class ClassifyCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max));
             }
             ScanClassifier.Classification c = classifier.run(Files.readAllBytes(input.path()), input.name(), source);
+            if (c.internalError() != null) {
+                internalError(err, input, c.internalError());
+            }
             if (heatmapDir != null && !c.result().failed()) {
-                Path png = heatmapFile(heatmapDir, input.name());
-                Files.createDirectories(png.getParent());
-                Files.write(png, Heatmap.png(c.crop(), c.prediction()));
+                writeHeatmap(heatmapFile(heatmapDir, input.name()), c);
             }
             return c.result();
         } catch (IOException e) {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read.");
         } catch (RuntimeException | Error e) {
             // e.g. the heatmap file cannot be written: this input's record says so, the others go on
+            internalError(err, input, e);
             return classifier.failure(input.name(), source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE);
+        }
+    }
+
+    private static void writeHeatmap(Path png, ScanClassifier.Classification c) {
+        try {
+            Files.createDirectories(png.getParent());
+            Files.write(png, Heatmap.png(c.crop(), c.prediction()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not a read failure of the input: an internal one
+        }
+    }
+
+    private static void internalError(PrintWriter err, ScanInputs.ScanInput input, Throwable e) {
+        synchronized (err) {
+            err.println("brainscan: internal error on " + input.name() + ":");
+            e.printStackTrace(err);
+            err.flush();
         }
     }
 }

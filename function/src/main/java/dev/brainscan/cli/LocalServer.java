@@ -11,6 +11,7 @@ import dev.brainscan.flow.HeatmapObjects;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
+import dev.brainscan.http.Responses;
 import dev.brainscan.http.UploadUrls;
 import dev.brainscan.store.LocalObjectStore;
 import dev.brainscan.store.StoreException;
@@ -84,6 +85,7 @@ public final class LocalServer implements AutoCloseable {
     private final HttpApi api;
     private final UploadProcessor processor;
     private final LocalObjectStore store;
+    private final ScanLog log;
     private final long maxUploadBytes;
     private final long maxRequestBytes;
     private final Map<String, Instant> issuedUploads = new ConcurrentHashMap<>();
@@ -97,7 +99,7 @@ public final class LocalServer implements AutoCloseable {
         this.store = new LocalObjectStore(storeDir);
         this.maxUploadBytes = classifier.limits().maxBytes();
         this.maxRequestBytes = syncMaxBytes + 256 * 1024; // room for a multipart envelope
-        ScanLog log = new ScanLog(logOut, false);
+        this.log = new ScanLog(logOut, false);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         int actualPort = server.getAddress().getPort();
         this.allowedHosts = Set.of("127.0.0.1:" + actualPort, "localhost:" + actualPort);
@@ -165,7 +167,7 @@ public final class LocalServer implements AutoCloseable {
         try (ex) {
             String refusal = refusal(ex);
             if (refusal != null) {
-                send(ex, HttpApi.error(ErrorCode.FORBIDDEN, refusal, "local"));
+                send(ex, Responses.error(ErrorCode.FORBIDDEN, refusal, "local"));
                 return;
             }
             String rawPath = ex.getRequestURI().getRawPath();
@@ -175,7 +177,7 @@ public final class LocalServer implements AutoCloseable {
             }
             byte[] body = readAtMost(ex.getRequestBody(), maxRequestBytes);
             if (body == null) {
-                send(ex, HttpApi.error(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                send(ex, Responses.error(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
                         "The request is over %d bytes. Use POST /uploads for larger scans.", maxRequestBytes), "local"));
                 return;
             }
@@ -192,8 +194,7 @@ public final class LocalServer implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            send(ex, HttpApi.error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.",
-                    "local"));
+            send(ex, Responses.internalError(log, "http", "local", e));
         }
     }
 
@@ -219,28 +220,30 @@ public final class LocalServer implements AutoCloseable {
         String key = HttpApi.percentDecode(rawKey);
         Instant expires = key == null ? null : issuedUploads.get(key);
         if (!ex.getRequestMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
-            send(ex, HttpApi.error(ErrorCode.NOT_FOUND, "This upload URL is unknown or expired; ask POST /uploads for one.",
+            send(ex, Responses.error(ErrorCode.NOT_FOUND, "This upload URL is unknown or expired; ask POST /uploads for one.",
                     "local"));
             return;
         }
         byte[] body = readAtMost(ex.getRequestBody(), maxUploadBytes);
         if (body == null) {
-            send(ex, HttpApi.error(ErrorCode.IMAGE_TOO_LARGE, "The file is over " + maxUploadBytes + " bytes.", "local"));
+            send(ex, Responses.error(ErrorCode.IMAGE_TOO_LARGE, "The file is over " + maxUploadBytes + " bytes.", "local"));
             return;
         }
         issuedUploads.remove(key);
         try {
             store.put(BUCKET, key, body, "application/octet-stream");
         } catch (StoreException e) {
-            send(ex, HttpApi.error(ErrorCode.INTERNAL, "The upload could not be stored.", "local"));
+            log.internalError("http", "local", key, e);
+            send(ex, Responses.error(ErrorCode.INTERNAL, "The upload could not be stored.", "local"));
             return;
         }
         String requestId = UUID.randomUUID().toString();
         uploadWorker.submit(() -> {
             try {
                 processor.process(BUCKET, key, requestId);
-            } catch (StoreException e) {
-                // The local disk failed; the result stays missing and GET /results keeps saying 404.
+            } catch (StoreException | RuntimeException e) {
+                // The result stays missing and GET /results keeps saying 404; the log says why.
+                log.internalError("s3", requestId, key, e);
             }
         });
         securityHeaders(ex);

@@ -49,10 +49,10 @@ public record ScanResult(
         return error != null;
     }
 
-    /** The HTTP status this record is sent with. */
+    /** The failure's code; null for a classified scan. */
     @JsonIgnore
-    public int httpStatus() {
-        return error == null ? 200 : ErrorCode.valueOf(error.code()).httpStatus();
+    public ErrorCode errorCode() {
+        return error == null ? null : ErrorCode.valueOf(error.code());
     }
 
     public ScanResult withHeatmap(String base64Png) {

@@ -4,6 +4,8 @@ import dev.brainscan.core.Json;
 import dev.brainscan.core.ScanModel;
 import dev.brainscan.core.ScanResult;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,6 +17,8 @@ import java.util.Map;
  * hash unless {@code LOG_OBJECT_KEYS=true}.
  */
 public final class ScanLog {
+    private static final int MAX_TRACE_CHARS = 16_000;
+
     private final PrintStream out;
     private final boolean logKeys;
 
@@ -30,7 +34,7 @@ public final class ScanLog {
     /** A scan that ran through the classifier (a result or an error result). */
     public void scan(String channel, String requestId, String key, ScanResult result) {
         Map<String, Object> line = base("scan", channel, requestId, key);
-        line.put("outcome", result.failed() ? (result.httpStatus() >= 500 ? "failed" : "rejected") : "classified");
+        line.put("outcome", !result.failed() ? "classified" : result.errorCode().isClientError() ? "rejected" : "failed");
         if (result.failed()) {
             line.put("code", result.error().code());
         }
@@ -46,6 +50,21 @@ public final class ScanLog {
         if (detail != null) {
             line.put("detail", detail);
         }
+        write(line);
+    }
+
+    /**
+     * An unexpected failure: the exception and its stack trace, for whoever runs the service.
+     * Callers get only a generic message; this line is the only place the detail goes.
+     */
+    public void internalError(String channel, String requestId, String key, Throwable error) {
+        Map<String, Object> line = base("scan", channel, requestId, key);
+        line.put("outcome", "internal-error");
+        line.put("detail", error.toString());
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        String text = trace.toString();
+        line.put("stackTrace", text.length() > MAX_TRACE_CHARS ? text.substring(0, MAX_TRACE_CHARS) + "..." : text);
         write(line);
     }
 

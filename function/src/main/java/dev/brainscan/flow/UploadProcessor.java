@@ -97,7 +97,7 @@ public final class UploadProcessor {
         }
         ScanResult result = classification.result();
         if (classification.internalError() != null) {
-            log.event("s3", requestId, key, "internal-error", classification.internalError().toString());
+            log.internalError("s3", requestId, key, classification.internalError());
         }
         try {
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
@@ -116,6 +116,6 @@ public final class UploadProcessor {
         if (!result.failed()) {
             return Outcome.CLASSIFIED;
         }
-        return result.httpStatus() >= 500 ? Outcome.FAILED : Outcome.REJECTED;
+        return result.errorCode().isClientError() ? Outcome.REJECTED : Outcome.FAILED;
     }
 }

@@ -1,5 +1,9 @@
 package dev.brainscan.http;
 
+import static dev.brainscan.http.Responses.error;
+import static dev.brainscan.http.Responses.json;
+import static dev.brainscan.http.Responses.response;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +12,7 @@ import dev.brainscan.core.ErrorCode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.ModelManifest;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanException;
 import dev.brainscan.core.ScanResult;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.store.ObjectStore;
@@ -67,11 +72,10 @@ public final class HttpApi {
             String method = method(event);
             head = method.equals("HEAD");
             r = route(event, head ? "GET" : method, path(event), requestId);
-        } catch (BadRequest e) {
-            r = error(e.code, e.getMessage(), requestId);
+        } catch (ScanException e) {
+            r = error(e.code(), e.getMessage(), requestId);
         } catch (RuntimeException | Error e) {
-            log.event("http", requestId, null, "internal-error", e.toString());
-            r = error(ErrorCode.INTERNAL, "The request could not be served because of an internal error.", requestId);
+            r = Responses.internalError(log, "http", requestId, e);
         }
         if (head) {
             r.setBody(null); // HEAD: the GET's status and headers, no body
@@ -80,7 +84,7 @@ public final class HttpApi {
         return r;
     }
 
-    private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event, String method, String path, String requestId) {
+    private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event, String method, String path, String requestId) throws ScanException {
         if (path.equals("/classify")) {
             return method.equals("POST") ? classify(event, requestId) : wrongMethod(method, path, "POST", requestId);
         }
@@ -116,24 +120,24 @@ public final class HttpApi {
         return r;
     }
 
-    private APIGatewayV2HTTPResponse classify(APIGatewayV2HTTPEvent event, String requestId) {
+    private APIGatewayV2HTTPResponse classify(APIGatewayV2HTTPEvent event, String requestId) throws ScanException {
         byte[] body = body(event);
         String contentType = header(event, "content-type");
         String boundary = Multipart.boundary(contentType);
         if (boundary != null) {
             body = Multipart.part(body, boundary, "file");
             if (body == null) {
-                throw new BadRequest(ErrorCode.BAD_REQUEST, "The multipart form has no part named \"file\".");
+                throw new ScanException(ErrorCode.BAD_REQUEST, "The multipart form has no part named \"file\".");
             }
         } else if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            throw new BadRequest(ErrorCode.BAD_REQUEST, "The multipart content type has no boundary.");
+            throw new ScanException(ErrorCode.BAD_REQUEST, "The multipart content type has no boundary.");
         }
         if (body.length == 0) {
-            throw new BadRequest(ErrorCode.BAD_REQUEST,
+            throw new ScanException(ErrorCode.BAD_REQUEST,
                     "The request has no image: send its bytes as the body, or a multipart form with a part named \"file\".");
         }
         if (body.length > settings.syncMaxBytes()) {
-            throw new BadRequest(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
                     "The image is %d bytes; POST /classify takes at most %d. Use POST /uploads for larger scans.",
                     body.length, settings.syncMaxBytes()));
         }
@@ -142,19 +146,19 @@ public final class HttpApi {
         source.put("requestId", requestId);
         ScanClassifier.Classification c = classifier.run(body, requestId, source);
         if (c.internalError() != null) {
-            log.event("http", requestId, null, "internal-error", c.internalError().toString());
+            log.internalError("http", requestId, null, c.internalError());
         }
         ScanResult result = c.result();
         if (!result.failed() && "true".equalsIgnoreCase(query(event, "heatmap")) && heatmaps != null) {
             result = result.withHeatmap(heatmaps.apply(c));
         }
         log.scan("http", requestId, null, result);
-        return json(result.httpStatus(), result, requestId);
+        return json(Responses.status(result), result, requestId);
     }
 
-    private APIGatewayV2HTTPResponse upload(APIGatewayV2HTTPEvent event, String requestId) {
+    private APIGatewayV2HTTPResponse upload(APIGatewayV2HTTPEvent event, String requestId) throws ScanException {
         if (uploads == null || store == null || settings.bucket().isEmpty()) {
-            throw new BadRequest(ErrorCode.NOT_FOUND, "Uploads are not configured on this deployment.");
+            throw new ScanException(ErrorCode.NOT_FOUND, "Uploads are not configured on this deployment.");
         }
         String contentType = "image/jpeg";
         byte[] body = body(event);
@@ -162,18 +166,18 @@ public final class HttpApi {
             try {
                 JsonNode req = Json.MAPPER.readTree(body);
                 if (req == null || !req.isObject()) {
-                    throw new BadRequest(ErrorCode.BAD_REQUEST, "The body must be a JSON object such as {\"contentType\": \"image/png\"}.");
+                    throw new ScanException(ErrorCode.BAD_REQUEST, "The body must be a JSON object such as {\"contentType\": \"image/png\"}.");
                 }
                 if (req.hasNonNull("contentType")) {
                     contentType = req.get("contentType").asText().toLowerCase(Locale.ROOT).trim();
                 }
             } catch (IOException e) {
-                throw new BadRequest(ErrorCode.BAD_REQUEST, "The body must be a JSON object such as {\"contentType\": \"image/png\"}.");
+                throw new ScanException(ErrorCode.BAD_REQUEST, "The body must be a JSON object such as {\"contentType\": \"image/png\"}.");
             }
         }
         String extension = UPLOAD_TYPES.get(contentType);
         if (extension == null) {
-            throw new BadRequest(ErrorCode.UNSUPPORTED_FORMAT,
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
                     "contentType must be one of image/jpeg, image/png, image/webp, image/bmp or image/gif.");
         }
         String id = UUID.randomUUID() + extension;
@@ -190,29 +194,29 @@ public final class HttpApi {
         return json(201, out, requestId);
     }
 
-    private APIGatewayV2HTTPResponse result(String rawId, String requestId) {
+    private APIGatewayV2HTTPResponse result(String rawId, String requestId) throws ScanException {
         if (store == null || settings.bucket().isEmpty()) {
-            throw new BadRequest(ErrorCode.NOT_FOUND, "Results are not stored on this deployment.");
+            throw new ScanException(ErrorCode.NOT_FOUND, "Results are not stored on this deployment.");
         }
         String id = percentDecode(rawId);
         if (id != null && (settings.resultPrefix() + id + ".json").getBytes(StandardCharsets.UTF_8).length > 1024) {
             // S3 keys are at most 1024 bytes: no upload can have a result under this id.
-            throw new BadRequest(ErrorCode.NOT_FOUND, "There is no result for this id: it is longer than any key.");
+            throw new ScanException(ErrorCode.NOT_FOUND, "There is no result for this id: it is longer than any key.");
         }
         if (id == null || id.isEmpty() || id.startsWith("/") || id.contains("..")
                 || id.contains("//") || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-            throw new BadRequest(ErrorCode.BAD_REQUEST, "The result id is not valid.");
+            throw new ScanException(ErrorCode.BAD_REQUEST, "The result id is not valid.");
         }
         try {
             byte[] json = store.get(settings.bucket(), settings.resultPrefix() + id + ".json", MAX_RESULT_BYTES).bytes();
             return response(200, "application/json; charset=utf-8", new String(json, StandardCharsets.UTF_8), requestId);
         } catch (StoreException e) {
             if (e.kind() == StoreException.Kind.NOT_FOUND) {
-                throw new BadRequest(ErrorCode.NOT_FOUND,
+                throw new ScanException(ErrorCode.NOT_FOUND,
                         "There is no result for this id yet; it appears once the scan has been classified.");
             }
             log.event("http", requestId, id, "result-unreadable", e.kind() + ": " + e.getMessage());
-            throw new BadRequest(ErrorCode.INTERNAL, "The result could not be read; try again shortly.");
+            throw new ScanException(ErrorCode.INTERNAL, "The result could not be read; try again shortly.");
         }
     }
 
@@ -268,33 +272,6 @@ public final class HttpApi {
                 + ". Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health.", requestId);
     }
 
-    public static APIGatewayV2HTTPResponse error(ErrorCode code, String message, String requestId) {
-        return json(code.httpStatus(), Map.of("error", new ScanResult.ErrorBody(code.name(), message)), requestId);
-    }
-
-    static APIGatewayV2HTTPResponse json(int status, Object body, String requestId) {
-        return response(status, "application/json; charset=utf-8", Json.write(body), requestId);
-    }
-
-    static APIGatewayV2HTTPResponse response(int status, String contentType, String body, String requestId) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("content-type", contentType);
-        headers.put("cache-control", "no-store");
-        headers.put("x-content-type-options", "nosniff");
-        headers.put("x-request-id", requestId);
-        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(headers).withBody(body)
-                .withIsBase64Encoded(false).build();
-    }
-
-    private static final class BadRequest extends RuntimeException {
-        final ErrorCode code;
-
-        BadRequest(ErrorCode code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
-    }
-
     private static String requestId(APIGatewayV2HTTPEvent event) {
         if (event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                 && !event.getRequestContext().getRequestId().isBlank()) {
@@ -304,7 +281,7 @@ public final class HttpApi {
         return UUID.randomUUID().toString();
     }
 
-    private static String method(APIGatewayV2HTTPEvent event) {
+    private static String method(APIGatewayV2HTTPEvent event) throws ScanException {
         if (event.getRequestContext() != null && event.getRequestContext().getHttp() != null
                 && event.getRequestContext().getHttp().getMethod() != null) {
             return event.getRequestContext().getHttp().getMethod().toUpperCase(Locale.ROOT);
@@ -313,7 +290,7 @@ public final class HttpApi {
         if (routeKey != null && routeKey.contains(" ")) {
             return routeKey.substring(0, routeKey.indexOf(' ')).toUpperCase(Locale.ROOT);
         }
-        throw new BadRequest(ErrorCode.BAD_REQUEST, "The request has no method.");
+        throw new ScanException(ErrorCode.BAD_REQUEST, "The request has no method.");
     }
 
     /** The path without a named stage prefix (the $default stage has none). */
@@ -329,7 +306,7 @@ public final class HttpApi {
         return path;
     }
 
-    private static byte[] body(APIGatewayV2HTTPEvent event) {
+    private static byte[] body(APIGatewayV2HTTPEvent event) throws ScanException {
         String body = event.getBody();
         if (body == null) {
             return new byte[0];
@@ -338,7 +315,7 @@ public final class HttpApi {
             try {
                 return Base64.getMimeDecoder().decode(body);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest(ErrorCode.BAD_REQUEST, "The body is marked base64 but is not valid base64.");
+                throw new ScanException(ErrorCode.BAD_REQUEST, "The body is marked base64 but is not valid base64.");
             }
         }
         return body.getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package dev.brainscan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -129,6 +130,17 @@ class ClassifyCommandTest {
         }
         assertEquals(dir.resolve("x/etc/passwd.heatmap.png"),
                 ClassifyCommand.heatmapFile(dir.resolve("x"), "../../etc/passwd"));
+    }
+
+    @Test
+    void heatmapThatCannotBeWritten_isAnInternalRecordWithTheStackTraceOnStderr() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("occupied"), "x");
+        Run r = run("classify", "--heatmaps", notADirectory.toString(), scans.resolve("nested/p0.jpg").toString());
+        assertEquals(1, r.exit(), r.err());
+        JsonNode rec = Json.MAPPER.readTree(r.out().lines().findFirst().orElseThrow());
+        assertEquals("INTERNAL", rec.get("error").get("code").asText());
+        assertFalse(r.out().contains("Exception"), r.out());
+        assertTrue(r.err().contains("brainscan: internal error on ") && r.err().contains("\tat "), r.err());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.Phantom;
+import dev.brainscan.http.Responses;
 import dev.brainscan.testing.HostileCorpus;
 import dev.brainscan.testing.TestModels;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ class ServeLoadIT {
         }
         for (HostileCorpus.Case c : HostileCorpus.all()) {
             if (c.bytes().length > 0) {
-                inputs.add(new Input(c.name(), c.bytes(), c.expected().httpStatus(), c.expected().name()));
+                inputs.add(new Input(c.name(), c.bytes(), Responses.status(c.expected()), c.expected().name()));
             }
         }
         try (LocalServer server = LocalServer.start(TestModels.classifier(), 0, store,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.cli.Main;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.http.HttpApi;
+import dev.brainscan.http.Responses;
 import dev.brainscan.testing.HostileCorpus;
 import dev.brainscan.testing.TestModels;
 import java.io.ByteArrayOutputStream;
@@ -80,7 +81,7 @@ class HostileInputTest {
         APIGatewayV2HTTPResponse r = api.handle(event);
         // An empty POST is a malformed request before it is an empty file.
         ErrorCode expected = c.bytes().length == 0 ? ErrorCode.BAD_REQUEST : c.expected();
-        assertEquals(expected.httpStatus(), r.getStatusCode(), r.getBody());
+        assertEquals(Responses.status(expected), r.getStatusCode(), r.getBody());
         JsonNode body = Json.MAPPER.readTree(r.getBody());
         assertEquals(expected.name(), body.get("error").get("code").asText());
         assertFalse(body.has("label") || body.has("score"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.http.Responses;
 import dev.brainscan.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class ScanClassifierTest {
                 new ArrayList<>(r.timingsMs().keySet()));
         assertNotNull(Instant.parse(r.processedAt()));
         assertEquals(Notice.TEXT, r.notice());
-        assertEquals(200, r.httpStatus());
+        assertEquals(200, Responses.status(r));
     }
 
     @Test
@@ -66,7 +67,7 @@ class ScanClassifierTest {
                 java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
         ScanResult r = CLASSIFIER.classify(Phantom.encode(black, "png"), "black.png", SOURCE);
         assertEquals("NO_BRAIN_REGION", r.error().code());
-        assertEquals(422, r.httpStatus());
+        assertEquals(422, Responses.status(r));
         assertEquals(new ScanResult.ImageInfo("png", 120, 100), r.image());
         assertNull(r.label());
         assertNull(r.score());

@@ -106,6 +106,8 @@ class UploadProcessorTest {
         assertEquals("INTERNAL", result.get("error").get("code").asText());
         assertFalse(result.toString().contains("exploded"));
         assertTrue(logText().contains("native tensor exploded"), logText());
+        assertTrue(logText().contains("\"stackTrace\":\"java.lang.IllegalStateException: native tensor exploded"),
+                "logged with its stack trace: " + logText());
     }
 
     @Test

@@ -111,7 +111,10 @@ class HttpApiTest {
         assertEquals(500, r.getStatusCode());
         assertEquals("INTERNAL", code(r));
         assertFalse(r.getBody().contains("secret detail"));
-        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("secret detail"));
+        JsonNode line = Json.MAPPER.readTree(logs.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("internal-error")).findFirst().orElseThrow());
+        assertEquals("java.lang.IllegalStateException: secret detail", line.get("detail").asText());
+        assertTrue(line.get("stackTrace").asText().contains("\tat dev.brainscan."), "the stack trace is logged");
     }
 
     @Test
@@ -123,7 +126,8 @@ class HttpApiTest {
         assertEquals("The request could not be served because of an internal error.",
                 body(r).get("error").get("message").asText());
         assertFalse(r.getBody().contains("/var/task"));
-        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("bug at /var/task"));
+        String log = logs.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("bug at /var/task") && log.contains("\"stackTrace\""), log);
     }
 
     @Test

@@ -1,0 +1,64 @@
+package dev.brainscan.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.brainscan.core.ErrorCode;
+import dev.brainscan.core.Json;
+import dev.brainscan.core.ScanResult;
+import dev.brainscan.flow.ScanLog;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every HTTP response the API and the local server send is built here, and this is the one
+ * place an {@link ErrorCode} becomes an HTTP status (docs/contracts.md section 3.3). An
+ * internal failure is logged with its stack trace and answered without any of it.
+ */
+public final class Responses {
+    public static final String INTERNAL_MESSAGE = "The request could not be served because of an internal error.";
+
+    private Responses() {
+    }
+
+    public static int status(ErrorCode code) {
+        return switch (code) {
+            case UNSUPPORTED_FORMAT -> 415;
+            case CORRUPT_IMAGE, NO_BRAIN_REGION, NOT_A_BRAIN_MRI -> 422;
+            case IMAGE_TOO_LARGE -> 413;
+            case BAD_REQUEST -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case INTERNAL -> 500;
+        };
+    }
+
+    /** 200 for a classified scan, else its error code's status. */
+    public static int status(ScanResult result) {
+        return result.failed() ? status(result.errorCode()) : 200;
+    }
+
+    /** {@code {"error": {"code", "message"}}} with the code's status. */
+    public static APIGatewayV2HTTPResponse error(ErrorCode code, String message, String requestId) {
+        return json(status(code), Map.of("error", new ScanResult.ErrorBody(code.name(), message)), requestId);
+    }
+
+    /** Logs {@code e} with its stack trace and answers 500 with a message that reveals nothing of it. */
+    public static APIGatewayV2HTTPResponse internalError(ScanLog log, String channel, String requestId, Throwable e) {
+        log.internalError(channel, requestId, null, e);
+        return error(ErrorCode.INTERNAL, INTERNAL_MESSAGE, requestId);
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body, String requestId) {
+        return response(status, "application/json; charset=utf-8", Json.write(body), requestId);
+    }
+
+    public static APIGatewayV2HTTPResponse response(int status, String contentType, String body, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", contentType);
+        headers.put("cache-control", "no-store");
+        headers.put("x-content-type-options", "nosniff");
+        headers.put("x-request-id", requestId);
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(headers).withBody(body)
+                .withIsBase64Encoded(false).build();
+    }
+}
