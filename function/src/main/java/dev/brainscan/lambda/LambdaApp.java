@@ -86,6 +86,11 @@ public final class LambdaApp implements Resource {
         return http;
     }
 
+    /** Releases the model. A Lambda environment keeps its instance for life; tests build and close their own. */
+    void close() {
+        classifier.close();
+    }
+
     /** Runs generated scans end to end through the HTTP path, without S3. */
     void prime() {
         for (int i = 0; i < 3; i++) {

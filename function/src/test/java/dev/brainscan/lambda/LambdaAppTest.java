@@ -17,17 +17,25 @@ class LambdaAppTest {
     @Test
     void create_fromTheEnvironment_servesTheRoutes() {
         LambdaApp app = LambdaApp.create(ENV);
-        assertEquals("brainscan-test", app.config().bucket());
-        assertEquals(200, new ServeApiRequestHandler(app.http())
-                .handleRequest(Events.http("http-health.json"), null).getStatusCode());
+        try {
+            assertEquals("brainscan-test", app.config().bucket());
+            assertEquals(200, new ServeApiRequestHandler(app.http())
+                    .handleRequest(Events.http("http-health.json"), null).getStatusCode());
+        } finally {
+            app.close();
+        }
     }
 
     @Test
     void priming_classifiesGeneratedScansWithoutTouchingTheNetwork() {
         // S3 is unreachable here (no endpoint, no credentials): priming must not need it.
         LambdaApp app = LambdaApp.create(ENV);
-        app.beforeCheckpoint(null);
-        app.afterRestore(null);
+        try {
+            app.beforeCheckpoint(null);
+            app.afterRestore(null);
+        } finally {
+            app.close();
+        }
     }
 
     @Test
