@@ -2,7 +2,11 @@ package dev.brainscan.core;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Base64;
+import javax.imageio.ImageIO;
 
 /**
  * The class-activation map as a PNG overlay on the cropped scan, at the crop's size (scaled
@@ -113,7 +117,15 @@ public final class Heatmap {
     }
 
     public static byte[] png(RgbImage crop, Prediction p) {
-        return Phantom.encode(overlay(crop, p), "png");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(overlay(crop, p), "png", out)) {
+                throw new IllegalStateException("no ImageIO writer for png");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public static String base64Png(RgbImage crop, Prediction p) {

@@ -3,7 +3,6 @@ package dev.brainscan.core;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -39,15 +38,6 @@ public final class Json {
             return MAPPER.readValue(json, ModelManifest.class).validate();
         } catch (IOException e) {
             throw new ModelLoadException("model manifest is not valid JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
-        }
-    }
-
-    static String onnxFileName(byte[] manifestJson) {
-        try {
-            JsonNode file = MAPPER.readTree(manifestJson).get("file");
-            return file == null || file.asText().isBlank() ? ModelSource.DEFAULT_ONNX : file.asText();
-        } catch (IOException e) {
-            throw new ModelLoadException("model manifest is not valid JSON", e);
         }
     }
 }

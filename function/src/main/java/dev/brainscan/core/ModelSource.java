@@ -1,5 +1,6 @@
 package dev.brainscan.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ public record ModelSource(String description, byte[] manifestJson, byte[] onnx) 
         Path manifest = dir.resolve(MANIFEST);
         try {
             byte[] json = Files.readAllBytes(manifest);
-            String file = Json.onnxFileName(json);
+            String file = onnxFileName(json);
             Path onnx = dir.resolve(file).normalize();
             if (!onnx.getParent().equals(dir.normalize())) {
                 throw new ModelLoadException("model manifest: file must name a file beside the manifest");
@@ -30,7 +31,17 @@ public record ModelSource(String description, byte[] manifestJson, byte[] onnx) 
 
     public static ModelSource bundled() {
         byte[] json = resource("/model/" + MANIFEST);
-        return new ModelSource("bundled", json, resource("/model/" + Json.onnxFileName(json)));
+        return new ModelSource("bundled", json, resource("/model/" + onnxFileName(json)));
+    }
+
+    /** The manifest's {@code file}, read before the manifest is validated (it names what to load). */
+    private static String onnxFileName(byte[] manifestJson) {
+        try {
+            JsonNode file = Json.MAPPER.readTree(manifestJson).get("file");
+            return file == null || file.asText().isBlank() ? DEFAULT_ONNX : file.asText();
+        } catch (IOException e) {
+            throw new ModelLoadException("model manifest is not valid JSON", e);
+        }
     }
 
     private static byte[] resource(String name) {
