@@ -129,10 +129,12 @@ enum OutputFormat {
 
         @Override
         public void write(ScanResult r) {
-            String name = r.scanId().length() > 44 ? "..." + r.scanId().substring(r.scanId().length() - 41) : r.scanId();
+            String id = printable(r.scanId());
+            String name = id.length() > 44 ? "..." + id.substring(id.length() - 41) : id;
             if (r.failed()) {
                 failed++;
-                out.printf(Locale.ROOT, ROW, name, "-", "-", "-", r.error().code() + ": " + r.error().message());
+                out.printf(Locale.ROOT, ROW, name, "-", "-", "-",
+                        printable(r.error().code() + ": " + r.error().message()));
             } else {
                 if (ScanResult.TUMOR.equals(r.label())) {
                     tumours++;
@@ -144,6 +146,27 @@ enum OutputFormat {
                         r.riskTier(), String.format(Locale.ROOT, "%s %dx%d, crop %dx%d at %d,%d", r.image().format(),
                                 r.image().width(), r.image().height(), c.width(), c.height(), c.x(), c.y()));
             }
+        }
+
+        /**
+         * The text with every control character (C0, DEL, C1: terminal escapes, carriage
+         * returns, bidirectional overrides) shown as a visible escape such as {@code \x1b},
+         * so a file name cannot move the cursor, recolour or rewrite the terminal.
+         */
+        static String printable(String s) {
+            StringBuilder b = new StringBuilder(s.length());
+            s.codePoints().forEach(cp -> {
+                if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029
+                        || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) {
+                    b.append(cp <= 0xff ? String.format(Locale.ROOT, "\\x%02x", cp)
+                            : String.format(Locale.ROOT, "\\u%04x", cp));
+                } else if (cp == '\\') {
+                    b.append("\\\\");
+                } else {
+                    b.appendCodePoint(cp);
+                }
+            });
+            return b.toString();
         }
 
         @Override

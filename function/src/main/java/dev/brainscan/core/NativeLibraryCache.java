@@ -80,6 +80,26 @@ final class NativeLibraryCache {
     }
 
     /** The directory, created 0700, when it is a real directory owned by this user and closed to others; else null. */
+    /**
+     * {@code <tmp>/brainscan-<user>/<name>}, both private to this user (0700, owned, no links),
+     * or else a fresh private temporary directory; null only where neither can be made.
+     */
+    static Path privateTempDirectory(String name) {
+        try {
+            Path base = privateDirectory(Path.of(System.getProperty("java.io.tmpdir"),
+                    "brainscan-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_")));
+            Path dir = base == null ? null : privateDirectory(base.resolve(name));
+            if (dir != null) {
+                return dir;
+            }
+            Path fresh = Files.createTempDirectory("brainscan-" + name + "-"); // 0700 on POSIX
+            fresh.toFile().deleteOnExit();
+            return fresh;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static Path privateDirectory(Path dir) throws IOException {
         if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return null;

@@ -34,7 +34,13 @@ public final class OfflineRuntime {
         setIfAbsent("DJL_CACHE_DIR", cache);
         setIfAbsent("ENGINE_CACHE_DIR", cache);
         // JNA unpacks its native stub under ~/.cache/JNA unless told otherwise (read-only $HOME in Lambda).
-        setIfAbsent("jna.tmpdir", Path.of(System.getProperty("java.io.tmpdir"), "jna").toString());
+        // Not a fixed shared path: this user's private (0700, owner-checked) directory, or a fresh one.
+        if (System.getProperty("jna.tmpdir") == null && System.getenv("jna.tmpdir") == null) {
+            Path jna = NativeLibraryCache.privateTempDirectory("jna");
+            if (jna != null) {
+                System.setProperty("jna.tmpdir", jna.toString());
+            }
+        }
         if (!"1".equals(System.getenv(ORT_TELEMETRY_SWITCH))) {
             setNativeEnv(ORT_TELEMETRY_SWITCH, "1");
         }

@@ -1,7 +1,6 @@
 package dev.brainscan.flow;
 
 import dev.brainscan.core.Json;
-import dev.brainscan.core.ScanModel;
 import dev.brainscan.core.ScanResult;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -14,7 +13,7 @@ import java.util.Map;
 /**
  * One structured JSON line per scan: request id, outcome, code, timings, model version.
  * Never image bytes, labels or scores; object keys (which can hold patient names) only as a
- * hash unless {@code LOG_OBJECT_KEYS=true}.
+ * keyed hash ({@link KeyHash}: HMAC under a per-deployment secret) unless {@code LOG_OBJECT_KEYS=true}.
  */
 public final class ScanLog {
     private static final int MAX_TRACE_CHARS = 16_000;
@@ -27,8 +26,9 @@ public final class ScanLog {
         this.logKeys = logKeys;
     }
 
+    /** The key's HMAC under this deployment's secret ({@link KeyHash}). */
     public static String keyHash(String key) {
-        return ScanModel.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return KeyHash.of(key);
     }
 
     /** A scan that ran through the classifier (a result or an error result). */

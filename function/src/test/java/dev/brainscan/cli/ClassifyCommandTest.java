@@ -107,6 +107,17 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void tableFormat_escapesControlCharactersFromFileNames() throws Exception {
+        Path hostile = Files.createDirectories(dir.resolve("hostile-names"));
+        String name = "scan\u001b]0;pwned\u0007\u001b[2J\rok\u202e.jpg";
+        Files.write(hostile.resolve(name), "Patient: nobody".getBytes(StandardCharsets.UTF_8));
+        Run r = run("classify", "--format", "table", hostile.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("\\x1b]0;pwned\\x07\\x1b[2J\\x0dok\\u202e.jpg"), r.out());
+        assertTrue(r.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == '\r' || c == 0x202e), r.out());
+    }
+
+    @Test
     void outOption_writesTheRecordsToAFile() throws Exception {
         Path file = dir.resolve("out.jsonl");
         Run r = run("classify", "--out", file.toString(), scans.toString());

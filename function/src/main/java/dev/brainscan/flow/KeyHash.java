@@ -1,0 +1,58 @@
+package dev.brainscan.flow;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The one place object keys are turned into log-safe hashes: HMAC-SHA256 under a secret, cut
+ * to 16 hex digits. Within a deployment the same key always gives the same hash (lines can be
+ * correlated); without the secret a dictionary of likely names ({@code scans/ward7/Jane Doe.jpg})
+ * cannot be hashed to find one. The secret is {@value #ENV} (at least 16 characters; set it per
+ * deployment, e.g. from a secrets store) or, when unset, 32 random bytes made once per process
+ * (under SnapStart, once per published version: the snapshot carries it).
+ */
+public final class KeyHash {
+    /** The environment variable holding the secret. Never logged, never part of a config record. */
+    public static final String ENV = "BRAINSCAN_LOG_KEY";
+    static final int MIN_SECRET_CHARS = 16;
+
+    private static final SecretKeySpec SECRET = new SecretKeySpec(secret(System.getenv(ENV)), "HmacSHA256");
+
+    private KeyHash() {
+    }
+
+    static byte[] secret(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            if (configured.length() < MIN_SECRET_CHARS) {
+                throw new IllegalArgumentException(ENV + " must be at least " + MIN_SECRET_CHARS + " characters");
+            }
+            return configured.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return random;
+    }
+
+    /** The 16-hex-digit keyed hash of an object key. */
+    public static String of(String key) {
+        return of(SECRET, key);
+    }
+
+    static String of(SecretKeySpec secret, String key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(secret);
+            return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    static String of(byte[] secret, String key) {
+        return of(new SecretKeySpec(secret, "HmacSHA256"), key);
+    }
+}
