@@ -114,8 +114,9 @@ AUC difference (reference - small): {r['rocAuc'] - m['rocAuc']:+.4f}."""
 > **Research use only. Not a medical device; not for diagnosis.** A score from this model
 > must not be used to decide anything about a patient.
 
-`brainscan.onnx` classifies one axial/coronal/sagittal brain MR slice (JPEG/PNG/WebP,
-cropped to the brain by the contour crop below) as **tumour** or **no tumour**, with a
+`brainscan.onnx` classifies one axial/coronal/sagittal brain MR slice (JPEG, PNG, WebP,
+BMP or GIF, decoded by content and cropped to the brain by the contour crop below) as
+**tumour** or **no tumour**, with a
 calibrated probability, a risk tier and a class-activation map. This card, the manifest
 `brainscan.json`, `roc.png` and `calibration.png` are written by the training run
 (`models/training/train.py`); the figures below are that run's.
@@ -134,6 +135,12 @@ class-balanced and group-uniform; validation holds one image per group
 {m['rejectedNoBrainRegion']} of them rejected by the crop with `NO_BRAIN_REGION`, see
 limitations). A held-back test split of the same sources judges the shipped model; it
 was never seen here.
+
+Licence: neither dataset's images are redistributed by this project (not in the
+repository, the jar or the Lambda zip). Both are public Kaggle datasets, used here for
+research under the terms their Kaggle pages state; the project has not verified the
+provenance, consent or licensing of the images behind them. The weights are trained on
+them: check those terms before any use beyond research.
 
 Validation is used to choose the epoch (highest AUC of the weight average), to fit the
 calibration, and to choose the decision threshold and the risk tiers. The figures

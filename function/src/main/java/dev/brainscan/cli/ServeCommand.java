@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code serve}: the HTTP API of the Lambda on 127.0.0.1, unauthenticated, for local use. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Serve the HTTP API (POST /classify, POST /uploads, GET /results/{id}, GET /model,",
-            "GET /health, and the web page at /) on 127.0.0.1 only. Logs go to stdout as JSON lines."})
+        description = {"Serve the HTTP API and the web page on 127.0.0.1 (local use, no authentication).",
+            "Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health, and the page at /.",
+            "Logs go to stdout as JSON lines."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
