@@ -13,14 +13,23 @@ import javax.imageio.ImageIO;
  * down to {@link #MAX_SIDE} on its longer side, so that a 3500 px scan's overlay still fits
  * a synchronous response under Lambda's 6 MB; the page draws it over the crop box): the
  * model's evidence for "tumour" per feature cell, bilinearly upsampled, coloured with the
- * perceptually uniform "inferno" map and alpha-blended where the evidence is positive. The
- * scale is absolute (1 logit or the map's maximum, whichever is larger), so a scan with no
- * evidence shows no hot spot instead of a min-max-stretched one.
+ * perceptually uniform "inferno" map and alpha-blended where the evidence is positive.
+ *
+ * <p>The scale is absolute and the same for every scan, never stretched to the scan's own
+ * maximum: a cell is drawn at full colour when it alone raises the scan's logit by
+ * {@link #FULL_SCALE_LOGIT} (the map is in calibrated logit units and its mean is the
+ * logit, so that is {@code FULL_SCALE_LOGIT x cells} in map units). On validation with
+ * model 1.0.0 (8 x 8 cells, full colour at 32), a tumour scan's hottest cell is 22-58
+ * (10th-90th percentile): bright; a no-tumour scan scored under 0.2 has 3.2 at the median
+ * (drawn at a tenth) and 8.6 at the 90th percentile. So a scan the model clears is not
+ * drawn with a bright blob a reader could take for a lesion.
  */
 public final class Heatmap {
     /** The overlay's longest side in pixels: a 512 x 512 PNG is at most ~0.8 MB, ~1.1 MB in base64. */
     public static final int MAX_SIDE = 512;
     private static final double MAX_ALPHA = 0.6;
+    /** A cell's own share of the scan's calibrated logit at which it is drawn at full colour. */
+    public static final double FULL_SCALE_LOGIT = 0.5;
     // matplotlib's inferno at 0, 1/8, ..., 1
     private static final int[][] INFERNO = {
         {0, 0, 4}, {40, 11, 84}, {101, 21, 110}, {159, 42, 99}, {212, 72, 66},
@@ -29,13 +38,9 @@ public final class Heatmap {
     private Heatmap() {
     }
 
-    /** Evidence in [0, 1] per crop pixel, row-major, from the activation map. */
+    /** Evidence in [0, 1] per crop pixel, row-major, from the activation map, on the absolute scale above. */
     public static float[] evidence(Prediction p, int width, int height) {
-        float max = 0;
-        for (float v : p.cam()) {
-            max = Math.max(max, v);
-        }
-        float scale = Math.max(max, 1.0f);
+        double scale = FULL_SCALE_LOGIT * p.cam().length;
         float[] out = new float[width * height];
         int ch = p.camHeight();
         int cw = p.camWidth();

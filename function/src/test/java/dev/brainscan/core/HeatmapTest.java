@@ -58,6 +58,31 @@ class HeatmapTest {
         }
     }
 
+    /**
+     * A cleared scan (score 0.06: the map's mean, the logit, is -2.75) whose one cell leans
+     * towards tumour by 3.2 logit units, the median hottest cell of a no-tumour validation
+     * scan, is drawn faintly; per-image min-max (or "the map's maximum") scaling drew that
+     * cell at full colour. A tumour-like cell (30; the median on tumour scans is 33) is bright.
+     */
+    @Test
+    void overlayStrength_followsTheEvidenceNotTheScansOwnMaximum() {
+        float[] cleared = new float[64];
+        java.util.Arrays.fill(cleared, -2.85f);
+        cleared[27] = 3.2f;
+        float[] weak = Heatmap.evidence(new Prediction(0.06f, cleared, 8, 8), 8, 8);
+        float hottest = 0;
+        for (float v : weak) {
+            hottest = Math.max(hottest, v);
+        }
+        assertTrue(hottest > 0 && hottest < 0.15f, "hottest " + hottest);
+
+        float[] tumour = cleared.clone();
+        tumour[27] = 30f;
+        float[] strong = Heatmap.evidence(new Prediction(0.99f, tumour, 8, 8), 8, 8);
+        assertTrue(strong[27] > 0.9f, "hottest " + strong[27]);
+        assertEquals(weak[27] * 30f / 3.2f, strong[27], 1e-4, "one absolute scale for every scan");
+    }
+
     /** A 3500 px scan's synchronous answer with its heatmap stays under Lambda's 6 MB; the overlay is 512 px. */
     @Test
     void largeScan_overlayIsCappedAndTheResponseFitsLambdasLimit() throws Exception {
