@@ -5,10 +5,14 @@ import dev.brainscan.core.Heatmap;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.ScanResult;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,24 +54,56 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png.")
     Path heatmaps;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or directories.")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or directories; - reads one image from standard input.")
     List<String> paths;
+
+    /** Where "-" reads from (System.in; tests substitute their own). */
+    InputStream stdin = System.in;
 
     @Override
     public Integer call() throws IOException {
         if (threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
         }
+        if (paths.stream().filter(ScanInputs.STDIN::equals).count() > 1) {
+            throw new ParameterException(spec.commandLine(), "- (standard input) can be given only once");
+        }
+        PrintWriter err = spec.commandLine().getErr();
         List<ScanInputs.ScanInput> inputs = ScanInputs.expand(paths);
-        try (ScanClassifier classifier = model.classifier(spec, 1);
-             PrintWriter writer = out != null
-                     ? new PrintWriter(new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8))
+        if (inputs.isEmpty()) {
+            err.println("brainscan: nothing to classify: " + String.join(", ", paths)
+                    + (paths.size() == 1 ? " holds" : " hold") + " no files (hidden files and folders are skipped)");
+            return 1;
+        }
+        Path outParent = out != null ? out.toAbsolutePath().getParent() : null;
+        if (out != null && (outParent == null || !Files.isWritable(outParent))) {
+            err.println("brainscan: cannot write --out " + out + ": " + whyNotWritable(out, null));
+            return 2;
+        }
+        try (ScanClassifier classifier = model.classifier(spec, 1)) {
+            OutputStream outFile = null;
+            if (out != null) {
+                try {
+                    outFile = Files.newOutputStream(out);
+                } catch (IOException e) {
+                    err.println("brainscan: cannot write --out " + out + ": " + whyNotWritable(out, e));
+                    return 2;
+                }
+            }
+            return classifyAll(classifier, inputs, outFile, err);
+        }
+    }
+
+    private int classifyAll(ScanClassifier classifier, List<ScanInputs.ScanInput> inputs, OutputStream outFile,
+            PrintWriter err) {
+        try (PrintWriter writer = outFile != null
+                     ? new PrintWriter(new OutputStreamWriter(outFile, StandardCharsets.UTF_8))
                      : spec.commandLine().getOut();
              OutputFormat.Writer records = format.open(writer, classifier.manifest());
              Progress progress = new Progress(spec.commandLine().getErr(), inputs.size(), Progress.interactive())) {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
-            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, spec.commandLine().getErr()), result -> {
+            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, err, stdin), result -> {
                 records.write(result);
                 if (!reported[0]) {
                     writer.flush();
@@ -80,8 +116,29 @@ final class ClassifyCommand implements Callable<Integer> {
                     failed[0]++;
                 }
             });
-            return failed[0] == 0 && !inputs.isEmpty() ? 0 : 1;
+            return failed[0] == 0 ? 0 : 1;
         }
+    }
+
+    /** Why {@code --out FILE} cannot be opened, in words (the exception alone says only the path). */
+    static String whyNotWritable(Path file, IOException e) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file)) {
+            return "it is a folder";
+        }
+        if (parent != null && !Files.exists(parent)) {
+            return "the folder " + parent + " does not exist";
+        }
+        if (parent != null && !Files.isDirectory(parent)) {
+            return parent + " is not a folder";
+        }
+        if (e == null || e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** DIR/<the input's path as given, made relative and without "..">.heatmap.png */
@@ -97,8 +154,12 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     /** One input's record; an internal failure's stack trace goes to {@code err}, never into the record. */
-    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir, PrintWriter err) {
+    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir, PrintWriter err,
+            InputStream stdin) {
         Map<String, String> source = Map.of("file", input.name());
+        if (input.stdin()) {
+            return classifyStdin(classifier, input, heatmapDir, err, stdin, source);
+        }
         if (input.path() == null) {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory.");
         }
@@ -121,6 +182,35 @@ final class ClassifyCommand implements Callable<Integer> {
             return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read.");
         } catch (RuntimeException | Error e) {
             // e.g. the heatmap file cannot be written: this input's record says so, the others go on
+            internalError(err, input, e);
+            return classifier.failure(input.name(), source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE);
+        }
+    }
+
+    /** "-": one image from standard input, read up to the byte limit. */
+    private static ScanResult classifyStdin(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
+            PrintWriter err, InputStream stdin, Map<String, String> source) {
+        long max = classifier.limits().maxBytes();
+        byte[] bytes;
+        try {
+            bytes = stdin.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (IOException e) {
+            return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "Standard input cannot be read.");
+        }
+        if (bytes.length > max) {
+            return classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
+                    String.format(Locale.ROOT, "Standard input holds more than %d bytes, the limit.", max));
+        }
+        try {
+            ScanClassifier.Classification c = classifier.run(bytes, input.name(), source);
+            if (c.internalError() != null) {
+                internalError(err, input, c.internalError());
+            }
+            if (heatmapDir != null && !c.result().failed()) {
+                writeHeatmap(heatmapDir.resolve("stdin.heatmap.png"), c);
+            }
+            return c.result();
+        } catch (RuntimeException | Error e) {
             internalError(err, input, e);
             return classifier.failure(input.name(), source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE);
         }

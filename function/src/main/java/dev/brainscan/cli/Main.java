@@ -1,5 +1,6 @@
 package dev.brainscan.cli;
 
+import dev.brainscan.core.ModelLoadException;
 import dev.brainscan.core.OfflineRuntime;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "brainscan", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Brain-MRI tumour classifier (research use only; not a medical device).", ""},
         subcommands = {ClassifyCommand.class, ServeCommand.class, BenchCommand.class, PhantomCommand.class},
-        footer = {"", "Exit codes: 0 every input classified, 1 any input failed, 2 usage error."})
+        footer = {"", "Exit codes: 0 every input classified, 1 any input failed, 2 usage error or unusable model."})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
@@ -38,6 +39,11 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ModelLoadException) {
+                // The arguments parsed, so no usage text: one line saying what is wrong, exit 2.
+                commandLine.getErr().println("brainscan: cannot load the model: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
             commandLine.getErr().println("brainscan: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return CommandLine.ExitCode.SOFTWARE;
         });

@@ -45,16 +45,17 @@ final class ModelOptions {
     static long loadStartedAt;
     static long loadEndedAt;
 
+    /**
+     * The classifier over the chosen model. A model that cannot be loaded throws
+     * {@link ModelLoadException}: {@link Main} reports it in one line with exit 2, without
+     * the usage text (the command line was fine; the model directory is not).
+     */
     ScanClassifier classifier(CommandSpec spec, int intraOpThreads) {
         Limits limits = limits(spec);
-        try {
-            loadStartedAt = System.currentTimeMillis();
-            ModelSource source = modelDir != null ? ModelSource.directory(modelDir) : ModelSource.bundled();
-            ScanClassifier classifier = new ScanClassifier(ScanModel.load(source, intraOpThreads), limits);
-            loadEndedAt = System.currentTimeMillis();
-            return classifier;
-        } catch (ModelLoadException e) {
-            throw new ParameterException(spec.commandLine(), "cannot load the model: " + e.getMessage());
-        }
+        loadStartedAt = System.currentTimeMillis();
+        ModelSource source = modelDir != null ? ModelSource.directory(modelDir) : ModelSource.bundled();
+        ScanClassifier classifier = new ScanClassifier(ScanModel.load(source, intraOpThreads), limits);
+        loadEndedAt = System.currentTimeMillis();
+        return classifier;
     }
 }

@@ -16,13 +16,23 @@ final class ScanInputs {
     private ScanInputs() {
     }
 
-    /** One input: the name shown in its record, and its path (null when it does not exist). */
+    /** The argument that means "one image from standard input" (a file named - is ./-). */
+    static final String STDIN = "-";
+
+    /** One input: the name shown in its record, and its path (null when it does not exist or is standard input). */
     record ScanInput(String name, Path path) {
+        boolean stdin() {
+            return path == null && STDIN.equals(name);
+        }
     }
 
     static List<ScanInput> expand(List<String> args) {
         List<ScanInput> out = new ArrayList<>();
         for (String arg : args) {
+            if (STDIN.equals(arg)) {
+                out.add(new ScanInput(arg, null));
+                continue;
+            }
             Path path = Path.of(arg);
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {

@@ -2,11 +2,14 @@ package dev.brainscan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.Phantom;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -76,9 +79,90 @@ class ClassifyCommandTest {
         assertEquals(2, run("classify").exit());
         assertEquals(2, run("classify", "--format", "xml", scans.toString()).exit());
         assertEquals(2, run("classify", "--no-such-option", scans.toString()).exit());
+    }
+
+    /** The command line was fine, the model is not: one line saying so, exit 2, no usage text after it. */
+    @Test
+    void unloadableModel_isOneLineWithoutUsage() {
         Run badModel = run("classify", "--model", dir.resolve("nowhere").toString(), scans.toString());
         assertEquals(2, badModel.exit());
-        assertTrue(badModel.err().contains("cannot load the model"), badModel.err());
+        assertEquals("", badModel.out());
+        assertEquals(1, badModel.err().lines().count(), badModel.err());
+        assertTrue(badModel.err().startsWith("brainscan: cannot load the model: "), badModel.err());
+        assertFalse(badModel.err().contains("Usage"), badModel.err());
+    }
+
+    @Test
+    void emptyFolder_exitsOneSayingThereIsNothingToClassify() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(empty.resolve(".DS_Store"), "hidden");
+        Run r = run("classify", empty.toString());
+        assertEquals(1, r.exit());
+        assertEquals("", r.out());
+        assertEquals("brainscan: nothing to classify: " + empty + " holds no files (hidden files and folders are skipped)",
+                r.err().strip());
+    }
+
+    @Test
+    void outIntoAMissingFolder_exitsTwoNamingTheReason() {
+        Path file = dir.resolve("no-such-folder/out.jsonl");
+        Run r = run("classify", "--out", file.toString(), scans.toString());
+        assertEquals(2, r.exit());
+        assertEquals("brainscan: cannot write --out " + file + ": the folder " + file.getParent() + " does not exist",
+                r.err().strip());
+        assertFalse(Files.exists(file.getParent()));
+
+        Run folder = run("classify", "--out", dir.toString(), scans.toString());
+        assertEquals(2, folder.exit());
+        assertTrue(folder.err().strip().endsWith(": it is a folder"), folder.err());
+    }
+
+    @Test
+    void dash_readsOneImageFromStandardInput() throws Exception {
+        InputStream saved = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(Files.readAllBytes(scans.resolve("nested/p1.jpg"))));
+            Run r = run("classify", "-", scans.resolve("nested/p2.jpg").toString());
+            assertEquals(0, r.exit(), r.err());
+            List<String> lines = r.out().lines().toList();
+            assertEquals(2, lines.size());
+            JsonNode stdin = Json.MAPPER.readTree(lines.get(0));
+            assertEquals("-", stdin.get("scanId").asText());
+            assertEquals("-", stdin.get("source").get("file").asText());
+            JsonNode file = Json.MAPPER.readTree(run("classify", scans.resolve("nested/p1.jpg").toString()).out());
+            assertEquals(file.get("score").asDouble(), stdin.get("score").asDouble(), 0.0, "same bytes, same score");
+
+            System.setIn(new ByteArrayInputStream("plain text".getBytes(StandardCharsets.UTF_8)));
+            Run text = run("classify", "-");
+            assertEquals(1, text.exit());
+            assertEquals("UNSUPPORTED_FORMAT", Json.MAPPER.readTree(text.out()).get("error").get("code").asText());
+
+            assertEquals(2, run("classify", "-", "-").exit());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    /** The top-level help lists each command with a whole first sentence, not one cut mid-list. */
+    @Test
+    void topLevelHelp_summarisesEveryCommandInAWholeSentence() {
+        Run help = run("--help");
+        assertEquals(0, help.exit());
+        String commands = help.out().substring(help.out().indexOf("Commands:")).replaceAll("\\s+", " ");
+        for (String name : List.of("classify", "serve", "bench", "phantom")) {
+            int at = commands.indexOf(" " + name + " ");
+            assertTrue(at >= 0, help.out());
+            String summary = commands.substring(at + name.length() + 2);
+            int next = summary.length();
+            for (String other : List.of(" classify ", " serve ", " bench ", " phantom ", " Exit codes")) {
+                int i = summary.indexOf(other);
+                if (i >= 0) {
+                    next = Math.min(next, i);
+                }
+            }
+            String first = summary.substring(0, next).strip();
+            assertTrue(first.endsWith("."), name + ": \"" + first + "\"");
+        }
     }
 
     @Test

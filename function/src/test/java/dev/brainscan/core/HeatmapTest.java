@@ -20,16 +20,30 @@ class HeatmapTest {
             Phantom.Slice slice = Phantom.generate(900 + i, 256, 256, true);
             ScanClassifier.Classification c = classifier.run(Phantom.encode(slice.image(), "png"), "p", Map.of());
             CropBox box = c.result().crop();
-            float[] evidence = Heatmap.evidence(c.prediction(), box.width(), box.height());
+            // The hottest cell of the map (the overlay saturates on an absolute scale, so the
+            // cell, not the drawn pixel, says where the evidence peaks), at its centre.
+            float[] cam = c.prediction().cam();
             int hottest = 0;
-            for (int k = 1; k < evidence.length; k++) {
-                if (evidence[k] > evidence[hottest]) {
+            for (int k = 1; k < cam.length; k++) {
+                if (cam[k] > cam[hottest]) {
                     hottest = k;
                 }
             }
-            int x = box.x() + hottest % box.width();
-            int y = box.y() + hottest / box.width();
+            int cw = c.prediction().camWidth();
+            int ch = c.prediction().camHeight();
+            int x = box.x() + (int) ((hottest % cw + 0.5) * box.width() / cw);
+            int y = box.y() + (int) ((hottest / cw + 0.5) * box.height() / ch);
             assertTrue(x >= box.x() && x < box.x() + box.width() && y >= box.y() && y < box.y() + box.height());
+            // ... and the overlay is at its brightest on the lesion.
+            float[] evidence = Heatmap.evidence(c.prediction(), box.width(), box.height());
+            float max = 0;
+            for (float v : evidence) {
+                max = Math.max(max, v);
+            }
+            int lx = Math.min(Math.max(slice.lesion().x() - box.x(), 0), box.width() - 1);
+            int ly = Math.min(Math.max(slice.lesion().y() - box.y(), 0), box.height() - 1);
+            assertTrue(evidence[ly * box.width() + lx] >= 0.9f * max, "phantom " + i + ": overlay at the lesion "
+                    + evidence[ly * box.width() + lx] + ", brightest " + max);
             // The map has 8x8 cells over the crop: allow two lesion radii or one cell, whichever is larger.
             double cell = Math.max(box.width(), box.height()) / (double) c.prediction().camWidth();
             double distance = Math.hypot(x - slice.lesion().x(), y - slice.lesion().y());
