@@ -32,6 +32,19 @@ def s3_record(key, size=1024, etag="0123456789abcdef0123456789abcdef"):
     }
 
 
+def s3_batch_event(keys):
+    # S3 Batch Operations, invocation schema 2.0: the bucket by name, keys URL-encoded as in
+    # CSV manifests and inventory reports. Batch Operations sends one task per invocation.
+    from urllib.parse import quote
+    return {
+        "invocationSchemaVersion": "2.0",
+        "invocationId": "YXNkbGZqYWRmaiBhc2RmdW9hZHNmZGpmaGFzbGtkaGZza2RmaAo",
+        "job": {"id": "f3cc4f60-61f6-4a2b-8a21-d07600c373ce", "userArguments": {}},
+        "tasks": [{"taskId": "dGFza2lkZ29lc2hlcmUK" if i == 0 else f"dGFzay{i}", "s3Key": quote(k, safe="/"),
+                   "s3VersionId": None, "s3Bucket": BUCKET} for i, k in enumerate(keys)],
+    }
+
+
 def http_event(method, path, body=None, content_type=None, query=None, base64_body=True):
     headers = {"host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "user-agent": "curl/8.5.0",
                "accept": "application/json"}
@@ -75,6 +88,7 @@ def main():
     write("s3-outside-prefix.json", {"Records": [s3_record("results/ward 7/p12.jpg.json")]})
     write("s3-two-records.json", {"Records": [s3_record("scans/ward7/p12.jpg", len(scan)),
                                               s3_record("scans/ward7/notes.txt", 42)]})
+    write("s3-batch.json", s3_batch_event(["scans/ward 7/patient+1/Müller scan.jpg"]))
     write("http-classify-jpeg.json", http_event("POST", "/classify", scan, "image/jpeg"))
     boundary = "----brainscan-sample-boundary"
     multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.jpg\"\r\n"

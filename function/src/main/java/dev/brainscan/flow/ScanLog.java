@@ -13,16 +13,28 @@ import java.util.Map;
  * One structured JSON line per scan: request id, outcome, code, timings, model version.
  * Never image bytes, labels or scores; object keys (which can hold patient names) only as a
  * keyed hash ({@link KeyHash}: HMAC under a per-deployment secret) unless {@code LOG_OBJECT_KEYS=true}.
+ * Each scan also goes to the {@link ScanMetrics} (CloudWatch EMF lines in Lambda, nothing by
+ * default), whose line carries the score and tier but no key, hash or request id.
  */
 public final class ScanLog {
     private static final int MAX_TRACE_CHARS = 16_000;
 
     private final PrintStream out;
     private final boolean logKeys;
+    private final ScanMetrics metrics;
 
     public ScanLog(PrintStream out, boolean logKeys) {
+        this(out, logKeys, ScanMetrics.NONE);
+    }
+
+    public ScanLog(PrintStream out, boolean logKeys, ScanMetrics metrics) {
         this.out = out;
         this.logKeys = logKeys;
+        this.metrics = metrics;
+    }
+
+    public ScanMetrics metrics() {
+        return metrics;
     }
 
     /** The key's HMAC under this deployment's secret ({@link KeyHash}). */
@@ -40,6 +52,7 @@ public final class ScanLog {
         line.put("timingsMs", result.timingsMs());
         line.put("model", Map.of("name", result.model().name(), "version", result.model().version()));
         write(line);
+        metrics.scan(channel, result);
     }
 
     /** Something happened to a scan outside the classifier: ignored, retried, storage failures. */
@@ -50,6 +63,11 @@ public final class ScanLog {
             line.put("detail", detail);
         }
         write(line);
+        switch (outcome) {
+            case "retry" -> metrics.unfinished(channel, ScanMetrics.RETRY);
+            case "result-not-written" -> metrics.unfinished(channel, ScanMetrics.NOT_WRITTEN);
+            default -> { }
+        }
     }
 
     /**

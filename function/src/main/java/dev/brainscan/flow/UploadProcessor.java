@@ -20,7 +20,19 @@ import java.util.Map;
  */
 public final class UploadProcessor {
 
-    public enum Outcome { CLASSIFIED, REJECTED, FAILED, IGNORED }
+    /**
+     * What became of one object. CLASSIFIED, REJECTED (bad input) and FAILED (an INTERNAL error
+     * result) each wrote a result object; NOT_WRITTEN means a permanent storage failure left no
+     * result; IGNORED means the key is outside the input prefix, which never gets one.
+     */
+    public enum Outcome {
+        CLASSIFIED, REJECTED, FAILED, NOT_WRITTEN, IGNORED;
+
+        /** Whether a result or an error result object was written for the key. */
+        public boolean wroteResult() {
+            return this == CLASSIFIED || this == REJECTED || this == FAILED;
+        }
+    }
 
     private final Classifier classifier;
     private final ObjectStore store;
@@ -28,6 +40,7 @@ public final class UploadProcessor {
     private final String resultPrefix;
     private final ScanLog log;
     private final HeatmapWriter heatmaps;
+    private final String channel;
 
     /** Writes the heatmap beside the result when configured; a no-op otherwise. */
     public interface HeatmapWriter {
@@ -39,12 +52,30 @@ public final class UploadProcessor {
 
     public UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
                            ScanLog log, HeatmapWriter heatmaps) {
+        this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, "s3");
+    }
+
+    private UploadProcessor(ScanClassifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
+                            ScanLog log, HeatmapWriter heatmaps, String channel) {
+        this.channel = channel;
         this.classifier = classifier;
         this.store = store;
         this.inputPrefix = inputPrefix;
         this.resultPrefix = resultPrefix;
         this.log = log;
         this.heatmaps = heatmaps;
+    }
+
+    /**
+     * The same flow under another channel name in logs and metrics ({@code batch} for S3 Batch
+     * Operations backfills); everything else is shared.
+     */
+    public UploadProcessor forChannel(String channel) {
+        return new UploadProcessor(classifier, store, inputPrefix, resultPrefix, log, heatmaps, channel);
+    }
+
+    public String inputPrefix() {
+        return inputPrefix;
     }
 
     /** {@code scans/ward7/p12.jpg} -> {@code results/ward7/p12.jpg.json}; null outside the input prefix. */
@@ -63,7 +94,7 @@ public final class UploadProcessor {
     public Outcome process(String bucket, String key, String requestId) throws StoreException {
         String resultKey = resultKey(key);
         if (resultKey == null) {
-            log.event("s3", requestId, key, "ignored", "outside the input prefix " + inputPrefix);
+            log.event(channel, requestId, key, "ignored", "outside the input prefix " + inputPrefix);
             return Outcome.IGNORED;
         }
         Map<String, String> source = new LinkedHashMap<>();
@@ -81,7 +112,7 @@ public final class UploadProcessor {
             classification = classifier.run(object.bytes(), key, source);
         } catch (StoreException e) {
             if (e.isTransient()) {
-                log.event("s3", requestId, key, "retry", "reading the scan failed: " + e.getMessage());
+                log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
                 throw e;
             }
             ScanResult failure = switch (e.kind()) {
@@ -92,12 +123,12 @@ public final class UploadProcessor {
                 default -> classifier.failure(key, source, ErrorCode.INTERNAL,
                         "The service could not read the scan.");
             };
-            log.event("s3", requestId, key, "unreadable", e.kind() + ": " + e.getMessage());
+            log.event(channel, requestId, key, "unreadable", e.kind() + ": " + e.getMessage());
             classification = new ScanClassifier.Classification(failure, null, null, null);
         }
         ScanResult result = classification.result();
         if (classification.internalError() != null) {
-            log.internalError("s3", requestId, key, classification.internalError());
+            log.internalError(channel, requestId, key, classification.internalError());
         }
         try {
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
@@ -106,13 +137,13 @@ public final class UploadProcessor {
             }
         } catch (StoreException e) {
             if (e.isTransient()) {
-                log.event("s3", requestId, key, "retry", "writing the result failed: " + e.getMessage());
+                log.event(channel, requestId, key, "retry", "writing the result failed: " + e.getMessage());
                 throw e;
             }
-            log.event("s3", requestId, key, "result-not-written", e.kind() + ": " + e.getMessage());
-            return Outcome.FAILED;
+            log.event(channel, requestId, key, "result-not-written", e.kind() + ": " + e.getMessage());
+            return Outcome.NOT_WRITTEN;
         }
-        log.scan("s3", requestId, key, result);
+        log.scan(channel, requestId, key, result);
         if (!result.failed()) {
             return Outcome.CLASSIFIED;
         }

@@ -10,6 +10,7 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.ScanModel;
 import dev.brainscan.flow.HeatmapObjects;
 import dev.brainscan.flow.ScanLog;
+import dev.brainscan.flow.ScanMetrics;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.S3UploadUrls;
@@ -41,11 +42,13 @@ public final class LambdaApp implements Resource {
     private final ScanClassifier classifier;
     private final UploadProcessor uploads;
     private final HttpApi http;
+    private final ScanMetrics metrics;
 
     LambdaApp(Config config, ScanClassifier classifier, ObjectStore store, S3UploadUrls uploadUrls) {
         this.config = config;
         this.classifier = classifier;
-        ScanLog log = new ScanLog(System.out, config.logObjectKeys());
+        this.metrics = ScanMetrics.emf(System.out);
+        ScanLog log = new ScanLog(System.out, config.logObjectKeys(), metrics);
         this.uploads = new UploadProcessor(classifier, store, config.inputPrefix(), config.resultPrefix(), log,
                 config.writeHeatmaps() ? HeatmapObjects.writer(store) : UploadProcessor.HeatmapWriter.NONE);
         this.http = new HttpApi(classifier, store, uploadUrls,
@@ -91,8 +94,12 @@ public final class LambdaApp implements Resource {
         classifier.close();
     }
 
-    /** Runs generated scans end to end through the HTTP path, without S3. */
+    /** Runs generated scans end to end through the HTTP path, without S3; they are not traffic, so no metrics. */
     void prime() {
+        metrics.muted(this::primeHttp);
+    }
+
+    private void primeHttp() {
         for (int i = 0; i < 3; i++) {
             APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                     .withRawPath("/classify")
