@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Scan metrics as CloudWatch embedded-metric-format (EMF) log lines, namespace {@code brainscan}
- * (README, Metrics). One line per scan, written beside the scan's log line; CloudWatch Logs turns
+ * (docs/contracts.md, section 8.1). One line per scan, written beside the scan's log line; CloudWatch Logs turns
  * it into metrics, with no API call and no library. Written by hand against the published EMF
  * specification: a root object with {@code _aws.Timestamp} (epoch ms) and
  * {@code _aws.CloudWatchMetrics} directives whose dimension and metric names are members of the

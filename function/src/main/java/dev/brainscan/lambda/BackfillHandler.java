@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * S3 Batch Operations (invocation schema 2.0) over objects already in the bucket: each task
- * runs the upload flow and gets its result code (README, Backfill):
+ * runs the upload flow and gets its result code (docs/contracts.md, section 4):
  * {@code Succeeded} when a result or an error result was written, {@code TemporaryFailure}
  * for a transient storage failure (Batch Operations retries the task), {@code PermanentFailure}
  * only where nothing can be written (a key outside the input prefix, a permanent write failure,
