@@ -28,6 +28,7 @@ class TemplateTest {
 
     private static final String UPLOAD = "ClassifyUploadFunction";
     private static final String API = "ServeApiFunction";
+    private static final String BACKFILL = "BackfillFunction";
     private static final String ZIP = "function/target/brainscan-lambda.zip";
 
     /** The bucket's name; wherever a !Ref to the bucket would close a cycle the same expression stands in. */
@@ -44,8 +45,9 @@ class TemplateTest {
     }
 
     @Test
-    void functions_areTheUploadClassifierAndTheApi() {
-        assertEquals(Set.of(UPLOAD, API), Set.copyOf(TEMPLATE.functionIds()));
+    void functions_areTheUploadClassifierTheApiAndTheBackfill() {
+        assertEquals(Set.of(UPLOAD, API, BACKFILL), Set.copyOf(TEMPLATE.functionIds()));
+        assertEquals("dev.brainscan.lambda.BackfillHandler::handleRequest", TEMPLATE.functionProperty(BACKFILL, "Handler"));
         assertEquals("dev.brainscan.lambda.ClassifyUploadHandler::handleRequest",
                 TEMPLATE.functionProperty(UPLOAD, "Handler"));
         assertEquals("dev.brainscan.lambda.ServeApiRequestHandler::handleRequest",
@@ -239,7 +241,8 @@ class TemplateTest {
     void uploadRole_readsScansWritesResultsAndReportsFailuresOnly() {
         Map<String, Map<String, Object>> statements = TEMPLATE.roleStatements("ClassifyUploadRole");
         assertEquals(Set.of("ReadScans", "ListScans", "WriteResults", "ReportFailedEvents", "WriteLogs"), statements.keySet());
-        assertEquals(List.of("s3:GetObject", "s3:GetObjectVersion"), list(statements.get("ReadScans").get("Action")));
+        // The flow reads the current object; no version is ever requested.
+        assertEquals(List.of("s3:GetObject"), list(statements.get("ReadScans").get("Action")));
         assertTrue(subText(statements.get("ReadScans").get("Resource")).endsWith("/${InputPrefix}*"));
         assertEquals(List.of("s3:ListBucket"), list(statements.get("ListScans").get("Action")));
         assertEquals(Map.of("StringLike", Map.of("s3:prefix", Map.of("Fn::Sub", "${InputPrefix}*"))),
@@ -307,11 +310,14 @@ class TemplateTest {
     }
 
     @Test
-    void bucket_acceptsPresignedPutsFromTheCorsOrigins() {
+    void bucket_acceptsPresignedPutsFromTheCorsOriginsAndTheApisOwnOrigin() {
         List<Object> rules = list(map(TEMPLATE.properties("Bucket").get("CorsConfiguration")).get("CorsRules"));
         Map<String, Object> rule = map(rules.getFirst());
         assertEquals(List.of("PUT"), rule.get("AllowedMethods"));
-        assertEquals(Map.of("Ref", "CorsAllowedOrigins"), rule.get("AllowedOrigins"));
+        // The deployed page is served by the API: its origin (ApiEndpoint) must be allowed too.
+        assertEquals(Map.of("Fn::Split", List.of(",", Map.of("Fn::Join", List.of(",", List.of(
+                Map.of("Fn::GetAtt", List.of("HttpApi", "ApiEndpoint")),
+                Map.of("Fn::Join", List.of(",", Map.of("Ref", "CorsAllowedOrigins")))))))), rule.get("AllowedOrigins"));
         assertTrue(list(rule.get("AllowedHeaders")).contains("content-type"));
     }
 
@@ -337,7 +343,8 @@ class TemplateTest {
     @Test
     void everyLogGroup_hasTheRetentionParameterAndEachFunctionLogsToItsOwn() {
         List<String> logGroups = TEMPLATE.idsOfType("AWS::Logs::LogGroup");
-        assertEquals(Set.of("ClassifyUploadLogGroup", "ServeApiLogGroup", "ApiAccessLogGroup"), Set.copyOf(logGroups));
+        assertEquals(Set.of("ClassifyUploadLogGroup", "ServeApiLogGroup", "BackfillLogGroup", "ApiAccessLogGroup"),
+                Set.copyOf(logGroups));
         for (String id : logGroups) {
             assertEquals(Map.of("Ref", "LogRetentionDays"), TEMPLATE.properties(id).get("RetentionInDays"), id);
         }
@@ -345,6 +352,8 @@ class TemplateTest {
                 TEMPLATE.functionProperty(UPLOAD, "LoggingConfig"));
         assertEquals(Map.of("LogGroup", Map.of("Ref", "ServeApiLogGroup")),
                 TEMPLATE.functionProperty(API, "LoggingConfig"));
+        assertEquals(Map.of("LogGroup", Map.of("Ref", "BackfillLogGroup")),
+                TEMPLATE.functionProperty(BACKFILL, "LoggingConfig"));
         assertTrue(subText(TEMPLATE.properties("ClassifyUploadLogGroup").get("LogGroupName")).startsWith("/aws/lambda/"));
         assertTrue(subText(TEMPLATE.properties("ServeApiLogGroup").get("LogGroupName")).startsWith("/aws/lambda/"));
     }
