@@ -55,7 +55,7 @@ public final class UploadProcessor {
         this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, "s3");
     }
 
-    private UploadProcessor(ScanClassifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
+    private UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
                             ScanLog log, HeatmapWriter heatmaps, String channel) {
         this.channel = channel;
         this.classifier = classifier;
