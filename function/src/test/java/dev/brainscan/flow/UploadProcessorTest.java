@@ -170,8 +170,10 @@ class UploadProcessorTest {
     void permanentWriteFailure_isLoggedAndNotRetried() throws StoreException {
         MemoryStore store = new MemoryStore().with(KEY, SCAN).failingPuts(StoreException.Kind.DENIED);
 
-        assertEquals(Outcome.FAILED, processor(FakeClassifier.scoring(0.9), store).process("b", KEY, "req"));
+        Outcome outcome = processor(FakeClassifier.scoring(0.9), store).process("b", KEY, "req");
 
+        assertEquals(Outcome.NOT_WRITTEN, outcome);
+        assertFalse(outcome.wroteResult(), "a Batch Operations task then ends in PermanentFailure");
         assertTrue(logText().contains("\"outcome\":\"result-not-written\""), logText());
     }
 
