@@ -38,6 +38,13 @@ const watchdog = setTimeout(() => {
   process.exit(1);
 }, WATCHDOG_MS);
 
+/** The page's score text: three decimals, never 1.000 or 0.000. */
+function fmtScore(v) {
+  if (v >= 0.9995) return '> 0.999';
+  if (v < 0.0005) return '< 0.001';
+  return v.toFixed(3);
+}
+
 function check(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -123,7 +130,8 @@ async function checkResult(p) {
   check(['tumor', 'no_tumor'].includes(label), `label is "${label}"`);
   check(['Tumour', 'No tumour'].includes(labelText), `label text is "${labelText}"`);
   const score = await p.textContent('#result-score');
-  check(/^[01]\.\d{3}$/.test(score), `score text is "${score}"`);
+  check(/^([01]\.\d{3}|> 0\.999|< 0\.001)$/.test(score) && score !== '1.000' && score !== '0.000',
+    `score text is "${score}"`);
   const tier = await p.getAttribute('#tier-badge', 'data-tier');
   check(['low', 'medium', 'high'].includes(tier), `tier is "${tier}"`);
   check(await p.isVisible('#tier-badge'), 'the tier badge is not visible');
@@ -212,6 +220,42 @@ async function contrastProblems(p) {
   });
 }
 
+/**
+ * Line breaks inside a word (between two letters or digits) in the elements matching the
+ * selector, found from where each character is laid out; and how many lines they span.
+ */
+async function midWordBreaks(p, selector) {
+  return p.evaluate((sel) => {
+    const found = [];
+    let lines = 0;
+    for (const e of document.querySelectorAll(sel)) {
+      if (!e.getClientRects().length || e.closest('[hidden]')) continue;
+      const chars = [];
+      const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        for (let i = 0; i < t.length; i++) {
+          const r = document.createRange();
+          r.setStart(t, i);
+          r.setEnd(t, i + 1);
+          const rect = r.getClientRects()[0];
+          if (rect && rect.width > 0) chars.push({ ch: t.data[i], top: rect.top });
+        }
+      }
+      lines += chars.length ? 1 : 0;
+      for (let i = 1; i < chars.length; i++) {
+        if (chars[i].top > chars[i - 1].top + 2) {
+          lines++;
+          if (/[A-Za-z0-9]/.test(chars[i - 1].ch) && /[A-Za-z0-9]/.test(chars[i].ch)) {
+            const text = chars.map((c) => c.ch).join('');
+            found.push(`${sel} "${text.slice(Math.max(0, i - 10), i)}|${text.slice(i, i + 10)}"`);
+          }
+        }
+      }
+    }
+    return { found, lines };
+  }, selector);
+}
+
 /** The JPEG with an EXIF segment saying "rotate 90 degrees" (orientation 6) right after its start marker. */
 function withExifRotation(jpeg) {
   const tiff = Buffer.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
@@ -285,7 +329,7 @@ try {
   check(typeof api.heatmapPng === 'string', 'the page did not ask for the heatmap (?heatmap=true)');
   const shown = await checkResult(page);
   check(shown.label === api.label, `the page shows ${shown.label}, the API said ${api.label}`);
-  check(shown.score === api.score.toFixed(3), `the page shows score ${shown.score}, the API said ${api.score}`);
+  check(shown.score === fmtScore(api.score), `the page shows score ${shown.score}, the API said ${api.score}`);
   check(shown.tier === api.riskTier, `the page shows tier ${shown.tier}, the API said ${api.riskTier}`);
   pass(`${shown.label}, score ${shown.score}, ${shown.tier} tier (${shown.range})`);
   check(!(await page.isChecked('#heatmap-toggle')), 'the heatmap starts switched on');
@@ -303,6 +347,18 @@ try {
   check(lowContrast.length === 0, `text below WCAG AA contrast: ${lowContrast.join('; ')}`);
   pass(`overlay on: matches the heatmap inside the crop box (mean diff ${after.meanDiff.toFixed(3)}, `
     + `${before.meanDiff.toFixed(2)} with it off); crop box drawn`);
+
+  const drawn = await page.evaluate(() => document.getElementById('viewer-canvas').getBoundingClientRect().width);
+  check(drawn >= 500, `at ${DESKTOP.width} px the scan is drawn ${Math.round(drawn)} px wide`);
+  await page.getByRole('button', { name: 'Enlarge' }).click();
+  const big = await page.evaluate(() => {
+    const r = document.getElementById('viewer-canvas').getBoundingClientRect();
+    return { w: r.width, h: r.height, vw: innerWidth, vh: innerHeight };
+  });
+  check(big.w >= big.vw - 2 && big.h >= big.vh - 2, `the enlarged view is ${big.w}x${big.h} in a ${big.vw}x${big.vh} window`);
+  await page.keyboard.press('Escape');
+  check(await page.evaluate(() => !document.querySelector('.canvas-box.zoomed')), 'Escape did not close the enlarged view');
+  pass(`the scan is drawn ${Math.round(drawn)} px wide at ${DESKTOP.width} px; Enlarge fills the window, Escape closes it`);
 
   step = '2 text file';
   // Under a name that is markup: the page must show it as text, never run it.
@@ -388,6 +444,23 @@ try {
   check(phoneContrast.length === 0, `text below WCAG AA contrast: ${phoneContrast.join('; ')}`);
   pass(`no horizontal scroll (scrollWidth ${widths.scroll} = clientWidth ${widths.client}); phone.png saved`);
 
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.tap('#scans-body tr:first-child .scan-btn').catch(() => page.click('#scans-body tr:first-child .scan-btn'));
+  await page.waitForFunction(() => {
+    const h = document.getElementById('detail-heading').getBoundingClientRect().top;
+    const w = window;
+    if (w.__lastTop === h) return true; // the smooth scroll has settled
+    w.__lastTop = h;
+    return false;
+  }, null, { polling: 150, timeout: 5000 });
+  const heading = await page.evaluate(() => ({
+    top: document.getElementById('detail-heading').getBoundingClientRect().top,
+    notice: document.querySelector('.notice').getBoundingClientRect().bottom,
+  }));
+  check(heading.top >= heading.notice, `after tapping a row the scan heading (top ${heading.top}) is under the `
+    + `sticky notice (bottom ${heading.notice})`);
+  pass(`tapping a row shows the scan heading below the notice (${Math.round(heading.top)} px >= ${Math.round(heading.notice)} px)`);
+
   step = '5 large file via /uploads';
   await page.close();
   page = await newPage();
@@ -438,6 +511,87 @@ try {
     + `the server read and by ${asBrowser.toFixed(2)} from the EXIF-rotated picture: the crop box is not on the pixels it was computed on`);
   pass(`a scan with an EXIF rotation is drawn as the server read it (diff ${asServer.toFixed(2)}; `
     + `${asBrowser.toFixed(2)} against the rotated picture)`);
+
+  step = '7 phone: names and codes';
+  await page.close();
+  page = await newPage();
+  await page.setViewportSize(PHONE);
+  await openPage(page);
+  const longScan = path.join(files, 'mri_2026-11-30_study-0042_series-007_slice-017_axial.jpg');
+  writeFileSync(longScan, readFileSync(scanPath));
+  const longText = path.join(files, 'notes-for-the-format-check_2026-11-30_v2.txt');
+  writeFileSync(longText, readFileSync(textPath));
+  await page.setInputFiles('#file-input', longScan);
+  await waitForDetail(page, path.basename(longScan), 'done');
+  await page.setInputFiles('#file-input', longText);
+  await waitForDetail(page, path.basename(longText), 'error');
+  const breaks = [];
+  let lines = 0;
+  for (const sel of ['#detail-name', '#error-code', '.scan-name', '.row-error code']) {
+    const r = await midWordBreaks(page, sel);
+    breaks.push(...r.found);
+    lines += r.lines;
+  }
+  await page.click('#scans-body tr[data-state="done"] .scan-btn');
+  await waitForDetail(page, path.basename(longScan), 'done');
+  const detailBreaks = await midWordBreaks(page, '#detail-name');
+  breaks.push(...detailBreaks.found);
+  await page.screenshot({ path: path.join(outDir, 'phone-names.png'), fullPage: true });
+  check(breaks.length === 0, `at ${PHONE.width} px words are cut mid-word: ${breaks.join('; ')}`);
+  check(lines > 6, `the long names did not wrap at all (${lines} lines): the check proves nothing`);
+  pass(`file names and error codes wrap only between words and at - _ . (${lines} lines); phone-names.png saved`);
+
+  step = '8 rounding';
+  await page.close();
+  page = await newPage();
+  await page.setViewportSize(DESKTOP);
+  // Figures chosen to round badly: 865 of 869 (99.54 %) and 1 of 869 (0.12 %); scores 0.99996 and 0.00002.
+  await page.route('**/model', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    for (const t of body.metrics.riskTiers) {
+      if (t.tier === 'high') Object.assign(t, { scans: 869, tumours: 865, tumourRate: 865 / 869 });
+      if (t.tier === 'low') Object.assign(t, { scans: 869, tumours: 1, tumourRate: 1 / 869 });
+    }
+    Object.assign(body.metrics, { tumour: 873, noTumour: 119 });
+    await route.fulfill({ response: res, json: body });
+  });
+  const forced = [0.99996, 0.00002];
+  await page.route((url) => url.pathname.endsWith('/classify'), async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    const score = forced.shift();
+    Object.assign(body, { score, label: score >= 0.5 ? 'tumor' : 'no_tumor', riskTier: score >= 0.5 ? 'high' : 'low' });
+    await route.fulfill({ response: res, json: body });
+  });
+  await openPage(page);
+  await page.setInputFiles('#file-input', scanPath);
+  await waitForDetail(page, scanName, 'done');
+  const high = { score: await page.textContent('#result-score'), rate: await page.textContent('#tier-validation'),
+    row: await page.textContent('#scans-body tr:first-child .score-text') };
+  check(high.score === '> 0.999', `a score of 0.99996 is shown as "${high.score}"`);
+  check(high.row.replace(/\u00a0/g, ' ') === 'score > 0.999', `the table shows "${high.row}"`);
+  check(high.rate.includes('865 of the 869 scans in this tier (99.5%)') && !high.rate.includes('100%'),
+    `865 of 869 is shown as "${high.rate}"`);
+  check(high.rate.includes('88% of all scans had one') && /rarer/.test(high.rate),
+    `the tier rate carries no prevalence caveat: "${high.rate}"`);
+  await page.setInputFiles('#file-input', scanPath);
+  await page.waitForFunction(() => document.querySelectorAll('#scans-body tr[data-state="done"]').length === 2
+    && document.getElementById('detail').dataset.scanId === document.querySelectorAll('#scans-body tr')[1].dataset.scanId);
+  const low = { score: await page.textContent('#result-score'), rate: await page.textContent('#tier-validation') };
+  check(low.score === '< 0.001', `a score of 0.00002 is shown as "${low.score}"`);
+  check(low.rate.includes('1 of the 869 scans in this tier (0.1%)') && !/\(0%\)/.test(low.rate),
+    `1 of 869 is shown as "${low.rate}"`);
+  await page.click('#model-info-link');
+  check(await page.evaluate(() => document.getElementById('model-info').open), 'the validation figures link does not open them');
+  const info = await page.textContent('#model-info');
+  check(/sensitivity \d/.test(info) && /specificity \d/.test(info) && /ROC AUC/.test(info) && /Prevalence/.test(info),
+    `the validation figures say "${info}"`);
+  const modelHref = await page.getAttribute('#model-info a[href$="/model"]', 'href');
+  check(modelHref && (await page.request.get(modelHref)).ok(), `the link to GET /model is "${modelHref}"`);
+  await page.screenshot({ path: path.join(outDir, 'desktop-rounding.png'), fullPage: true });
+  pass(`0.99996 shows "> 0.999", 0.00002 "< 0.001"; 865/869 "99.5%", 1/869 "0.1%", with the prevalence caveat; `
+    + 'the header links to the validation figures and GET /model');
 
   step = 'network and console';
   check(blocked.length === 0, `the page tried to reach other origins: ${blocked.join(', ')}`);
