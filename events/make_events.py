@@ -82,9 +82,34 @@ def write(name, event):
         f.write("\n")
 
 
+def failure_queue_message(s3_event):
+    # What the upload function's on-failure destination puts on the queue once Lambda's retries
+    # are exhausted (the original event in requestPayload), as the SQS event the consumer gets.
+    record = {
+        "version": "1.0", "timestamp": "2026-11-23T10:05:00.000Z",
+        "requestContext": {
+            "requestId": "c0ffee00-0000-4000-8000-000000000001",
+            "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:brainscan-ClassifyUploadFunction:live",
+            "condition": "RetriesExhausted", "approximateInvokeCount": 3},
+        "requestPayload": s3_event,
+        "responseContext": {"statusCode": 200, "executedVersion": "1", "functionError": "Unhandled"},
+        "responsePayload": {"errorType": "Runtime.ExitError", "errorMessage":
+                            "RequestId: c0ffee00-0000-4000-8000-000000000001 Error: Runtime exited with error: signal: killed"},
+    }
+    return {"Records": [{
+        "messageId": "5f1e0c9a-0000-4000-8000-000000000001", "receiptHandle": "AQEB-example",
+        "body": json.dumps(record),
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1795428300000", "SenderId": "AIDAEXAMPLE",
+                       "ApproximateFirstReceiveTimestamp": "1795428300001"},
+        "messageAttributes": {}, "md5OfBody": "00000000000000000000000000000000", "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:brainscan-FailureQueue", "awsRegion": "us-east-1"}]}
+
+
 def main():
     scan = open(os.path.join(HERE, "scans", "phantom-001-lesion.jpg"), "rb").read()
-    write("s3-put.json", {"Records": [s3_record("scans/ward 7/patient+1/Müller scan.jpg", len(scan))]})
+    s3_put = {"Records": [s3_record("scans/ward 7/patient+1/Müller scan.jpg", len(scan))]}
+    write("s3-put.json", s3_put)
+    write("sqs-failed-upload.json", failure_queue_message(s3_put))
     write("s3-outside-prefix.json", {"Records": [s3_record("results/ward 7/p12.jpg.json")]})
     write("s3-two-records.json", {"Records": [s3_record("scans/ward7/p12.jpg", len(scan)),
                                               s3_record("scans/ward7/notes.txt", 42)]})

@@ -2,6 +2,7 @@ package dev.brainscan.flow;
 
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.ScanResult;
@@ -33,6 +34,8 @@ public final class UploadProcessor {
             return this == CLASSIFIED || this == REJECTED || this == FAILED;
         }
     }
+
+    private static final long MAX_RESULT_BYTES = 2_000_000;
 
     private final Classifier classifier;
     private final ObjectStore store;
@@ -80,6 +83,11 @@ public final class UploadProcessor {
 
     /** {@code scans/ward7/p12.jpg} -> {@code results/ward7/p12.jpg.json}; null outside the input prefix. */
     public String resultKey(String key) {
+        return resultKey(inputPrefix, resultPrefix, key);
+    }
+
+    /** The one mapping from an upload's key to its result's key; null outside the input prefix. */
+    public static String resultKey(String inputPrefix, String resultPrefix, String key) {
         if (!key.startsWith(inputPrefix) || key.length() == inputPrefix.length()) {
             return null;
         }
@@ -92,6 +100,19 @@ public final class UploadProcessor {
      * @throws StoreException a transient failure: the caller must make the invocation fail
      */
     public Outcome process(String bucket, String key, String requestId) throws StoreException {
+        return process(bucket, key, requestId, null, null);
+    }
+
+    /**
+     * Processes one object of an S3 event, with the event's {@code versionId} and
+     * {@code sequencer} where S3 gave them: the sequencer goes into the result's source, and
+     * a result already written for a later event on the same key (a newer version) is never
+     * replaced by this older one's.
+     *
+     * @throws StoreException a transient failure: the caller must make the invocation fail
+     */
+    public Outcome process(String bucket, String key, String requestId, String eventVersionId, String sequencer)
+            throws StoreException {
         String resultKey = resultKey(key);
         if (resultKey == null) {
             log.event(channel, requestId, key, "ignored", "outside the input prefix " + inputPrefix);
@@ -100,11 +121,17 @@ public final class UploadProcessor {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("bucket", bucket);
         source.put("key", key);
+        boolean ordered = EventOrder.valid(sequencer);
+        if (ordered) {
+            source.put("sequencer", sequencer);
+        }
         ScanClassifier.Classification classification;
         try {
             ObjectStore.StoredObject object = store.get(bucket, key, classifier.limits().maxBytes());
             if (object.versionId() != null) {
                 source.put("versionId", object.versionId());
+            } else if (eventVersionId != null && !eventVersionId.isEmpty()) {
+                source.put("versionId", eventVersionId);
             }
             if (object.eTag() != null) {
                 source.put("eTag", object.eTag());
@@ -131,6 +158,10 @@ public final class UploadProcessor {
             log.internalError(channel, requestId, key, classification.internalError());
         }
         try {
+            if (ordered && newerResultExists(bucket, resultKey, sequencer, requestId, key)) {
+                log.event("s3", requestId, key, "superseded", "a later event on this key has written its result");
+                return Outcome.IGNORED;
+            }
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
             if (!result.failed()) {
                 heatmaps.write(bucket, resultKey, classification);
@@ -148,5 +179,33 @@ public final class UploadProcessor {
             return Outcome.CLASSIFIED;
         }
         return result.errorCode().isClientError() ? Outcome.REJECTED : Outcome.FAILED;
+    }
+
+    /**
+     * Whether the result at {@code resultKey} came from a later event than {@code sequencer}.
+     * A result without a sequencer (older software, the failure queue's error result for this
+     * very event) does not block; an unreadable one is logged and does not block either.
+     */
+    private boolean newerResultExists(String bucket, String resultKey, String sequencer, String requestId, String key)
+            throws StoreException {
+        byte[] existing;
+        try {
+            existing = store.get(bucket, resultKey, MAX_RESULT_BYTES).bytes();
+        } catch (StoreException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            if (e.kind() != StoreException.Kind.NOT_FOUND) {
+                log.event("s3", requestId, key, "order-unchecked", e.kind() + ": " + e.getMessage());
+            }
+            return false;
+        }
+        try {
+            JsonNode theirs = Json.MAPPER.readTree(existing).path("source").path("sequencer");
+            return theirs.isTextual() && EventOrder.valid(theirs.asText())
+                    && EventOrder.compare(theirs.asText(), sequencer) > 0;
+        } catch (java.io.IOException e) {
+            return false; // not a result we wrote: replace it
+        }
     }
 }

@@ -48,7 +48,8 @@ public final class ClassifyUploadHandler implements RequestHandler<S3Event, Void
             String bucket = record.getS3().getBucket().getName();
             String key = decodeKey(record.getS3().getObject().getKey());
             try {
-                processor.process(bucket, key, requestId);
+                processor.process(bucket, key, requestId, record.getS3().getObject().getVersionId(),
+                        record.getS3().getObject().getSequencer());
             } catch (StoreException e) {
                 transientFailures++;
                 last = e;

@@ -67,4 +67,26 @@ public final class LocalObjectStore implements ObjectStore {
             throw new StoreException(StoreException.Kind.TRANSIENT, "write failed", e);
         }
     }
+
+    @Override
+    public boolean putIfAbsent(String bucket, String key, byte[] bytes, String contentType) throws StoreException {
+        Path p = resolve(key, true);
+        try {
+            Files.createDirectories(p.getParent());
+            Path tmp = Files.createTempFile(p.getParent(), ".put-", ".tmp");
+            Files.write(tmp, bytes);
+            try {
+                Files.createLink(p, tmp); // atomic: fails when the object exists
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (UnsupportedOperationException e) {
+            return ObjectStore.super.putIfAbsent(bucket, key, bytes, contentType);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Kind.TRANSIENT, "write failed", e);
+        }
+    }
 }

@@ -46,6 +46,39 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * HEAD first (an existing object is left alone), then a conditional PUT with
+     * {@code If-None-Match: *}, which S3 refuses with 412 should another writer have created
+     * the object in between.
+     */
+    @Override
+    public boolean putIfAbsent(String bucket, String key, byte[] bytes, String contentType) throws StoreException {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return false;
+        } catch (NoSuchKeyException e) {
+            // absent: write it below
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw classify(e, "head");
+            }
+        } catch (SdkException e) {
+            throw classify(e, "head");
+        }
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                    RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false; // created meanwhile (412), or a concurrent conditional write in flight (409)
+            }
+            throw classify(e, "put");
+        } catch (SdkException e) {
+            throw classify(e, "put");
+        }
+    }
+
     private static byte[] readAtMost(InputStream in, long maxBytes) throws IOException, StoreException {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (bytes.length > maxBytes) {

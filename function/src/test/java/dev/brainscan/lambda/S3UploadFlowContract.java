@@ -243,4 +243,84 @@ abstract class S3UploadFlowContract {
         assertEquals(r.get("crop").get("width").asInt(), img.getWidth());
         assertEquals(r.get("crop").get("height").asInt(), img.getHeight());
     }
+
+    // ------------------------------------------------------------ nothing lost (issue 15)
+
+    static final String RESULT = "results/ward 7/patient+1/Müller scan.jpg.json";
+
+    FailedUploadHandler failureQueue() {
+        return new FailedUploadHandler(new dev.brainscan.flow.FailedUploads(new S3ObjectStore(S3Env.client(s3Endpoint())),
+                "scans/", "results/", TestModels.classifier().manifest(),
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false)));
+    }
+
+    /**
+     * An invocation that dies (here: the pipeline throws past every guard, as a crash or an
+     * out-of-memory kill would end it) writes nothing; Lambda retries it, then sends it to the
+     * failure queue, whose consumer writes the error result.
+     */
+    @Test
+    void crashedInvocation_endsWithAnErrorResultFromTheFailureQueue() throws Exception {
+        put(SPECIAL_KEY, scan);
+        S3ObjectStore store = new S3ObjectStore(S3Env.client(s3Endpoint()));
+        ClassifyUploadHandler crashing = new ClassifyUploadHandler(new UploadProcessor(
+                dev.brainscan.testing.FakeClassifier.throwing(new IllegalStateException("injected crash")), store,
+                "scans/", "results/", new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false),
+                UploadProcessor.HeatmapWriter.NONE));
+        for (int attempt = 0; attempt < 3; attempt++) { // the first try and Lambda's two retries
+            assertThrows(IllegalStateException.class, () -> crashing.handleRequest(Events.s3("s3-put.json"), null));
+        }
+        assertEquals(List.of(SPECIAL_KEY), keys(), "a crashed invocation writes nothing");
+
+        var response = failureQueue().handleRequest(Events.sqs("sqs-failed-upload.json"), null);
+
+        assertTrue(response.getBatchItemFailures().isEmpty());
+        JsonNode r = result(RESULT);
+        assertEquals("INTERNAL", r.get("error").get("code").asText());
+        assertEquals(dev.brainscan.flow.FailedUploads.MESSAGE, r.get("error").get("message").asText());
+        assertEquals(SPECIAL_KEY, r.get("scanId").asText());
+        assertEquals("0A1B2C3D4E5F678901", r.get("source").get("sequencer").asText());
+        assertFalse(r.has("label"));
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"error-result-written\""));
+
+        // A redelivered failure message leaves the error result as it is.
+        String first = r.get("processedAt").asText();
+        failureQueue().handleRequest(Events.sqs("sqs-failed-upload.json"), null);
+        assertEquals(first, result(RESULT).get("processedAt").asText());
+    }
+
+    @Test
+    void failureQueue_neverOverwritesAResultThatWasWritten() throws Exception {
+        put(SPECIAL_KEY, scan);
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-put.json"), null);
+        assertTrue(result(RESULT).has("label"));
+
+        failureQueue().handleRequest(Events.sqs("sqs-failed-upload.json"), null);
+
+        assertTrue(result(RESULT).has("label"), "the classification stays");
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"result-exists\""));
+    }
+
+    @Test
+    void olderVersionsEvent_arrivingLate_neverOverwritesTheNewerVersionsResult() throws Exception {
+        put(SPECIAL_KEY, scan);
+        String newer = "0A1B2C3D4E5F67A0"; // right-padded: 0A1B2C3D4E5F67A000 > the sample event's 0A1B2C3D4E5F678901
+        UploadProcessor processor = new UploadProcessor(TestModels.classifier(),
+                new S3ObjectStore(S3Env.client(s3Endpoint())), "scans/", "results/",
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), UploadProcessor.HeatmapWriter.NONE);
+        assertEquals(UploadProcessor.Outcome.CLASSIFIED, processor.process(BUCKET, SPECIAL_KEY, "v2", "v2", newer));
+        String written = result(RESULT).get("processedAt").asText();
+
+        handler(s3Endpoint(), false, false).handleRequest(Events.s3("s3-put.json"), null); // version 1's event, late
+
+        JsonNode r = result(RESULT);
+        assertEquals(newer, r.get("source").get("sequencer").asText());
+        assertEquals(written, r.get("processedAt").asText());
+        assertTrue(logs.toString(StandardCharsets.UTF_8).contains("\"outcome\":\"superseded\""));
+
+        // And in order: a later event replaces an earlier one's result.
+        assertEquals(UploadProcessor.Outcome.CLASSIFIED,
+                processor.process(BUCKET, SPECIAL_KEY, "v3", "v3", "0A1B2C3D4E5F67B0"));
+        assertEquals("0A1B2C3D4E5F67B0", result(RESULT).get("source").get("sequencer").asText());
+    }
 }

@@ -13,6 +13,10 @@ public final class Events {
         return EventLoader.loadS3Event(TestPaths.events().resolve(name).toString());
     }
 
+    public static com.amazonaws.services.lambda.runtime.events.SQSEvent sqs(String name) {
+        return EventLoader.loadSQSEvent(TestPaths.events().resolve(name).toString());
+    }
+
     public static APIGatewayV2HTTPEvent http(String name) {
         return EventLoader.loadApiGatewayHttpEvent(TestPaths.events().resolve(name).toString());
     }

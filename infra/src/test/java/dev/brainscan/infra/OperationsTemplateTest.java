@@ -55,7 +55,8 @@ class OperationsTemplateTest {
     @Test
     void everyFunction_hasReservedConcurrencyFromAParameterThatZeroTurnsOff() {
         Map<String, String> parameterOf = Map.of("ClassifyUploadFunction", "UploadConcurrency",
-                "ServeApiFunction", "ApiConcurrency", "BackfillFunction", "BackfillConcurrency");
+                "ServeApiFunction", "ApiConcurrency", "BackfillFunction", "BackfillConcurrency",
+                "FailedUploadsFunction", "FailedUploadsConcurrency");
         assertEquals(Set.copyOf(TEMPLATE.functionIds()), parameterOf.keySet());
         parameterOf.forEach((function, parameter) -> {
             Object reserved = TEMPLATE.properties(function).get("ReservedConcurrentExecutions");
@@ -103,11 +104,13 @@ class OperationsTemplateTest {
         Map<String, Object> queue = TEMPLATE.properties("FailureQueueAlarm");
         assertAll(
                 () -> assertEquals("AWS/SQS", queue.get("Namespace")),
-                () -> assertEquals("ApproximateNumberOfMessagesVisible", queue.get("MetricName")),
+                // The queue's consumer writes the error results and drains it: count arrivals, not the backlog.
+                () -> assertEquals("NumberOfMessagesSent", queue.get("MetricName")),
+                () -> assertEquals("Sum", queue.get("Statistic")),
                 () -> assertEquals(List.of(Map.of("Name", "QueueName",
                         "Value", Map.of("Fn::GetAtt", List.of("FailureQueue", "QueueName")))), queue.get("Dimensions")),
                 () -> assertEquals(0, queue.get("Threshold")));
-        assertEquals(Set.of("ClassifyUploadFunction", "ServeApiFunction", "BackfillFunction"),
+        assertEquals(Set.of("ClassifyUploadFunction", "ServeApiFunction", "BackfillFunction", "FailedUploadsFunction"),
                 functionsIn("FunctionErrorsAlarm", "Errors"));
         assertEquals(Set.of("ClassifyUploadFunction", "ServeApiFunction"), functionsIn("ThrottlesAlarm", "Throttles"),
                 "backfill throttling paces Batch Operations on purpose");

@@ -29,6 +29,7 @@ class TemplateTest {
     private static final String UPLOAD = "ClassifyUploadFunction";
     private static final String API = "ServeApiFunction";
     private static final String BACKFILL = "BackfillFunction";
+    private static final String FAILED = "FailedUploadsFunction";
     private static final String ZIP = "function/target/brainscan-lambda.zip";
 
     /** The bucket's name; wherever a !Ref to the bucket would close a cycle the same expression stands in. */
@@ -45,8 +46,10 @@ class TemplateTest {
     }
 
     @Test
-    void functions_areTheUploadClassifierTheApiAndTheBackfill() {
-        assertEquals(Set.of(UPLOAD, API, BACKFILL), Set.copyOf(TEMPLATE.functionIds()));
+    void functions_areTheUploadClassifierTheApiTheBackfillAndTheFailureQueueConsumer() {
+        assertEquals(Set.of(UPLOAD, API, BACKFILL, FAILED), Set.copyOf(TEMPLATE.functionIds()));
+        assertEquals("dev.brainscan.lambda.FailedUploadHandler::handleRequest",
+                TEMPLATE.functionProperty(FAILED, "Handler"));
         assertEquals("dev.brainscan.lambda.BackfillHandler::handleRequest", TEMPLATE.functionProperty(BACKFILL, "Handler"));
         assertEquals("dev.brainscan.lambda.ClassifyUploadHandler::handleRequest",
                 TEMPLATE.functionProperty(UPLOAD, "Handler"));
@@ -240,7 +243,13 @@ class TemplateTest {
     @Test
     void uploadRole_readsScansWritesResultsAndReportsFailuresOnly() {
         Map<String, Map<String, Object>> statements = TEMPLATE.roleStatements("ClassifyUploadRole");
-        assertEquals(Set.of("ReadScans", "ListScans", "WriteResults", "ReportFailedEvents", "WriteLogs"), statements.keySet());
+        assertEquals(Set.of("ReadScans", "ListScans", "WriteResults", "ReportFailedEvents", "ReadResults", "ListResults",
+                "WriteLogs"), statements.keySet());
+        // Reading results (their sequencer) lets a late event for an older version leave the newer result alone.
+        assertEquals(List.of("s3:GetObject"), list(statements.get("ReadResults").get("Action")));
+        assertTrue(subText(statements.get("ReadResults").get("Resource")).endsWith("/${ResultPrefix}*"));
+        assertEquals(Map.of("StringLike", Map.of("s3:prefix", Map.of("Fn::Sub", "${ResultPrefix}*"))),
+                statements.get("ListResults").get("Condition"));
         // The flow reads the current object; no version is ever requested.
         assertEquals(List.of("s3:GetObject"), list(statements.get("ReadScans").get("Action")));
         assertTrue(subText(statements.get("ReadScans").get("Resource")).endsWith("/${InputPrefix}*"));
@@ -343,7 +352,8 @@ class TemplateTest {
     @Test
     void everyLogGroup_hasTheRetentionParameterAndEachFunctionLogsToItsOwn() {
         List<String> logGroups = TEMPLATE.idsOfType("AWS::Logs::LogGroup");
-        assertEquals(Set.of("ClassifyUploadLogGroup", "ServeApiLogGroup", "BackfillLogGroup", "ApiAccessLogGroup"),
+        assertEquals(Set.of("ClassifyUploadLogGroup", "ServeApiLogGroup", "BackfillLogGroup", "FailedUploadsLogGroup",
+                "ApiAccessLogGroup"),
                 Set.copyOf(logGroups));
         for (String id : logGroups) {
             assertEquals(Map.of("Ref", "LogRetentionDays"), TEMPLATE.properties(id).get("RetentionInDays"), id);
@@ -356,6 +366,7 @@ class TemplateTest {
                 TEMPLATE.functionProperty(BACKFILL, "LoggingConfig"));
         assertTrue(subText(TEMPLATE.properties("ClassifyUploadLogGroup").get("LogGroupName")).startsWith("/aws/lambda/"));
         assertTrue(subText(TEMPLATE.properties("ServeApiLogGroup").get("LogGroupName")).startsWith("/aws/lambda/"));
+        assertTrue(subText(TEMPLATE.properties("FailedUploadsLogGroup").get("LogGroupName")).startsWith("/aws/lambda/"));
     }
 
     @Test
@@ -433,5 +444,41 @@ class TemplateTest {
         Object sub = map(node).get("Fn::Sub");
         assertNotNull(sub, "not a Fn::Sub: " + node);
         return sub instanceof List<?> l ? (String) l.getFirst() : (String) sub;
+    }
+
+    @Test
+    void failureQueue_isConsumedByAFunctionThatWritesTheErrorResults() {
+        assertEquals("AWS::Serverless::Function", TEMPLATE.type(FAILED));
+        Map<String, Object> events = map(TEMPLATE.functionProperty(FAILED, "Events"));
+        assertEquals(1, events.size());
+        Map<String, Object> sqs = map(events.values().iterator().next());
+        assertEquals("SQS", sqs.get("Type"));
+        Map<String, Object> props = map(sqs.get("Properties"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("FailureQueue", "Arn")), props.get("Queue"));
+        assertEquals(List.of("ReportBatchItemFailures"), list(props.get("FunctionResponseTypes")));
+        // The queue's default visibility timeout (30 s) must outlast one invocation.
+        Object visibility = TEMPLATE.properties("FailureQueue").getOrDefault("VisibilityTimeout", 30);
+        assertTrue(((Number) TEMPLATE.functionProperty(FAILED, "Timeout")).intValue()
+                <= ((Number) visibility).intValue());
+        assertEquals(Map.of("Ref", "FailedUploadsLogGroup"), map(TEMPLATE.functionProperty(FAILED, "LoggingConfig"))
+                .get("LogGroup"));
+    }
+
+    @Test
+    void failedUploadsRole_consumesTheQueueAndWritesResultsOnly() {
+        Map<String, Map<String, Object>> statements = TEMPLATE.roleStatements("FailedUploadsRole");
+        assertEquals(Set.of("ConsumeFailureQueue", "ReadResults", "ListResults", "WriteErrorResults", "WriteLogs"),
+                statements.keySet());
+        assertEquals(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                "sqs:ChangeMessageVisibility"), list(statements.get("ConsumeFailureQueue").get("Action")));
+        assertEquals(Map.of("Fn::GetAtt", List.of("FailureQueue", "Arn")), statements.get("ConsumeFailureQueue").get("Resource"));
+        assertEquals(List.of("s3:GetObject"), list(statements.get("ReadResults").get("Action")));
+        assertEquals(Map.of("Fn::Sub", "${Bucket.Arn}/${ResultPrefix}*"), statements.get("ReadResults").get("Resource"));
+        assertEquals(List.of("s3:PutObject"), list(statements.get("WriteErrorResults").get("Action")));
+        assertEquals(Map.of("Fn::Sub", "${Bucket.Arn}/${ResultPrefix}*"),
+                statements.get("WriteErrorResults").get("Resource"));
+        assertEquals(Map.of("StringLike", Map.of("s3:prefix", Map.of("Fn::Sub", "${ResultPrefix}*"))),
+                statements.get("ListResults").get("Condition"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("FailedUploadsLogGroup", "Arn")), statements.get("WriteLogs").get("Resource"));
     }
 }
