@@ -133,3 +133,176 @@ def prepare_float(data_dir, rows, size):
             continue
         out.append(resize_bilinear_aa(crop, size, size))
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Preprocessing v2 (docs/contracts.md "Preprocessing v2"): the same crop where v1 works, plus
+# a frame finder (screenshots), an adaptive threshold (dark scans), grey model input
+# (colour casts) and a percentile stretch of the crop (exposure and contrast). Every step is
+# integer or float32 arithmetic the Java core reproduces exactly.
+# ---------------------------------------------------------------------------------------
+PREPROCESS_VERSION = 2
+DARK_P99 = 90            # blurred-grey 99th percentile under this: the fixed threshold is too high
+ADAPTIVE_MIN, ADAPTIVE_MAX = 8, 45
+FRAME_MIN_INSIDE = 0.15  # the scan rectangle covers at least this share of the image
+FRAME_MIN_OUTSIDE = 0.04 # and the frame at least this share
+FRAME_MIN_LIT = 0.5      # the frame is mostly lit (above the crop threshold)
+FRAME_MIN_EDGE_DARK = 0.75  # and the scan's own edges are mostly its dark background
+FRAME_MIN_SIDE_LIT = 0.9    # and the frame lines each side of the scan
+STRETCH_LOW, STRETCH_HIGH = 0.01, 0.99
+STRETCH_MIN_RANGE = 16
+
+
+def grey_of(rgb):
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def blurred(grey):
+    return cv2.GaussianBlur(grey, (BLUR_KERNEL, BLUR_KERNEL), 0)
+
+
+def percentile_u8(hist, fraction):
+    """Smallest v with cumulative count >= fraction * total (integer arithmetic on counts)."""
+    total = int(hist.sum())
+    need = int(np.ceil(fraction * total)) if total else 0
+    need = max(need, 1)
+    c = np.cumsum(hist)
+    return int(np.searchsorted(c, need))
+
+
+def otsu_u8(hist):
+    """Otsu's threshold over a 256-bin histogram (the largest between-class variance; ties to the lowest)."""
+    total = float(hist.sum())
+    levels = np.arange(256, dtype=np.float64)
+    sum_all = float((levels * hist).sum())
+    best, best_t = -1.0, 0
+    w0 = 0.0
+    s0 = 0.0
+    for t in range(256):
+        w0 += float(hist[t])
+        s0 += t * float(hist[t])
+        w1 = total - w0
+        if w0 == 0 or w1 == 0:
+            continue
+        m0 = s0 / w0
+        m1 = (sum_all - s0) / w1
+        var = w0 * w1 * (m0 - m1) ** 2
+        if var > best:
+            best, best_t = var, t
+    return best_t
+
+
+def crop_box_grey(grey, threshold=THRESHOLD):
+    """v1 crop on a grey image with a given threshold: (x, y, w, h), raises NoBrainRegion."""
+    g = blurred(grey)
+    thresh = cv2.threshold(g, threshold, 255, cv2.THRESH_BINARY)[1]
+    thresh = cv2.erode(thresh, None, iterations=MORPH_ITERATIONS)
+    thresh = cv2.dilate(thresh, None, iterations=MORPH_ITERATIONS)
+    contours, _ = cv2.findContours(thresh, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        raise NoBrainRegion("no region above the threshold")
+    c = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(c) < MIN_REGION_FRACTION * grey.shape[0] * grey.shape[1]:
+        raise NoBrainRegion("largest region is under 1% of the image")
+    left, right = int(c[:, :, 0].min()), int(c[:, :, 0].max())
+    top, bottom = int(c[:, :, 1].min()), int(c[:, :, 1].max())
+    if right <= left or bottom <= top:
+        raise NoBrainRegion("degenerate region")
+    return left, top, right - left, bottom - top
+
+
+def find_frame(grey):
+    """The scan inside a screenshot or viewer frame: (x, y, w, h), or None when there is no frame.
+
+    The scan's own dark background is the largest dark (<= threshold after the blur)
+    4-connected component; when the image outside its bounding box is mostly lit (a light
+    viewer background, bars, panels) and large enough, that box is the scan.
+    """
+    h, w = grey.shape
+    dark = (blurred(grey) <= THRESHOLD).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    if n <= 1:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    k = 1 + int(np.argmax(areas))  # ties: the lowest label (first in raster order)
+    x, y, bw, bh = (int(stats[k, cv2.CC_STAT_LEFT]), int(stats[k, cv2.CC_STAT_TOP]),
+                    int(stats[k, cv2.CC_STAT_WIDTH]), int(stats[k, cv2.CC_STAT_HEIGHT]))
+    inside = bw * bh
+    outside = w * h - inside
+    if inside < FRAME_MIN_INSIDE * w * h or outside < FRAME_MIN_OUTSIDE * w * h:
+        return None
+    dark_outside = int(dark.sum()) - int(dark[y:y + bh, x:x + bw].sum())
+    if (outside - dark_outside) < FRAME_MIN_LIT * outside:
+        return None
+    box = dark[y:y + bh, x:x + bw]
+    edge_dark = int(box[0, :].sum()) + int(box[-1, :].sum()) + int(box[1:-1, 0].sum()) + int(box[1:-1, -1].sum())
+    edge_len = 2 * bw + 2 * max(bh - 2, 0)
+    if edge_dark < FRAME_MIN_EDGE_DARK * edge_len:
+        return None
+    # the frame meets the scan along straight lines: just outside every side of the box
+    # that is not the image border, the frame is lit almost everywhere
+    sides = []
+    if y > 0:
+        sides.append(dark[y - 1, x:x + bw])
+    if y + bh < h:
+        sides.append(dark[y + bh, x:x + bw])
+    if x > 0:
+        sides.append(dark[y:y + bh, x - 1])
+    if x + bw < w:
+        sides.append(dark[y:y + bh, x + bw])
+    for side in sides:
+        if int(side.sum()) > (1 - FRAME_MIN_SIDE_LIT) * side.size:
+            return None
+    return x, y, bw, bh
+
+
+def preprocess_v2(rgb):
+    """(grey crop uint8 HxW, box (x, y, w, h) in the image, steps, (lo, hi) of the stretch)."""
+    grey = grey_of(rgb)
+    steps = []
+    frame = find_frame(grey)
+    fx, fy = 0, 0
+    sub = grey
+    if frame is not None:
+        fx, fy, fw, fh = frame
+        sub = grey[fy:fy + fh, fx:fx + fw]
+        steps.append("frame")
+    hist = np.bincount(blurred(sub).ravel(), minlength=256)
+    try:
+        if percentile_u8(hist, 0.99) < DARK_P99:
+            raise NoBrainRegion("dark")
+        x, y, bw, bh = crop_box_grey(sub, THRESHOLD)
+    except NoBrainRegion:
+        t = min(max(otsu_u8(hist), ADAPTIVE_MIN), ADAPTIVE_MAX)
+        x, y, bw, bh = crop_box_grey(sub, t)
+        steps.append("adaptive-threshold")
+    crop = sub[y:y + bh, x:x + bw]
+    lo, hi = stretch_bounds(crop)
+    return crop, (x + fx, y + fy, bw, bh), steps, (lo, hi)
+
+
+def stretch_bounds(grey_crop):
+    hist = np.bincount(grey_crop.ravel(), minlength=256)
+    lo = percentile_u8(hist, STRETCH_LOW)
+    hi = percentile_u8(hist, STRETCH_HIGH)
+    if hi - lo < STRETCH_MIN_RANGE:
+        hi = min(255, lo + STRETCH_MIN_RANGE)
+        lo = hi - STRETCH_MIN_RANGE
+    return lo, hi
+
+
+def resize_grey_stretched(grey_crop, lo, hi, height, width):
+    """Resize (the v1 filter, float32) then stretch [lo, hi] -> [0, 255] and clamp; HxW float32."""
+    wy = _triangle_weights(grey_crop.shape[0], height).astype(np.float32)
+    wx = _triangle_weights(grey_crop.shape[1], width).astype(np.float32)
+    out = wy @ grey_crop.astype(np.float32) @ wx.T
+    scale = np.float32(255.0) / np.float32(hi - lo)
+    out = (out - np.float32(lo)) * scale
+    return np.clip(out, np.float32(0), np.float32(255)).astype(np.float32)
+
+
+def serving_pixels_v2(rgb, size):
+    """HxWx3 float32 [0,255] model pixels (grey replicated) for one decoded RGB image."""
+    crop, box, steps, (lo, hi) = preprocess_v2(rgb)
+    g = resize_grey_stretched(crop, lo, hi, size, size)
+    return np.repeat(g[:, :, None], 3, axis=2), box, steps
