@@ -26,6 +26,11 @@ class Calibrated(nn.Module):
         self.register_buffer("b", torch.tensor(float(b)))
 
     def forward(self, image):
+        if hasattr(self.net, "all_outputs"):
+            raw_cam, type_logits = self.net.all_outputs(image)
+            cam = raw_cam * self.a + self.b
+            logit = cam.mean(dim=(1, 2)).view(-1, 1)
+            return torch.sigmoid(logit), cam, torch.softmax(type_logits, dim=1)
         cam = self.net.cam(image) * self.a + self.b
         logit = cam.mean(dim=(1, 2)).view(-1, 1)
         return torch.sigmoid(logit), cam
@@ -39,8 +44,10 @@ def export_onnx(net, a, b, size, onnx_path, parity_path, seed, metadata):
     net = net.to(memory_format=torch.contiguous_format).eval()
     model = Calibrated(net, a, b).eval()
     dummy = torch.zeros(1, 3, size, size)
-    torch.onnx.export(model, dummy, onnx_path, input_names=["image"], output_names=["probability", "cam"],
-                      dynamic_axes={"image": {0: "N"}, "probability": {0: "N"}, "cam": {0: "N"}},
+    typed = hasattr(net, "all_outputs")
+    names = ["probability", "cam"] + (["tumor_type"] if typed else [])
+    torch.onnx.export(model, dummy, onnx_path, input_names=["image"], output_names=names,
+                      dynamic_axes={n: {0: "N"} for n in ["image"] + names},
                       opset_version=OPSET, do_constant_folding=True)
     proto = onnx.load(onnx_path)
     for key, value in metadata.items():
@@ -54,13 +61,17 @@ def export_onnx(net, a, b, size, onnx_path, parity_path, seed, metadata):
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(2, 3, size, size, generator=gen)
     with torch.no_grad():
-        prob, cam = model(x)
+        outs = model(x)
+    prob, cam = outs[0], outs[1]
     parity = {
         "description": "random inputs (already normalised) and PyTorch outputs of brainscan.onnx",
         "seed": seed, "inputShape": list(x.shape), "input": _b64(x.numpy()),
         "probabilityShape": list(prob.shape), "probability": prob.numpy().ravel().tolist(),
         "camShape": list(cam.shape), "cam": _b64(cam.numpy()),
     }
+    if typed:
+        parity["tumorTypeShape"] = list(outs[2].shape)
+        parity["tumorType"] = outs[2].numpy().ravel().tolist()
     with open(parity_path, "w") as f:
         json.dump(parity, f)
         f.write("\n")
@@ -70,7 +81,7 @@ def export_onnx(net, a, b, size, onnx_path, parity_path, seed, metadata):
     diffs = []
     for i in range(x.shape[0]):
         dnn.setInput(x[i:i + 1].numpy())
-        out_prob, out_cam = dnn.forward(["probability", "cam"])
+        out_prob, out_cam = dnn.forward(["probability", "cam"])[:2]
         diffs.append(float(np.abs(out_prob.ravel() - prob[i].numpy().ravel()).max()))
         ref = cam[i].numpy()
         diffs.append(float((np.abs(out_cam.reshape(ref.shape) - ref) / (1 + np.abs(ref))).max()))

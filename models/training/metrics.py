@@ -215,3 +215,98 @@ def summary(labels, probs, threshold, auc_ci_seed=0):
         "ece": round(expected_calibration_error(labels, probs), 4),
         "brier": round(float(np.mean((np.asarray(probs) - np.asarray(labels)) ** 2)), 4),
     }
+
+
+def clopper_pearson(k, n, alpha=0.05):
+    """Exact two-sided (1 - alpha) binomial interval for k of n."""
+    from scipy.stats import beta  # noqa: WPS433 (only where needed)
+    if n == 0:
+        return 0.0, 1.0
+    lo = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
+    return lo, hi
+
+
+def choose_low_bound(labels, probs, threshold, max_share,
+                     grid=np.round(np.arange(0.01, 1.0, 0.01), 2)):
+    """The highest t <= threshold on a 0.01 grid whose share of tumours scoring below t has an
+    upper 95 % Clopper-Pearson bound of at most max_share (a rule-out promise over tumours)."""
+    labels = np.asarray(labels)
+    probs = np.asarray(probs)
+    tumour = probs[labels == 1]
+    best = float(grid[0])
+    for t in grid:
+        if t > threshold:
+            break
+        k = int((tumour < t).sum())
+        if clopper_pearson(k, len(tumour))[1] <= max_share:
+            best = float(t)
+    return best
+
+
+def macro_f1(true, pred, k):
+    f1s = []
+    for c in range(k):
+        tp = int(((pred == c) & (true == c)).sum())
+        fp = int(((pred == c) & (true != c)).sum())
+        fn = int(((pred != c) & (true == c)).sum())
+        f1s.append(2 * tp / max(2 * tp + fp + fn, 1))
+    return float(np.mean(f1s)), f1s
+
+
+def _rate(k, n):
+    lo, hi = wilson(k, n) if n else (0.0, 1.0)
+    return {"value": round(k / n, 4) if n else None, "k": int(k), "n": int(n), "ci95": [round(lo, 4), round(hi, 4)]}
+
+
+def oof_report(rows, labels, probs, logits, type_probs, threshold, low, type_names, max_share):
+    """Every card figure on the out-of-fold scores: overall, per source, per tumour type, the
+    tier promises and the tumour-type confusion matrix."""
+    labels = np.asarray(labels)
+    probs = np.asarray(probs)
+    out = {"overall": summary(labels, probs, threshold)}
+    out["overall"]["eceUncalibrated"] = round(expected_calibration_error(labels, sigmoid(logits)), 4)
+    pred = probs >= threshold
+    by_source = {}
+    for source in sorted({r["source"] for r in rows}):
+        m = np.asarray([r["source"] == source for r in rows])
+        t = m & (labels == 1)
+        n = m & (labels == 0)
+        entry = {"scans": int(m.sum()), "sensitivity": _rate(int((pred & t).sum()), int(t.sum())),
+                 "specificity": _rate(int((~pred & n).sum()), int(n.sum()))}
+        if t.sum() and n.sum():
+            entry["rocAuc"] = round(roc_auc(labels[m], probs[m]), 4)
+        by_source[source] = entry
+    out["bySource"] = by_source
+    by_type = {}
+    true_type = np.asarray([type_names.index(r["tumor_type"]) if r["tumor_type"] in type_names else -1 for r in rows])
+    for i, name in enumerate(type_names + ["unknown"]):
+        t = (true_type == (i if name != "unknown" else -1)) & (labels == 1)
+        by_type[name] = {"sensitivity": _rate(int((pred & t).sum()), int(t.sum()))}
+    out["sensitivityByTumorType"] = by_type
+    known = true_type >= 0
+    guess = np.argmax(type_probs, axis=1)
+    f1, per = macro_f1(true_type[known], guess[known], len(type_names))
+    matrix = [[int(((true_type == a) & (guess == b) & known).sum()) for b in range(len(type_names))]
+              for a in range(len(type_names))]
+    accuracy = float((guess[known] == true_type[known]).mean()) if known.any() else None
+    out["tumorType"] = {"scans": int(known.sum()), "macroF1": round(f1, 4),
+                        "f1": {n: round(v, 4) for n, v in zip(type_names, per)},
+                        "accuracy": round(accuracy, 4) if accuracy is not None else None,
+                        "confusion": {"rows": "true type", "columns": "predicted type", "order": type_names,
+                                      "matrix": matrix}}
+    tumour = probs[labels == 1]
+    non = probs[labels == 0]
+    k_low = int((tumour < low).sum())
+    k_high = int((non >= threshold).sum())
+    in_low = probs < low
+    out["promises"] = {
+        "low": {"bound": low, "tumoursBelow": k_low, "tumours": int(len(tumour)),
+                "share": round(k_low / max(len(tumour), 1), 4),
+                "shareUpper95": round(clopper_pearson(k_low, len(tumour))[1], 4), "promisedShare": max_share,
+                "tierScans": int(in_low.sum()), "tierTumourRate": _rate(int(labels[in_low].sum()), int(in_low.sum()))},
+        "high": {"bound": threshold, "nonTumoursAbove": k_high, "nonTumours": int(len(non)),
+                 "share": round(k_high / max(len(non), 1), 4),
+                 "shareUpper95": round(clopper_pearson(k_high, len(non))[1], 4)},
+    }
+    return out

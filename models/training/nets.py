@@ -82,7 +82,36 @@ def reference_cnn():
     return CamNet(features, 512)
 
 
-ARCHITECTURES = {"small": small_cnn, "reference": reference_cnn}
+class TypedCamNet(CamNet):
+    """CamNet plus a tumour-type head (glioma / meningioma / pituitary) on the same pooled features."""
+
+    def __init__(self, features, channels, types=3):
+        super().__init__(features, channels)
+        self.type_head = nn.Linear(channels, types)
+
+    def both(self, x):
+        f = self.features(x)
+        pooled = F.adaptive_avg_pool2d(f, 1).flatten(1)
+        return self.head(pooled).squeeze(1), self.type_head(pooled)
+
+    def all_outputs(self, x):
+        """(cam [N,h,w], type logits [N,3]) from one pass of the features."""
+        f = self.features(x)
+        w = self.head.weight.view(1, -1, 1, 1)
+        cam = F.conv2d(f, w, self.head.bias)
+        pooled = F.adaptive_avg_pool2d(f, 1).flatten(1)
+        return cam.view(-1, cam.shape[2], cam.shape[3]), self.type_head(pooled)
+
+    def forward(self, x):
+        return self.both(x)[0]
+
+
+def small_typed_cnn():
+    """small_cnn's features with both heads (model v2)."""
+    return TypedCamNet(small_cnn().features, 128)
+
+
+ARCHITECTURES = {"small": small_cnn, "reference": reference_cnn, "small-typed": small_typed_cnn}
 
 
 def count_parameters(model):

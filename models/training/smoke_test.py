@@ -4,7 +4,7 @@
     /usr/bin/python3 models/training/smoke_test.py [--out DIR]
 
 Generates phantom slices (never dataset images) with the dataset's manifest layout, runs
-train.py for one short epoch per network at 64 px, and checks what the export promises:
+train.py (2-fold grouped cross-validation, one short epoch per model, 64 px), and checks what the export promises:
 the ONNX file passes onnx.checker with opset >= 13 and a dynamic batch, the manifest's
 sha256 matches, the parity file and the card exist. Exits non-zero on any failure.
 """
@@ -23,6 +23,7 @@ import onnx
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train  # noqa: E402
 
+TYPES = ["glioma", "meningioma", "pituitary"]
 COLUMNS = ["path", "split", "label", "tumor_type", "source", "source_name", "width", "height", "group", "group_size",
            "sha256"]
 
@@ -54,7 +55,8 @@ def make_dataset(root, per_class_train=16, per_class_val=8, seed=7):
                 cv2.imwrite(os.path.join(root, rel), cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
                 with open(os.path.join(root, rel), "rb") as f:
                     digest = hashlib.sha256(f.read()).hexdigest()
-                rows.append({"path": rel, "split": split, "label": label, "tumor_type": "", "source": "phantom",
+                kind = TYPES[i % 3] if label == "tumor" and i % 4 else ""
+                rows.append({"path": rel, "split": split, "label": label, "tumor_type": kind, "source": "phantom",
                              "source_name": os.path.basename(rel), "width": size, "height": size,
                              "group": f"{split}-{label}-{i}", "group_size": 1, "sha256": digest})
     with open(os.path.join(root, "manifest.csv"), "w", newline="") as f:
@@ -73,13 +75,17 @@ def check(out):
     opset = max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
     assert opset >= 13, f"opset {opset} < 13"
     assert [i.name for i in model.graph.input] == ["image"], "input must be named image"
-    assert [o.name for o in model.graph.output] == ["probability", "cam"], "outputs must be probability, cam"
+    assert [o.name for o in model.graph.output] == ["probability", "cam", "tumor_type"], \
+        "outputs must be probability, cam, tumor_type"
+    assert manifest["tumorTypes"] == TYPES, "manifest must name the tumour types in output order"
+    assert manifest["preprocessing"]["version"] == 2, "preprocessing v2"
+    assert all("promise" in manifest["riskTiers"][i] for i in (0, 2)), "low and high tiers state their promise"
     assert model.graph.input[0].type.tensor_type.shape.dim[0].dim_param, "batch dimension must be dynamic"
-    for name in ("brainscan.parity.json", "README.md", "roc.png", "calibration.png"):
+    for name in ("brainscan.parity.json", "README.md", "roc.png", "calibration.png", "oof.json"):
         assert os.path.getsize(os.path.join(out, name)) > 0, f"{name} missing"
     lo = manifest["riskTiers"][0]["upperBound"]
     hi = manifest["riskTiers"][1]["upperBound"]
-    assert 0 < lo <= manifest["decisionThreshold"] <= hi <= 1, "tiers must straddle the threshold"
+    assert 0 < lo <= hi == manifest["decisionThreshold"] <= 1, "high starts at the threshold, low below it"
     return manifest
 
 
@@ -92,10 +98,10 @@ def main(argv=None):
     out = args.out or os.path.join(work, "model")
     make_dataset(data)
     train.main(["--data", data, "--out", out, "--work", os.path.join(work, "cache"), "--size", "64",
-                "--epochs-small", "1", "--epochs-reference", "1", "--samples-per-epoch", "64", "--batch", "16",
+                "--folds", "2", "--epochs", "1", "--samples-per-epoch", "64", "--batch", "16",
                 "--threads", "2", "--name", "brainscan-smoke", "--version", "0.0.0-smoke"])
     manifest = check(out)
-    print(f"smoke test passed: {out} (val AUC {manifest['metrics']['rocAuc']} on phantoms)")
+    print(f"smoke test passed: {out} (out-of-fold AUC {manifest['metrics']['rocAuc']} on phantoms)")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,25 @@
 #!/usr/bin/python3
-"""Train the reference and the shipped compact CNN from scratch, calibrate, export, write the card.
+"""Train brainscan's model v2 from scratch with grouped cross-validation, calibrate, export, write the card.
 
     /usr/bin/python3 models/training/train.py --data ../shared/datasets/brain-mri --out models/
 
-Train on the manifest's `train` split, choose (epoch, calibration, threshold, tiers) on
-`val`. Writes into --out: brainscan.onnx, brainscan.json, brainscan.parity.json,
-README.md (the model card), roc.png, calibration.png. Intermediate crops are cached
-under --work (never inside the repository: they are derived from the dataset).
+Protocol (docs/contracts.md, "Model files"):
+1. Every image of `train` + `val` goes through preprocessing v2 (preprocess.serving_pixels_v2),
+   exactly what serving computes.
+2. Near-duplicate groups are split into k folds (stratified by label; a group never spans
+   two folds). For each fold a model is trained on the other folds with a fixed recipe (no
+   epoch picked on held-out data) and scores its held-out fold: out-of-fold (OOF) scores,
+   one image per group, as the held-back test set is built.
+3. Platt calibration, the decision threshold and the risk-tier bounds are chosen on the
+   pooled OOF scores; every card figure is OOF, with counts and 95 % intervals, per source
+   and per tumour type.
+4. The shipped model is trained with the same recipe on all folds' data, and gets the
+   calibration fitted on the OOF logits (its own figures cannot be measured without held-out
+   data; the OOF figures estimate them, which the card says).
+
+Writes into --out: brainscan.onnx, brainscan.json, brainscan.parity.json, README.md (the
+model card), roc.png, calibration.png, and oof.json (the OOF table, no image data).
+Preprocessed pixels are cached under --work, never inside the repository.
 """
 import argparse
 import copy
@@ -28,7 +41,7 @@ import nets  # noqa: E402
 import preprocess as P  # noqa: E402
 import report  # noqa: E402
 
-PREPROCESS_VERSION = 1
+TUMOR_TYPES = ["glioma", "meningioma", "pituitary"]
 
 
 def parse_args(argv):
@@ -36,24 +49,23 @@ def parse_args(argv):
     p.add_argument("--data", required=True, help="dataset folder with manifest.csv")
     p.add_argument("--out", required=True, help="where the model files and card are written")
     p.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "brainscan-train"),
-                   help="cache of preprocessed crops (outside the repository)")
+                   help="cache of preprocessed pixels (outside the repository)")
     p.add_argument("--size", type=int, default=128, help="model input height and width")
-    p.add_argument("--epochs-small", type=int, default=40)
-    p.add_argument("--epochs-reference", type=int, default=24)
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=14)
     p.add_argument("--samples-per-epoch", type=int, default=4096)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--distill", type=float, default=0.0,
-                   help="weight of the distillation term from the reference (0 = off)")
-    p.add_argument("--skip-reference", action="store_true", help="train the compact model only")
+    p.add_argument("--type-weight", type=float, default=0.5, help="weight of the tumour-type loss")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--seed", type=int, default=20261124)
+    p.add_argument("--seed", type=int, default=20261130)
     p.add_argument("--name", default="brainscan-cnn")
-    p.add_argument("--version", default="1.0.0")
-    p.add_argument("--min-sensitivity", type=float, default=0.97)
+    p.add_argument("--version", default="2.0.0")
+    p.add_argument("--min-sensitivity", type=float, default=0.99)
     p.add_argument("--min-specificity", type=float, default=0.95)
-    p.add_argument("--low-tier-max-rate", type=float, default=0.02)
-    p.add_argument("--high-tier-min-rate", type=float, default=0.95)
+    p.add_argument("--low-tier-max-share", type=float, default=0.01,
+                   help="upper 95 %% bound on the share of tumours scoring in the low tier")
+    p.add_argument("--limit", type=int, default=0, help="use only this many rows (smoke tests)")
     return p.parse_args(argv)
 
 
@@ -67,56 +79,70 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def cached(work, name, key, build):
-    path = os.path.join(work, f"{name}-{key}.npz")
+def load_data(args):
+    """Serving pixels (grey, float16 cache) of every train+val row with a brain region."""
+    rows = [r for r in P.read_manifest(args.data) if r["split"] in ("train", "val")]
+    rows.sort(key=lambda r: r["path"])
+    if args.limit:
+        rows = rows[:args.limit]
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:12]
+    path = os.path.join(args.work, f"all-{digest}-{args.size}-v{P.PREPROCESS_VERSION}.npz")
     if os.path.exists(path):
         with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    data = build()
-    os.makedirs(work, exist_ok=True)
-    tmp = path + ".tmp.npz"
-    np.savez(tmp, **data)
-    os.replace(tmp, path)
-    return data
+            pixels, ok, steps = z["pixels"], z["ok"], z["steps"]
+    else:
+        out, ok, steps = [], [], []
+        for i, r in enumerate(rows):
+            rgb = P.read_rgb(os.path.join(args.data, r["path"]))
+            try:
+                px, _, st = P.serving_pixels_v2(rgb, args.size)
+                out.append(px[:, :, 0].astype(np.float16))
+                ok.append(True)
+                steps.append("+".join(st))
+            except P.NoBrainRegion:
+                ok.append(False)
+                steps.append("refused")
+            if (i + 1) % 1000 == 0:
+                log(f"  prepared {i + 1}/{len(rows)}")
+        pixels, ok, steps = np.stack(out), np.asarray(ok), np.asarray(steps)
+        os.makedirs(args.work, exist_ok=True)
+        tmp = path + ".tmp.npz"
+        np.savez(tmp, pixels=pixels, ok=ok, steps=steps)
+        os.replace(tmp, path)
+    kept = [r for r, k in zip(rows, ok) if k]
+    refused = [r["path"] for r, k in zip(rows, ok) if not k]
+    return pixels, kept, refused, steps[ok]
 
 
-def load_data(args):
-    rows = P.read_manifest(args.data)
-    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:12]
-    key = f"{digest}-{args.size}-v{PREPROCESS_VERSION}"
-    train_rows = [r for r in rows if r["split"] == "train"]
-    val_rows = [r for r in rows if r["split"] == "val"]
-
-    def build_train():
-        images, labels, kept = P.prepare_split(args.data, train_rows, args.size, log=log)
-        groups = np.asarray([r["group"] for r in kept])
-        return {"images": images, "labels": labels, "groups": groups}
-
-    def build_val():
-        pixels = P.prepare_float(args.data, val_rows, args.size)
-        ok = np.asarray([p is not None for p in pixels])
-        stacked = np.stack([p for p in pixels if p is not None]).astype(np.float32)
-        labels = np.asarray([1 if r["label"] == "tumor" else 0 for r in val_rows], np.int64)
-        return {"pixels": stacked, "ok": ok, "labels": labels}
-
-    log("preparing train crops (cached)")
-    train = cached(args.work, "train", key, build_train)
-    log("preparing val crops (cached)")
-    val = cached(args.work, "val", key, build_val)
-    return train, val, train_rows, val_rows
+def make_folds(rows, k, seed):
+    """Fold per group, stratified by label (groups are single-label); one evaluation image per group."""
+    groups = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r["group"], []).append(i)
+    rng = np.random.default_rng(seed)
+    fold_of_group = {}
+    for label in ("tumor", "no_tumor"):
+        gs = sorted(g for g, idx in groups.items() if rows[idx[0]]["label"] == label)
+        rng.shuffle(gs)
+        for j, g in enumerate(gs):
+            fold_of_group[g] = j % k
+    fold = np.asarray([fold_of_group[r["group"]] for r in rows])
+    # the evaluation image of a group: its val image when it has one, else its first path
+    representative = np.zeros(len(rows), bool)
+    for g, idx in groups.items():
+        vals = [i for i in idx if rows[i]["split"] == "val"]
+        representative[(vals or idx)[0]] = True
+    return fold, representative
 
 
-def balanced_indices(labels, groups, count, rng):
+def balanced_indices(labels, groups, pool, count, rng):
     """Half the draws per class; within a class a group uniformly, then one of its copies."""
-    by_class = {}
-    for cls in (0, 1):
-        members = {}
-        for i in np.flatnonzero(labels == cls):
-            members.setdefault(groups[i], []).append(i)
-        by_class[cls] = list(members.values())
     out = []
     for n, cls in ((count // 2, 0), (count - count // 2, 1)):
-        gs = by_class[cls]
+        members = {}
+        for i in pool[labels[pool] == cls]:
+            members.setdefault(groups[i], []).append(i)
+        gs = list(members.values())
         for g in rng.integers(0, len(gs), n):
             out.append(gs[g][rng.integers(0, len(gs[g]))])
     out = np.asarray(out)
@@ -124,81 +150,99 @@ def balanced_indices(labels, groups, count, rng):
     return out
 
 
-def augment(batch_uint8, mean, std, gen):
-    """Flips, small rotations/scales/shifts, brightness/contrast/gamma and noise, then normalise."""
-    x = batch_uint8.permute(0, 3, 1, 2).float()
+def restretch(x):
+    """Serving stretches every crop to its 1st-99th percentiles; do the same after intensity changes."""
+    b = x.shape[0]
+    flat = x.view(b, -1)
+    lo = torch.quantile(flat, 0.01, dim=1).view(b, 1, 1, 1)
+    hi = torch.quantile(flat, 0.99, dim=1).view(b, 1, 1, 1)
+    hi = torch.maximum(hi, lo + 16.0)
+    return ((x - lo) * (255.0 / (hi - lo))).clamp(0, 255)
+
+
+def augment(batch, mean, std, gen):
+    """Orientation (any quarter turn, mirror), small affine, exposure/contrast/gamma, blur, noise."""
+    x = batch.float().unsqueeze(1)  # N,1,H,W in [0,255]
     b = x.shape[0]
 
     def u(lo, hi):
         return torch.rand(b, generator=gen) * (hi - lo) + lo
 
-    angle = u(-12, 12) * np.pi / 180
-    scale = u(0.9, 1.1)
+    quarter = torch.randint(0, 4, (b,), generator=gen)
+    angle = (u(-15, 15) + 90.0 * quarter.float()) * np.pi / 180
+    scale = u(0.88, 1.12)
     flip = torch.where(torch.rand(b, generator=gen) < 0.5, -1.0, 1.0)
-    geometric = torch.rand(b, generator=gen) < 0.8
-    angle = torch.where(geometric, angle, torch.zeros_like(angle))
-    scale = torch.where(geometric, scale, torch.ones_like(scale))
-    tx = torch.where(geometric, u(-0.06, 0.06), torch.zeros(b))
-    ty = torch.where(geometric, u(-0.06, 0.06), torch.zeros(b))
+    tx, ty = u(-0.07, 0.07), u(-0.07, 0.07)
     cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
     theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
-    gamma = torch.exp(u(-0.2, 0.2)).view(b, 1, 1, 1)
-    contrast = u(0.75, 1.25).view(b, 1, 1, 1)
-    brightness = u(-20, 20).view(b, 1, 1, 1)
-    noise = u(0, 8).view(b, 1, 1, 1)
+    gamma = torch.exp(u(-0.6, 0.6)).view(b, 1, 1, 1)
+    contrast = u(0.6, 1.7).view(b, 1, 1, 1)
+    gain = u(0.5, 1.1).view(b, 1, 1, 1)
     x = 255.0 * (x / 255.0).clamp(0, 1) ** gamma
-    x = x * contrast + brightness
+    m = x.mean(dim=(2, 3), keepdim=True)
+    x = ((x - m) * contrast + m) * gain
+    blur = torch.rand(b, generator=gen) < 0.3
+    if blur.any():
+        k = torch.tensor([1.0, 4.0, 6.0, 4.0, 1.0])
+        k = (k[:, None] * k[None, :] / 256.0).view(1, 1, 5, 5)
+        xb = F.conv2d(F.pad(x, (2, 2, 2, 2), mode="replicate"), k)
+        x = torch.where(blur.view(b, 1, 1, 1), xb, x)
+    noise = u(0, 6).view(b, 1, 1, 1)
     x = x + torch.randn(x.shape, generator=gen) * noise
-    x = x.clamp(0, 255) / 255.0
+    x = restretch(x.clamp(0, 255))
+    x = x / 255.0
+    x = x.expand(b, 3, x.shape[2], x.shape[3])
     return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
 
 
-def normalise_float(pixels, mean, std):
-    x = torch.from_numpy(pixels).permute(0, 3, 1, 2) / 255.0
+def normalise(pixels, mean, std):
+    x = torch.from_numpy(pixels.astype(np.float32)).unsqueeze(1) / 255.0
+    x = x.expand(x.shape[0], 3, x.shape[2], x.shape[3])
     return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
 
 
 @torch.no_grad()
-def predict_logits(model, x, batch=128):
+def predict(model, x, batch=256):
     model.eval()
-    return torch.cat([model(x[i:i + batch]) for i in range(0, len(x), batch)]).numpy().astype(np.float64)
+    logits, types = [], []
+    for i in range(0, len(x), batch):
+        z, t = model.both(x[i:i + batch])
+        logits.append(z)
+        types.append(torch.softmax(t, dim=1))
+    return torch.cat(logits).numpy().astype(np.float64), torch.cat(types).numpy().astype(np.float64)
 
 
-def train_model(name, args, train, val_x, val_y, mean, std, teacher=None, epochs=10):
-    seed_everything(args.seed + (0 if name == "small" else 1))
-    rng = np.random.default_rng(args.seed)
-    gen = torch.Generator().manual_seed(args.seed)
-    model = nets.ARCHITECTURES[name]().to(memory_format=torch.channels_last)
+def train_model(tag, args, pixels, labels, types, groups, pool, mean, std, seed):
+    seed_everything(seed)
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = nets.ARCHITECTURES["small-typed"]().to(memory_format=torch.channels_last)
     ema = copy.deepcopy(model)
-    steps_per_epoch = args.samples_per_epoch // args.batch
+    steps = args.samples_per_epoch // args.batch
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=5e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=epochs * steps_per_epoch,
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps,
                                                 pct_start=0.15)
-    images = torch.from_numpy(train["images"])
-    labels = torch.from_numpy(train["labels"]).float()
+    images = torch.from_numpy(pixels)
+    y_all = torch.from_numpy(labels).float()
+    t_all = torch.from_numpy(types)
     decay = 0.995
-    best = (-1.0, None, -1)
-    history = []
-    for epoch in range(epochs):
+    for epoch in range(args.epochs):
         t0 = time.time()
         model.train()
-        idx = balanced_indices(train["labels"], train["groups"], steps_per_epoch * args.batch, rng)
+        idx = balanced_indices(labels, groups, pool, steps * args.batch, rng)
         total = 0.0
-        for s in range(steps_per_epoch):
+        for s in range(steps):
             bi = torch.from_numpy(idx[s * args.batch:(s + 1) * args.batch])
             x = augment(images[bi], mean, std, gen)
-            y = labels[bi]
-            z = model(x)
-            loss = F.binary_cross_entropy_with_logits(z, y)
-            if teacher is not None and args.distill > 0:
-                with torch.no_grad():
-                    zt = teacher(x)
-                tau = 2.0
-                soft = F.binary_cross_entropy_with_logits(z / tau, torch.sigmoid(zt / tau))
-                loss = (1 - args.distill) * loss + args.distill * soft
+            z, tz = model.both(x)
+            loss = F.binary_cross_entropy_with_logits(z, y_all[bi])
+            tt = t_all[bi]
+            known = tt >= 0
+            if known.any():
+                loss = loss + args.type_weight * F.cross_entropy(tz[known], tt[known])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -209,23 +253,12 @@ def train_model(name, args, train, val_x, val_y, mean, std, teacher=None, epochs
                     pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
                 for be, bm in zip(ema.buffers(), model.buffers()):
                     be.copy_(bm)
-        logits = predict_logits(ema, val_x)
-        auc = M.roc_auc(val_y, logits)
-        vloss = float(F.binary_cross_entropy_with_logits(torch.from_numpy(logits), torch.from_numpy(val_y).double()))
-        history.append({"epoch": epoch + 1, "trainLoss": round(total / steps_per_epoch, 4),
-                        "valAuc": round(auc, 4), "valLoss": round(vloss, 4)})
-        log(f"{name} epoch {epoch + 1}/{epochs}: train loss {total / steps_per_epoch:.4f} "
-            f"val auc {auc:.4f} val loss {vloss:.4f} ({time.time() - t0:.0f}s)")
-        if auc >= best[0]:
-            best = (auc, copy.deepcopy(ema.state_dict()), epoch + 1)
-    ema.load_state_dict(best[1])
+        log(f"{tag} epoch {epoch + 1}/{args.epochs}: loss {total / steps:.4f} ({time.time() - t0:.0f}s)")
     ema.eval()
-    log(f"{name}: chose epoch {best[2]} (val auc {best[0]:.4f})")
-    return ema, {"epochs": epochs, "chosenEpoch": best[2], "history": history}
+    return ema
 
 
 def cpu_latency_ms(model, size, runs=50):
-    """Median single-image forward time in PyTorch on one thread."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     x = torch.randn(1, 3, size, size).contiguous(memory_format=torch.channels_last)
@@ -241,83 +274,108 @@ def cpu_latency_ms(model, size, runs=50):
     return round(float(np.median(times)), 2)
 
 
-def describe(model, name, size, onnx_bytes=None):
-    params = nets.count_parameters(model)
-    return {"architecture": name, "parameters": params,
-            "float32Bytes": params * 4 if onnx_bytes is None else onnx_bytes,
-            "gflops": round(nets.count_flops(model, size) / 1e9, 3),
-            "torchCpuLatencyMs1Thread": cpu_latency_ms(model, size)}
-
-
 def main(argv=None):
     args = parse_args(argv)
     started = time.time()
     seed_everything(args.seed)
     torch.set_num_threads(args.threads)
-    train, val, train_rows, val_rows = load_data(args)
-    log(f"train {len(train['labels'])} images ({len(set(train['groups'].tolist()))} groups); "
-        f"val {int(val['ok'].sum())} of {len(val['ok'])} scans with a brain region")
+    pixels, rows, refused, steps = load_data(args)
+    labels = np.asarray([1 if r["label"] == "tumor" else 0 for r in rows], np.int64)
+    types = np.asarray([TUMOR_TYPES.index(r["tumor_type"]) if r["tumor_type"] in TUMOR_TYPES else -1
+                        for r in rows], np.int64)
+    groups = np.asarray([r["group"] for r in rows])
+    fold, representative = make_folds(rows, args.folds, args.seed)
+    log(f"{len(rows)} images with a brain region ({len(refused)} refused), "
+        f"{len(set(groups.tolist()))} groups, {args.folds} folds")
 
-    pixels = train["images"].reshape(-1, 3).astype(np.float64) / 255.0
-    mean = [round(float(v), 4) for v in pixels.mean(0)]
-    std = [round(float(v), 4) for v in pixels.std(0)]
-    del pixels
+    grey = pixels.astype(np.float32) / 255.0
+    mean = [round(float(grey.mean()), 4)] * 3
+    std = [round(float(grey.std()), 4)] * 3
+    del grey
     mean_t = torch.tensor(mean).view(1, 3, 1, 1)
     std_t = torch.tensor(std).view(1, 3, 1, 1)
-    val_x = normalise_float(val["pixels"], mean_t, std_t)
-    val_y = val["labels"][val["ok"]]
 
-    reference, reference_info = None, None
-    if not args.skip_reference:
-        reference, reference_info = train_model("reference", args, train, val_x, val_y, mean_t, std_t,
-                                                epochs=args.epochs_reference)
-    small, small_info = train_model("small", args, train, val_x, val_y, mean_t, std_t,
-                                    teacher=reference, epochs=args.epochs_small)
+    recipe = hashlib.sha256(json.dumps({k: v for k, v in vars(args).items() if k not in ("out", "work", "threads")},
+                                       sort_keys=True).encode()).hexdigest()[:10]
+    ckpt = os.path.join(args.work, f"ckpt-{recipe}")
+    os.makedirs(ckpt, exist_ok=True)
 
-    small_logits = predict_logits(small, val_x)
-    a, b = M.fit_platt(small_logits, val_y)
-    probs = M.sigmoid(a * small_logits + b)
-    threshold = M.choose_threshold(val_y, probs, args.min_sensitivity, args.min_specificity)
-    low, high = M.choose_tiers(val_y, probs, threshold, args.low_tier_max_rate, args.high_tier_min_rate)
-    small_metrics = M.summary(val_y, probs, threshold)
-    small_metrics["eceCrossFitted"] = round(M.expected_calibration_error(val_y, M.cross_fitted_probs(small_logits, val_y)), 4)
-    small_metrics["eceUncalibrated"] = round(M.expected_calibration_error(val_y, M.sigmoid(small_logits)), 4)
-    small_metrics["rejectedNoBrainRegion"] = int((~val["ok"]).sum())
-    tiers = M.tier_table(val_y, probs, low, high)
+    def checkpointed(name, build):
+        path = os.path.join(ckpt, name + ".pt")
+        if os.path.exists(path):
+            log(f"{name}: from checkpoint {path}")
+            model = nets.ARCHITECTURES["small-typed"]()
+            model.load_state_dict(torch.load(path))
+            return model.eval()
+        model = build()
+        torch.save(model.state_dict(), path + ".tmp")
+        os.replace(path + ".tmp", path)
+        return model
 
-    reference_metrics, reference_probs = None, None
-    if reference is not None:
-        ref_logits = predict_logits(reference, val_x)
-        ra, rb = M.fit_platt(ref_logits, val_y)
-        reference_probs = M.sigmoid(ra * ref_logits + rb)
-        ref_threshold = M.choose_threshold(val_y, reference_probs, args.min_sensitivity,
-                                               args.min_specificity)
-        reference_metrics = M.summary(val_y, reference_probs, ref_threshold)
-        reference_metrics["decisionThreshold"] = ref_threshold
+    oof_logit = np.full(len(rows), np.nan)
+    oof_types = np.full((len(rows), 3), np.nan)
+    fold_seconds = []
+    for k in range(args.folds):
+        t0 = time.time()
+        pool = np.flatnonzero(fold != k)
+        held = np.flatnonzero((fold == k) & representative)
+        model = checkpointed(f"fold{k + 1}", lambda: train_model(
+            f"fold {k + 1}/{args.folds}", args, pixels, labels, types, groups, pool, mean_t, std_t,
+            args.seed + 1 + k))
+        z, t = predict(model, normalise(pixels[held], mean_t, std_t))
+        oof_logit[held], oof_types[held] = z, t
+        fold_seconds.append(time.time() - t0)
+        log(f"fold {k + 1}: held-out AUC {M.roc_auc(labels[held], z):.4f} on {len(held)} scans")
+
+    ev = representative & ~np.isnan(oof_logit)
+    y = labels[ev]
+    a, b = M.fit_platt(oof_logit[ev], y)
+    probs = M.sigmoid(a * oof_logit[ev] + b)
+    threshold = M.choose_threshold(y, probs, args.min_sensitivity, args.min_specificity)
+    low = M.choose_low_bound(y, probs, threshold, args.low_tier_max_share)
+    tiers = M.tier_table(y, probs, low, threshold)
+    ev_rows = [r for r, e in zip(rows, ev) if e]
+    oof = M.oof_report(ev_rows, y, probs, oof_logit[ev], oof_types[ev], threshold, low, TUMOR_TYPES,
+                       args.low_tier_max_share)
+    oof["riskTiers"] = tiers
+    oof["refusedByPreprocessing"] = len(refused)
+    oof["preprocessingSteps"] = {s: int((steps[ev] == s).sum()) for s in sorted(set(steps[ev].tolist()))}
+    log(f"OOF: AUC {oof['overall']['rocAuc']} sens {oof['overall']['sensitivity']} "
+        f"spec {oof['overall']['specificity']} at {threshold}, low < {low}, ECE {oof['overall']['ece']}, "
+        f"type macro-F1 {oof['tumorType']['macroF1']}")
+
+    t0 = time.time()
+    final = checkpointed("final", lambda: train_model(
+        "final", args, pixels, labels, types, groups, np.arange(len(rows)), mean_t, std_t, args.seed))
+    final_seconds = time.time() - t0
 
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, "brainscan.onnx")
-    export_info = export.export_onnx(small, a, b, args.size, onnx_path,
+    export_info = export.export_onnx(final, a, b, args.size, onnx_path,
                                      os.path.join(args.out, "brainscan.parity.json"), args.seed,
                                      {"name": args.name, "version": args.version})
-    log(f"exported {onnx_path} ({export_info['bytes']} bytes, opset {export_info['opset']}); "
-        f"OpenCV DNN max relative diff {export_info['opencvMaxRelDiff']:.2e}")
-
-    small_desc = describe(small, "small", args.size, export_info["bytes"])
-    reference_desc = describe(reference, "reference", args.size) if reference is not None else None
-
-    manifest = report.manifest(args, mean, std, a, b, threshold, low, high, export_info, small_metrics,
-                               tiers, small_desc, small_info, train, train_rows, val_rows)
+    log(f"exported {onnx_path} ({export_info['bytes']} bytes)")
+    desc = {"parameters": nets.count_parameters(final), "onnxBytes": export_info["bytes"],
+            "gflops": round(nets.count_flops(final, args.size) / 1e9, 3),
+            "torchCpuLatencyMs1Thread": cpu_latency_ms(final, args.size), "opset": export_info["opset"]}
+    # the shipped model on every evaluation image (in-sample: it trained on them; shown only
+    # to check it agrees with the fold models, never as an estimate)
+    z_final, _ = predict(final, normalise(pixels[ev], mean_t, std_t))
+    in_sample = M.summary(y, M.sigmoid(a * z_final + b), threshold)
+    timing = {"foldMinutes": [round(s / 60, 1) for s in fold_seconds], "finalMinutes": round(final_seconds / 60, 1),
+              "totalMinutes": round((time.time() - started) / 60, 1)}
+    man = report.manifest(args, mean, std, a, b, threshold, low, export_info, oof, desc, TUMOR_TYPES,
+                          rows, timing)
     with open(os.path.join(args.out, "brainscan.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
+        json.dump(man, f, indent=2)
         f.write("\n")
-    report.plots(args.out, val_y, probs, reference_probs)
-    report.card(args.out, manifest, small_desc, reference_desc, reference_metrics, reference_info,
-                small_info, time.time() - started)
-    log(f"done in {(time.time() - started) / 60:.1f} min: val AUC {small_metrics['rocAuc']}, "
-        f"sens {small_metrics['sensitivity']}, spec {small_metrics['specificity']} at {threshold}, "
-        f"ECE {small_metrics['ece']}")
-    return manifest
+    with open(os.path.join(args.out, "oof.json"), "w") as f:
+        json.dump({"oof": oof, "shippedInSample": in_sample, "timing": timing}, f, indent=2)
+        f.write("\n")
+    report.plots(args.out, y, probs)
+    report.card(args.out, man, oof, in_sample, desc, timing, refused)
+    log(f"done in {timing['totalMinutes']} min")
+    return man
 
 
 if __name__ == "__main__":
