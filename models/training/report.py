@@ -99,7 +99,9 @@ def manifest(args, mean, std, a, b, threshold, low, export_info, oof, desc, type
                      "groups": len({r["group"] for r in rows}), "minutes": timing},
         "metrics": {"split": "out-of-fold", **oof["overall"], "bySource": oof["bySource"],
                     "sensitivityByTumorType": oof["sensitivityByTumorType"], "tumorType": oof["tumorType"],
-                    "promises": oof["promises"], "riskTiers": oof["riskTiers"]},
+                    "promises": oof["promises"], "riskTiers": oof["riskTiers"],
+                    "refusedByPreprocessing": oof.get("refusedByPreprocessing"),
+                    "servingCheck": oof.get("servingCheck")},
     }
 
 
@@ -275,9 +277,9 @@ The low bound is the highest on a 0.01 grid whose share of tumours below it has 
 5. Normalise: (v/255 - {man['input']['mean'][0]}) / {man['input']['std'][0]}.
 
 Steps taken on the evaluation images: {steps}.
-Augmentation in training only: any quarter turn, mirror, rotation +-15 deg, scale +-12 %,
-shift +-7 %, gamma 0.55-1.8, contrast 0.6-1.7, gain 0.5-1.1, blur, noise; then the same
-percentile stretch serving applies.
+Augmentation in training only: a quarter turn (half the draws), mirror, rotation +-15 deg,
+scale +-12 %, shift +-7 %, gamma 0.6-1.65, contrast 0.7-1.5, gain 0.6-1.1, blur, noise; then
+the same percentile stretch serving applies.
 
 ## Architecture and cost
 A compact CNN: a stride-2 stem and four stages of 3x3 conv + batch norm + ReLU (16-32,

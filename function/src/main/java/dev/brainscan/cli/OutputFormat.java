@@ -52,12 +52,16 @@ enum OutputFormat {
     }
 
     private static final class CsvWriter implements Writer {
+        /** The model v2 type names, in the csv's column order. */
+        private static final List<String> TYPE_COLUMNS = List.of("glioma", "meningioma", "pituitary");
         private final PrintWriter out;
 
         CsvWriter(PrintWriter out) {
             this.out = out;
+            // model v2's tumour-type columns go last, so readers of the v1 columns keep working
             out.println("scanId,label,score,riskTier,decisionThreshold,errorCode,errorMessage,format,width,height,"
-                    + "cropX,cropY,cropWidth,cropHeight,totalMs,modelName,modelVersion,modelSha256");
+                    + "cropX,cropY,cropWidth,cropHeight,totalMs,modelName,modelVersion,modelSha256,"
+                    + "tumorType,gliomaProbability,meningiomaProbability,pituitaryProbability");
         }
 
         @Override
@@ -82,6 +86,11 @@ enum OutputFormat {
             cells.add(r.model().name());
             cells.add(r.model().version());
             cells.add(r.model().sha256());
+            ScanResult.TumorType type = r.tumorType();
+            cells.add(type == null ? null : type.label());
+            for (String name : TYPE_COLUMNS) {
+                cells.add(type == null ? null : type.probabilities().get(name));
+            }
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cells.size(); i++) {
                 if (i > 0) {
@@ -142,8 +151,10 @@ enum OutputFormat {
                     clear++;
                 }
                 CropBox c = r.crop();
+                String type = r.tumorType() == null ? "" : String.format(Locale.ROOT, "type %s %.2f; ",
+                        r.tumorType().label(), r.tumorType().probabilities().get(r.tumorType().label()));
                 out.printf(Locale.ROOT, ROW, name, r.label(), String.format(Locale.ROOT, "%.3f", r.score()),
-                        r.riskTier(), String.format(Locale.ROOT, "%s %dx%d, crop %dx%d at %d,%d", r.image().format(),
+                        r.riskTier(), type + String.format(Locale.ROOT, "%s %dx%d, crop %dx%d at %d,%d", r.image().format(),
                                 r.image().width(), r.image().height(), c.width(), c.height(), c.x(), c.y()));
             }
         }

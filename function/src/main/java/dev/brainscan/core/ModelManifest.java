@@ -1,6 +1,7 @@
 package dev.brainscan.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,11 +21,18 @@ public record ModelManifest(
         Preprocessing preprocessing,
         double decisionThreshold,
         List<RiskTier> riskTiers,
+        List<String> tumorTypes,
         JsonNode outputs,
         JsonNode metrics,
         JsonNode architecture) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    public static final int TUMOR_TYPE_COUNT = 3;
+
+    /** Whether the model has the v2 {@code tumor_type} output. */
+    public boolean typed() {
+        return tumorTypes != null && !tumorTypes.isEmpty();
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Input(String name, int height, int width, int channels, String layout, float[] mean, float[] std) {
@@ -44,7 +52,12 @@ public record ModelManifest(
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RiskTier(String name, double upperBound) {
+    /** A score band; {@code promise} is the one sentence the card states for it (model v2), or null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RiskTier(String name, double upperBound, String promise) {
+        public RiskTier(String name, double upperBound) {
+            this(name, upperBound, null);
+        }
     }
 
     /** Throws {@link ModelLoadException} naming the first field that is missing or wrong. */
@@ -75,6 +88,10 @@ public record ModelManifest(
             previous = tier.upperBound();
         }
         require(previous == 1.0, "riskTiers (the last upper bound must be 1.0)");
+        boolean typed = outputs != null && outputs.has("tumor_type");
+        require(!typed || tumorTypes != null && tumorTypes.size() == TUMOR_TYPE_COUNT
+                && tumorTypes.stream().allMatch(t -> t != null && !t.isBlank()),
+                "tumorTypes (three names, in the order of the tumor_type output)");
         return this;
     }
 

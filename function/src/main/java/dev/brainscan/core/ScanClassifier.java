@@ -68,7 +68,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             ModelManifest m = model.manifest();
             ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
                     score >= m.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR,
-                    round(score, 6), m.riskTier(score), m.decisionThreshold(), identity, source, info(image), box,
+                    round(score, 6), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
+                    source, info(image), box,
                     timings(timer), now(), notice, null, null);
             return new Classification(result, crop, prediction, null);
         } catch (ScanException e) {
@@ -95,9 +96,26 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
 
     private ScanResult failure(String scanId, Map<String, String> source, RgbImage image, CropBox box,
                                StageTimer timer, ErrorCode code, String message) {
-        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, identity, source,
+        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, null, identity, source,
                 image == null ? null : info(image), box, timings(timer), now(), notice,
                 new ScanResult.ErrorBody(code.name(), message), null);
+    }
+
+    /** The type head's answer in the manifest's order, or null for a model without it. */
+    static ScanResult.TumorType tumorType(ModelManifest m, Prediction prediction) {
+        float[] p = prediction.tumorType();
+        if (p == null || !m.typed() || p.length != m.tumorTypes().size()) {
+            return null;
+        }
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        int best = 0;
+        for (int i = 0; i < p.length; i++) {
+            probabilities.put(m.tumorTypes().get(i), round(p[i], 4));
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return new ScanResult.TumorType(m.tumorTypes().get(best), probabilities);
     }
 
     private static ScanResult.ImageInfo info(RgbImage image) {

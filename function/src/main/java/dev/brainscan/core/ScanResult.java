@@ -9,7 +9,7 @@ import java.util.Map;
  * body and the CLI record. A failure has no label, score or tier and carries {@code error}.
  * Every record, failures included, names the model that produced it.
  */
-@JsonPropertyOrder({"schemaVersion", "scanId", "label", "score", "riskTier", "decisionThreshold", "model",
+@JsonPropertyOrder({"schemaVersion", "scanId", "label", "score", "riskTier", "tumorType", "decisionThreshold", "model",
     "source", "image", "crop", "timingsMs", "processedAt", "notice", "error", "heatmapPng"})
 public record ScanResult(
         int schemaVersion,
@@ -17,6 +17,7 @@ public record ScanResult(
         String label,
         Double score,
         String riskTier,
+        TumorType tumorType,
         Double decisionThreshold,
         ModelIdentity model,
         Map<String, String> source,
@@ -29,6 +30,15 @@ public record ScanResult(
         String heatmapPng) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A record without a tumour type (model v1, failures). */
+    public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
+                      Double decisionThreshold, ModelIdentity model, Map<String, String> source, ImageInfo image,
+                      CropBox crop, Map<String, Double> timingsMs, String processedAt, String notice, ErrorBody error,
+                      String heatmapPng) {
+        this(schemaVersion, scanId, label, score, riskTier, null, decisionThreshold, model, source, image, crop,
+                timingsMs, processedAt, notice, error, heatmapPng);
+    }
     public static final String TUMOR = "tumor";
     public static final String NO_TUMOR = "no_tumor";
 
@@ -39,6 +49,13 @@ public record ScanResult(
     }
 
     public record ImageInfo(String format, int width, int height) {
+    }
+
+    /**
+     * Model v2: the most likely tumour type and the probabilities of all three, present on
+     * every classified record whatever its label (meaningful only if the scan is a tumour).
+     */
+    public record TumorType(String label, java.util.Map<String, Double> probabilities) {
     }
 
     public record ErrorBody(String code, String message) {
@@ -56,7 +73,7 @@ public record ScanResult(
     }
 
     public ScanResult withHeatmap(String base64Png) {
-        return new ScanResult(schemaVersion, scanId, label, score, riskTier, decisionThreshold, model, source, image,
+        return new ScanResult(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model, source, image,
                 crop, timingsMs, processedAt, notice, error, base64Png);
     }
 }

@@ -8,8 +8,8 @@ import ai.djl.translate.TranslatorContext;
 
 /**
  * Pre- and post-processing around the ONNX model: the cropped scan is resized and
- * normalised into the {@code image} tensor; {@code probability} and {@code cam} come back
- * as a {@link Prediction}. The engine does no arithmetic here (ONNX Runtime's NDArray
+ * normalised into the {@code image} tensor; {@code probability}, {@code cam} and (model v2)
+ * {@code tumor_type} come back as a {@link Prediction}. The engine does no arithmetic here (ONNX Runtime's NDArray
  * supports creation and readout only), so both directions are plain Java on float arrays.
  */
 public final class ScanTranslator implements NoBatchifyTranslator<ScanTranslator.Input, Prediction> {
@@ -78,7 +78,15 @@ public final class ScanTranslator implements NoBatchifyTranslator<ScanTranslator
         if (probability.size() != 1 || camShape.dimension() != 3 || camShape.get(0) != 1) {
             throw new IllegalStateException("unexpected output shapes " + probability.getShape() + ", " + camShape);
         }
+        NDArray type = list.get("tumor_type");
+        float[] types = null;
+        if (type != null) {
+            if (type.getShape().dimension() != 2 || type.getShape().get(0) != 1) {
+                throw new IllegalStateException("unexpected tumor_type shape " + type.getShape());
+            }
+            types = type.toFloatArray();
+        }
         return new Prediction(probability.toFloatArray()[0], cam.toFloatArray(),
-                (int) camShape.get(1), (int) camShape.get(2));
+                (int) camShape.get(1), (int) camShape.get(2), types);
     }
 }

@@ -239,6 +239,9 @@ public final class HttpApi {
         out.put("input", new InputSize(m.input().height(), m.input().width(), 3));
         out.put("decisionThreshold", m.decisionThreshold());
         out.put("riskTiers", m.riskTiers());
+        if (m.typed()) {
+            out.put("tumorTypes", m.tumorTypes());
+        }
         if (m.metrics() != null) {
             out.put("metrics", m.metrics());
         }

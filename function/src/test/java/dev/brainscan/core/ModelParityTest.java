@@ -28,6 +28,14 @@ class ModelParityTest {
             for (int k = 0; k < cam.length; k++) {
                 worst = Math.max(worst, Math.abs(p.cam()[k] - cam[k]));
             }
+            float[] types = parity.tumorType(i);
+            assertEquals(types == null, p.tumorType() == null, "tumor_type output present in one runtime only");
+            if (types != null) {
+                assertEquals(types.length, p.tumorType().length);
+                for (int k = 0; k < types.length; k++) {
+                    worst = Math.max(worst, Math.abs(p.tumorType()[k] - types[k]));
+                }
+            }
         }
         System.out.printf("parity: max |ONNX Runtime - PyTorch| = %.2e over %d samples%n", worst, parity.samples());
         assertTrue(worst <= TOLERANCE, "max difference " + worst);

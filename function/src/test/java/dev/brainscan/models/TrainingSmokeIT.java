@@ -31,8 +31,8 @@ class TrainingSmokeIT {
 
     @Test
     void trainExportAndServeATinyModel() throws Exception {
-        Prerequisites.require(Prerequisites.pythonModules("torch", "torchvision", "onnx", "cv2", "matplotlib"),
-                "Debian's python3-torch/-torchvision/-onnx/-opencv/-matplotlib");
+        Prerequisites.require(Prerequisites.pythonModules("torch", "torchvision", "onnx", "cv2", "matplotlib", "scipy"),
+                "Debian's python3-torch/-torchvision/-onnx/-opencv/-matplotlib/-scipy");
         Process p = new ProcessBuilder("/usr/bin/python3",
                 TestPaths.repoRoot().resolve("models/training/smoke_test.py").toString(), "--out", out.toString())
                 .redirectErrorStream(true).start();
@@ -46,12 +46,21 @@ class TrainingSmokeIT {
             for (int i = 0; i < parity.samples(); i++) {
                 Prediction prediction = model.predictTensor(parity.input(i));
                 assertEquals(parity.probability()[i], prediction.probability(), 1e-4);
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(parity.tumorType(i)[k], prediction.tumorType()[k], 1e-4);
+                }
             }
 
             ScanClassifier classifier = new ScanClassifier(model, Limits.DEFAULT);
             ScanResult r = classifier.classify(Phantom.jpeg(3, 128, 128, true), "smoke", Map.of("file", "smoke"));
             assertFalse(r.failed(), String.valueOf(r.error()));
             assertEquals("0.0.0-smoke", r.model().version());
+            assertEquals(java.util.List.of("glioma", "meningioma", "pituitary"),
+                    java.util.List.copyOf(r.tumorType().probabilities().keySet()));
+            double total = r.tumorType().probabilities().values().stream().mapToDouble(Double::doubleValue).sum();
+            assertEquals(1.0, total, 1e-3, "softmax probabilities");
+            assertTrue(r.tumorType().probabilities().get(r.tumorType().label())
+                    >= java.util.Collections.max(r.tumorType().probabilities().values()), "label is the most likely");
         }
     }
 }

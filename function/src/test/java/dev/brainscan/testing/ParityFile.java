@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 
-/** A parity file written by the export (models/training/export.py): random inputs and PyTorch's outputs. */
-public record ParityFile(int samples, float[] input, float[] probability, float[] cam) {
+/**
+ * A parity file written by the export (models/training/export.py): random inputs and PyTorch's
+ * outputs; {@code tumorType} ([samples x 3]) is null for a model without that output.
+ */
+public record ParityFile(int samples, float[] input, float[] probability, float[] cam, float[] tumorType) {
 
     public static ParityFile read(Path file) throws IOException {
         JsonNode json = Json.MAPPER.readTree(file.toFile());
@@ -19,8 +22,16 @@ public record ParityFile(int samples, float[] input, float[] probability, float[
         for (int i = 0; i < probability.length; i++) {
             probability[i] = p.get(i).floatValue();
         }
+        float[] types = null;
+        JsonNode t = json.get("tumorType");
+        if (t != null) {
+            types = new float[t.size()];
+            for (int i = 0; i < types.length; i++) {
+                types[i] = t.get(i).floatValue();
+            }
+        }
         return new ParityFile(json.get("inputShape").get(0).asInt(), floats(json.get("input")), probability,
-                floats(json.get("cam")));
+                floats(json.get("cam")), types);
     }
 
     public float[] input(int i) {
@@ -31,6 +42,15 @@ public record ParityFile(int samples, float[] input, float[] probability, float[
     public float[] cam(int i) {
         int per = cam.length / samples;
         return Arrays.copyOfRange(cam, i * per, (i + 1) * per);
+    }
+
+    /** The tumour-type probabilities of sample i, or null. */
+    public float[] tumorType(int i) {
+        if (tumorType == null) {
+            return null;
+        }
+        int per = tumorType.length / samples;
+        return Arrays.copyOfRange(tumorType, i * per, (i + 1) * per);
     }
 
     private static float[] floats(JsonNode node) {
