@@ -15,6 +15,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code classify PATH...}: one result record per image, in input order. */
 @Command(name = "classify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF) as tumor / no_tumor.",
+        description = {"Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF, DICOM MR) as tumor / no_tumor.",
+            "A multi-frame DICOM file gives one record per frame; --series adds a verdict per DICOM series.",
             "Directories are walked recursively; every non-hidden file is tried and decoded by its content."},
         footer = {"", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
             "Research use only. Not a medical device; not for diagnosis."})
@@ -54,7 +57,13 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png.")
     Path heatmaps;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or directories; - reads one image from standard input.")
+    @Option(names = "--series",
+            description = "Group DICOM inputs by series (SeriesInstanceUID) and add one series record each "
+                    + "(slices, the highest-scoring slice, the series label and tier), written before the slices.")
+    boolean series;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM) "
+            + "or directories; - reads one image from standard input.")
     List<String> paths;
 
     /** Where "-" reads from (System.in; tests substitute their own). */
@@ -103,19 +112,32 @@ final class ClassifyCommand implements Callable<Integer> {
              Progress progress = new Progress(spec.commandLine().getErr(), inputs.size(), Progress.interactive())) {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
-            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, err, stdin), result -> {
-                records.write(result);
+            List<ScanResult> held = new ArrayList<>();
+            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, err, stdin), results -> {
+                boolean ok = true;
+                for (ScanResult result : results) {
+                    if (series) {
+                        held.add(result); // written after the series records
+                    } else {
+                        records.write(result);
+                    }
+                    if (result.failed()) {
+                        failed[0]++;
+                        ok = false;
+                    }
+                }
                 if (!reported[0]) {
                     writer.flush();
                     spec.commandLine().getErr().println(StartupReport.line(classifier.model(),
                             System.currentTimeMillis()));
                     reported[0] = true;
                 }
-                progress.step(!result.failed());
-                if (result.failed()) {
-                    failed[0]++;
-                }
+                progress.step(ok);
             });
+            if (series) {
+                seriesRecords(classifier, held).forEach(records::write);
+                held.forEach(records::write);
+            }
             return failed[0] == 0 ? 0 : 1;
         }
     }
@@ -153,66 +175,100 @@ final class ClassifyCommand implements Callable<Integer> {
         return dir.resolve(relative + ".heatmap.png");
     }
 
-    /** One input's record; an internal failure's stack trace goes to {@code err}, never into the record. */
-    static ScanResult classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir, PrintWriter err,
-            InputStream stdin) {
+    /**
+     * One series record per SeriesInstanceUID among the DICOM records, in order of first
+     * appearance; {@code scanId} is {@code series:<uid>}. Records without a series (other
+     * formats, files too damaged to name one) belong to none.
+     */
+    static List<ScanResult> seriesRecords(ScanClassifier classifier, List<ScanResult> records) {
+        Map<String, List<ScanResult>> bySeries = new LinkedHashMap<>();
+        for (ScanResult r : records) {
+            if (r.dicom() != null && r.dicom().seriesInstanceUid() != null) {
+                bySeries.computeIfAbsent(r.dicom().seriesInstanceUid(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<ScanResult> out = new ArrayList<>();
+        for (Map.Entry<String, List<ScanResult>> e : bySeries.entrySet()) {
+            out.add(classifier.series(e.getValue(), "series:" + e.getKey(), Map.of("series", e.getKey()), false));
+        }
+        return out;
+    }
+
+    /**
+     * One input's records (one per frame of a multi-frame DICOM file, else one); an internal
+     * failure's stack trace goes to {@code err}, never into a record.
+     */
+    static List<ScanResult> classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
+            PrintWriter err, InputStream stdin) {
         Map<String, String> source = Map.of("file", input.name());
         if (input.stdin()) {
             return classifyStdin(classifier, input, heatmapDir, err, stdin, source);
         }
         if (input.path() == null) {
-            return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory.");
+            return List.of(classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory."));
         }
         try {
             long size = Files.size(input.path());
             long max = classifier.limits().maxBytes();
             if (size > max) {
-                return classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
-                        String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max));
+                return List.of(classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
+                        String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max)));
             }
-            ScanClassifier.Classification c = classifier.run(Files.readAllBytes(input.path()), input.name(), source);
-            if (c.internalError() != null) {
-                internalError(err, input, c.internalError());
+            List<ScanResult> out = new ArrayList<>();
+            for (ScanClassifier.Classification c : classifier.runAll(Files.readAllBytes(input.path()), input.name(),
+                    source)) {
+                if (c.internalError() != null) {
+                    internalError(err, input, c.internalError());
+                }
+                if (heatmapDir != null && !c.result().failed()) {
+                    writeHeatmap(heatmapFile(heatmapDir, c.result().scanId()), c);
+                }
+                out.add(c.result());
             }
-            if (heatmapDir != null && !c.result().failed()) {
-                writeHeatmap(heatmapFile(heatmapDir, input.name()), c);
-            }
-            return c.result();
+            return out;
         } catch (IOException e) {
-            return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read.");
+            return List.of(classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read."));
         } catch (RuntimeException | Error e) {
             // e.g. the heatmap file cannot be written: this input's record says so, the others go on
             internalError(err, input, e);
-            return classifier.failure(input.name(), source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE);
+            return List.of(classifier.failure(input.name(), source, ErrorCode.INTERNAL,
+                    ScanClassifier.INTERNAL_MESSAGE));
         }
     }
 
     /** "-": one image from standard input, read up to the byte limit. */
-    private static ScanResult classifyStdin(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
+    private static List<ScanResult> classifyStdin(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
             PrintWriter err, InputStream stdin, Map<String, String> source) {
         long max = classifier.limits().maxBytes();
         byte[] bytes;
         try {
             bytes = stdin.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
         } catch (IOException e) {
-            return classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "Standard input cannot be read.");
+            return List.of(classifier.failure(input.name(), source, ErrorCode.NOT_FOUND,
+                    "Standard input cannot be read."));
         }
         if (bytes.length > max) {
-            return classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
-                    String.format(Locale.ROOT, "Standard input holds more than %d bytes, the limit.", max));
+            return List.of(classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
+                    String.format(Locale.ROOT, "Standard input holds more than %d bytes, the limit.", max)));
         }
         try {
-            ScanClassifier.Classification c = classifier.run(bytes, input.name(), source);
-            if (c.internalError() != null) {
-                internalError(err, input, c.internalError());
+            List<ScanResult> out = new ArrayList<>();
+            List<ScanClassifier.Classification> all = classifier.runAll(bytes, input.name(), source);
+            for (ScanClassifier.Classification c : all) {
+                if (c.internalError() != null) {
+                    internalError(err, input, c.internalError());
+                }
+                if (heatmapDir != null && !c.result().failed()) {
+                    writeHeatmap(heatmapDir.resolve(all.size() == 1 ? "stdin.heatmap.png"
+                            : "stdin#frame=" + c.result().dicom().frame() + ".heatmap.png"), c);
+                }
+                out.add(c.result());
             }
-            if (heatmapDir != null && !c.result().failed()) {
-                writeHeatmap(heatmapDir.resolve("stdin.heatmap.png"), c);
-            }
-            return c.result();
+            return out;
         } catch (RuntimeException | Error e) {
             internalError(err, input, e);
-            return classifier.failure(input.name(), source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE);
+            return List.of(classifier.failure(input.name(), source, ErrorCode.INTERNAL,
+                    ScanClassifier.INTERNAL_MESSAGE));
         }
     }
 

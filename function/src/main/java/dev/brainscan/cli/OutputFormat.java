@@ -61,7 +61,8 @@ enum OutputFormat {
             // model v2's tumour-type columns go last, so readers of the v1 columns keep working
             out.println("scanId,label,score,riskTier,decisionThreshold,errorCode,errorMessage,format,width,height,"
                     + "cropX,cropY,cropWidth,cropHeight,totalMs,modelName,modelVersion,modelSha256,"
-                    + "tumorType,gliomaProbability,meningiomaProbability,pituitaryProbability");
+                    + "tumorType,gliomaProbability,meningiomaProbability,pituitaryProbability,seriesInstanceUid,frame,"
+                    + "seriesSlices");
         }
 
         @Override
@@ -91,6 +92,10 @@ enum OutputFormat {
             for (String name : TYPE_COLUMNS) {
                 cells.add(type == null ? null : type.probabilities().get(name));
             }
+            cells.add(r.series() != null ? r.series().seriesInstanceUid()
+                    : r.dicom() == null ? null : r.dicom().seriesInstanceUid());
+            cells.add(r.dicom() == null ? null : r.dicom().frame());
+            cells.add(r.series() == null ? null : r.series().slices());
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cells.size(); i++) {
                 if (i > 0) {
@@ -140,6 +145,21 @@ enum OutputFormat {
         public void write(ScanResult r) {
             String id = printable(r.scanId());
             String name = id.length() > 44 ? "..." + id.substring(id.length() - 41) : id;
+            if (r.isSeries()) {
+                ScanResult.SeriesInfo s = r.series();
+                String detail = String.format(Locale.ROOT, "series of %d slice(s), %d classified", s.slices(),
+                        s.classified());
+                if (s.topSlice() != null) {
+                    detail += ", top slice " + printable(s.topSlice().scanId());
+                }
+                if (r.failed()) {
+                    out.printf(Locale.ROOT, ROW, name, "-", "-", "-", detail + "; " + r.error().code());
+                } else {
+                    out.printf(Locale.ROOT, ROW, name, r.label(), String.format(Locale.ROOT, "%.3f", r.score()),
+                            r.riskTier(), detail);
+                }
+                return;
+            }
             if (r.failed()) {
                 failed++;
                 out.printf(Locale.ROOT, ROW, name, "-", "-", "-",
@@ -153,9 +173,11 @@ enum OutputFormat {
                 CropBox c = r.crop();
                 String type = r.tumorType() == null ? "" : String.format(Locale.ROOT, "type %s %.2f; ",
                         r.tumorType().label(), r.tumorType().probabilities().get(r.tumorType().label()));
+                String frame = r.dicom() != null && r.dicom().frames() != null ? " frame " + r.dicom().frame() : "";
                 out.printf(Locale.ROOT, ROW, name, r.label(), String.format(Locale.ROOT, "%.3f", r.score()),
-                        r.riskTier(), type + String.format(Locale.ROOT, "%s %dx%d, crop %dx%d at %d,%d", r.image().format(),
-                                r.image().width(), r.image().height(), c.width(), c.height(), c.x(), c.y()));
+                        r.riskTier(), type + String.format(Locale.ROOT, "%s%s %dx%d, crop %dx%d at %d,%d",
+                                r.image().format(), frame, r.image().width(), r.image().height(), c.width(),
+                                c.height(), c.x(), c.y()));
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.brainscan.core;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,25 @@ public interface Classifier {
      * {@link ScanClassifier.Classification#internalError()} for the caller to log.
      */
     ScanClassifier.Classification run(byte[] bytes, String scanId, Map<String, String> source);
+
+    /**
+     * Every outcome for one input: one per frame of a multi-frame DICOM file (frame n of a
+     * multi-frame file is {@code scanId#frame=n}), else the one {@link #run} gives.
+     */
+    default List<ScanClassifier.Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
+        return List.of(run(bytes, scanId, source));
+    }
+
+    /**
+     * The series record over DICOM slice records (README, "DICOM"): the number of slices
+     * (frames), how many were classified, and the highest-scoring classified slice, whose
+     * score gives the series label and tier. When no slice could be classified it is an error
+     * record with the first slice's error code. {@code slices} go into the record's
+     * {@code slices} when {@code embed} (the S3 zip result), else they stay separate records.
+     */
+    default ScanResult series(List<ScanResult> slices, String scanId, Map<String, String> source, boolean embed) {
+        return SeriesVerdict.of(manifest(), slices, scanId, source, embed);
+    }
 
     /** An error record for a scan that never reached the pipeline (e.g. too large to fetch). */
     ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message);

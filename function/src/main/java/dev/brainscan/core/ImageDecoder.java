@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.brainscan.core.dicom.DicomImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -34,7 +35,9 @@ public final class ImageDecoder {
 
     /** The formats accepted, by their magic numbers. */
     public enum Format {
-        JPEG("jpeg"), PNG("png"), WEBP("webp"), BMP("bmp"), GIF("gif");
+        JPEG("jpeg"), PNG("png"), WEBP("webp"), BMP("bmp"), GIF("gif"),
+        /** DICOM Part-10 or a bare dataset: decoded by {@link DicomImage}, frame by frame. */
+        DICOM("dicom");
 
         private final String id;
 
@@ -86,6 +89,9 @@ public final class ImageDecoder {
 
     /** The format of {@code bytes} by magic number, or null when it is none of the accepted ones. */
     public static Format sniff(byte[] b) {
+        if (DicomImage.sniff(b) && !(b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8)) {
+            return Format.DICOM;
+        }
         if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
             return Format.JPEG;
         }
@@ -107,7 +113,93 @@ public final class ImageDecoder {
         return null;
     }
 
+    /** The image; for DICOM, its first frame (a multi-frame file goes through {@link #dicom}). */
     public RgbImage decode(byte[] bytes) throws ScanException {
+        checkSize(bytes);
+        if (sniff(bytes) == Format.DICOM) {
+            DicomImage dicom = dicom(bytes);
+            if (dicom.refusal() != null) {
+                throw dicom.refusal();
+            }
+            return dicom.frame(0).image();
+        }
+        return decodeRaster(bytes);
+    }
+
+    /**
+     * A DICOM file's header, parsed and checked against the limits; its frames decode one by one.
+     * A damaged structure throws; a readable file that cannot be classified has a refusal.
+     */
+    public DicomImage dicom(byte[] bytes) throws ScanException {
+        checkSize(bytes);
+        return DicomImage.parse(bytes, limits, this::jpegFrame);
+    }
+
+    /**
+     * One JPEG frame of a DICOM file, through the same container guard, reader and time budget
+     * as a JPEG file: the decoded image (YCbCr converted to RGB by the decoder), or when
+     * {@code raw} the raster as stored (no colour conversion: monochrome, RGB, 12/16-bit lossless).
+     */
+    public DicomImage.JpegFrame jpegFrame(byte[] bytes, boolean raw) throws ScanException {
+        ContainerGuard.Checked checked = ContainerGuard.jpeg(bytes, limits);
+        checkDimensions(checked.width(), checked.height());
+        ImageReader reader = readerFor(Format.JPEG);
+        WarningFlag warnings = new WarningFlag();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = null;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(checked.bytes()))) {
+            reader.setInput(in, true, true);
+            reader.addIIOReadWarningListener(warnings);
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                reader.abort();
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+            BufferedImage image = raw ? null : reader.read(0, reader.getDefaultReadParam());
+            java.awt.image.Raster raster = raw ? reader.readRaster(0, reader.getDefaultReadParam()) : image.getRaster();
+            watchdog.cancel(false);
+            if (expired.get() || raster == null) {
+                throw overBudget();
+            }
+            if (warnings.warned) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+            }
+            return new DicomImage.JpegFrame(raster, image);
+        } catch (ScanException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (expired.get()) {
+                throw overBudget();
+            }
+            String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("unsupported") && (m.contains("precision") || m.contains("bit"))) {
+                throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                        "The DICOM JPEG frame uses a sample precision the JPEG decoder does not support.");
+            }
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+        } catch (OutOfMemoryError e) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
+                    "Decoding the DICOM JPEG frame needs more memory than allowed.");
+        } catch (Error e) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            reader.dispose();
+        }
+    }
+
+    private void checkSize(byte[] bytes) throws ScanException {
+        if (bytes.length == 0) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The file is empty.");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The file is %d bytes; the limit is %d bytes.", bytes.length, limits.maxBytes()));
+        }
+    }
+
+    private RgbImage decodeRaster(byte[] bytes) throws ScanException {
         if (bytes.length == 0) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The file is empty.");
         }
@@ -118,7 +210,7 @@ public final class ImageDecoder {
         Format format = sniff(bytes);
         if (format == null) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
-                    "The content is not a JPEG, PNG, WebP, BMP or GIF image.");
+                    "The content is not a JPEG, PNG, WebP, BMP, GIF or DICOM image.");
         }
         int[] declared = headerDimensions(format, bytes);
         if (declared != null) {
@@ -143,6 +235,7 @@ public final class ImageDecoder {
                 int[] d = headerDimensions(format, bytes);
                 yield new ContainerGuard.Checked(bytes, d == null ? 0 : d[0], d == null ? 0 : d[1]);
             }
+            case DICOM -> throw new IllegalStateException("DICOM is decoded by DicomImage");
         };
     }
 
@@ -292,8 +385,9 @@ public final class ImageDecoder {
     /**
      * Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice).
      * May reuse (and reorder) the image's own buffer: the image must not be used afterwards.
+     * Public for the DICOM decoder's colour JPEG frames (the same conversion as a JPEG file's).
      */
-    static byte[] toRgb(BufferedImage image) {
+    public static byte[] toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         Raster raster = image.getRaster();

@@ -1,8 +1,12 @@
 package dev.brainscan.core;
 
+import dev.brainscan.core.dicom.DicomImage;
+import dev.brainscan.core.dicom.DicomInfo;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,13 +52,97 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         return run(bytes, scanId, source).result();
     }
 
+    /** Every record for one input: one per frame of a multi-frame DICOM file, else one. */
+    public List<ScanResult> classifyAll(byte[] bytes, String scanId, Map<String, String> source) {
+        List<ScanResult> out = new ArrayList<>();
+        for (Classification c : runAll(bytes, scanId, source)) {
+            out.add(c.result());
+        }
+        return out;
+    }
+
+    /** The outcome for one input; of a multi-frame DICOM file, only its first frame is classified. */
     public Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+        if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
+            return runDicom(bytes, scanId, source, 1).get(0);
+        }
         StageTimer timer = new StageTimer();
         RgbImage image = null;
-        CropBox box = null;
         try {
             image = decoder.decode(bytes);
             timer.lap("decode");
+        } catch (ScanException e) {
+            return new Classification(failure(scanId, source, null, null, timer, e.code(), e.getMessage(), null),
+                    null, null, null);
+        } catch (Exception | Error e) {
+            return new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
+                    null), null, null, e);
+        }
+        return classifyImage(image, null, scanId, source, timer);
+    }
+
+    /**
+     * Every outcome for one input: one per frame of a DICOM file (frame n of a multi-frame file
+     * is {@code scanId#frame=n}), else one.
+     */
+    @Override
+    public List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
+        if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
+            return runDicom(bytes, scanId, source, Integer.MAX_VALUE);
+        }
+        return List.of(run(bytes, scanId, source));
+    }
+
+    private List<Classification> runDicom(byte[] bytes, String scanId, Map<String, String> source, int maxFrames) {
+        StageTimer timer = new StageTimer();
+        DicomImage dicom;
+        try {
+            dicom = decoder.dicom(bytes);
+        } catch (ScanException e) {
+            return List.of(new Classification(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
+                    null), null, null, null));
+        } catch (Exception | Error e) {
+            return List.of(new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL,
+                    INTERNAL_MESSAGE, null), null, null, e));
+        }
+        if (dicom.refusal() != null) {
+            ScanException e = dicom.refusal();
+            return List.of(new Classification(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
+                    dicom.info()), null, null, null));
+        }
+        int frames = Math.min(dicom.frames(), maxFrames);
+        List<Classification> out = new ArrayList<>(frames);
+        for (int i = 0; i < frames; i++) {
+            String id = dicom.frames() > 1 ? scanId + "#frame=" + (i + 1) : scanId;
+            if (i > 0) {
+                timer = new StageTimer();
+            }
+            DicomImage.Frame frame;
+            try {
+                frame = dicom.frame(i);
+                timer.lap("decode");
+            } catch (ScanException e) {
+                out.add(new Classification(failure(id, source, null, null, timer, e.code(), e.getMessage(),
+                        frameInfo(dicom, i)), null, null, null));
+                continue;
+            } catch (Exception | Error e) {
+                out.add(new Classification(failure(id, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
+                        frameInfo(dicom, i)), null, null, e));
+                continue;
+            }
+            out.add(classifyImage(frame.image(), frame.info(), id, source, timer));
+        }
+        return out;
+    }
+
+    private static DicomInfo frameInfo(DicomImage dicom, int index) {
+        return dicom.frames() > 1 ? dicom.info().withFrame(index + 1, null) : dicom.info().withFrame(1, null);
+    }
+
+    private Classification classifyImage(RgbImage image, DicomInfo dicom, String scanId, Map<String, String> source,
+                                         StageTimer timer) {
+        CropBox box = null;
+        try {
             BrainCropper.Luma luma = BrainCropper.luma(image);
             rejectIfImplausible(plausibility.colourImplausibility(luma.chroma()));
             BrainCropper.Region region = cropper.find(luma.grey(), image.width(), image.height());
@@ -69,17 +157,14 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
                     score >= m.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR,
                     round(score, 6), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
-                    source, info(image), box,
-                    timings(timer), now(), notice, null, null);
+                    source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null);
             return new Classification(result, crop, prediction, null);
         } catch (ScanException e) {
-            return new Classification(failure(scanId, source, image, box, timer, e.code(), e.getMessage()), null, null,
-                    null);
+            return new Classification(failure(scanId, source, image, box, timer, e.code(), e.getMessage(), dicom), null,
+                    null, null);
         } catch (Exception | Error e) {
-            // An Error (OutOfMemoryError, StackOverflowError) past the decoder's own bounds is this
-            // scan's INTERNAL error: every channel still writes its one record per input.
-            return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE),
-                    null, null, e);
+            return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
+                    dicom), null, null, e);
         }
     }
 
@@ -91,14 +176,14 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
 
     /** An error record for a scan that never reached the pipeline (e.g. too large to fetch). */
     public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
-        return failure(scanId, source, null, null, new StageTimer(), code, message);
+        return failure(scanId, source, null, null, new StageTimer(), code, message, null);
     }
 
     private ScanResult failure(String scanId, Map<String, String> source, RgbImage image, CropBox box,
-                               StageTimer timer, ErrorCode code, String message) {
+                               StageTimer timer, ErrorCode code, String message, DicomInfo dicom) {
         return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, null, identity, source,
                 image == null ? null : info(image), box, timings(timer), now(), notice,
-                new ScanResult.ErrorBody(code.name(), message), null);
+                new ScanResult.ErrorBody(code.name(), message), null, dicom, null, null);
     }
 
     /** The type head's answer in the manifest's order, or null for a model without it. */

@@ -2,6 +2,8 @@ package dev.brainscan.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.brainscan.core.dicom.DicomInfo;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,7 +12,7 @@ import java.util.Map;
  * Every record, failures included, names the model that produced it.
  */
 @JsonPropertyOrder({"schemaVersion", "scanId", "label", "score", "riskTier", "tumorType", "decisionThreshold", "model",
-    "source", "image", "crop", "timingsMs", "processedAt", "notice", "error", "heatmapPng"})
+    "source", "image", "dicom", "series", "crop", "timingsMs", "processedAt", "notice", "error", "slices", "heatmapPng"})
 public record ScanResult(
         int schemaVersion,
         String scanId,
@@ -27,7 +29,10 @@ public record ScanResult(
         String processedAt,
         String notice,
         ErrorBody error,
-        String heatmapPng) {
+        String heatmapPng,
+        DicomInfo dicom,
+        SeriesInfo series,
+        List<ScanResult> slices) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -39,6 +44,16 @@ public record ScanResult(
         this(schemaVersion, scanId, label, score, riskTier, null, decisionThreshold, model, source, image, crop,
                 timingsMs, processedAt, notice, error, heatmapPng);
     }
+
+    /** A record without DICOM or series parts (every non-DICOM scan). */
+    public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
+                      TumorType tumorType, Double decisionThreshold, ModelIdentity model, Map<String, String> source,
+                      ImageInfo image, CropBox crop, Map<String, Double> timingsMs, String processedAt, String notice,
+                      ErrorBody error, String heatmapPng) {
+        this(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model, source, image, crop,
+                timingsMs, processedAt, notice, error, heatmapPng, null, null, null);
+    }
+
     public static final String TUMOR = "tumor";
     public static final String NO_TUMOR = "no_tumor";
 
@@ -61,6 +76,21 @@ public record ScanResult(
     public record ErrorBody(String code, String message) {
     }
 
+    /**
+     * The verdict over a DICOM series (README, "DICOM"): how many slices (frames) it has, how
+     * many were classified, and the highest-scoring slice, whose label, score and tier the
+     * series record carries.
+     */
+    @JsonPropertyOrder({"seriesInstanceUid", "studyInstanceUid", "seriesCount", "slices", "classified", "failed",
+        "topSlice"})
+    public record SeriesInfo(String seriesInstanceUid, String studyInstanceUid, Integer seriesCount, int slices,
+                             int classified, int failed, TopSlice topSlice) {
+    }
+
+    /** The highest-scoring slice of a series. */
+    public record TopSlice(String scanId, String sopInstanceUid, Integer frame, double score) {
+    }
+
     @JsonIgnore
     public boolean failed() {
         return error != null;
@@ -73,7 +103,13 @@ public record ScanResult(
     }
 
     public ScanResult withHeatmap(String base64Png) {
-        return new ScanResult(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model, source, image,
-                crop, timingsMs, processedAt, notice, error, base64Png);
+        return new ScanResult(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model,
+                source, image, crop, timingsMs, processedAt, notice, error, base64Png, dicom, series, slices);
+    }
+
+    /** Whether this is a series record (its {@code slices} hold the per-slice records). */
+    @JsonIgnore
+    public boolean isSeries() {
+        return series != null;
     }
 }

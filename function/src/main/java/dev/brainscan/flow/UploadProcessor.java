@@ -5,10 +5,13 @@ import dev.brainscan.core.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Json;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanException;
 import dev.brainscan.core.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -95,6 +98,50 @@ public final class UploadProcessor {
     }
 
     /**
+     * One record for one object: a scan's, or for a multi-frame DICOM file or a {@code .zip}
+     * of a series, the series record holding the per-slice (per-frame) records.
+     */
+    private ScanClassifier.Classification classifyObject(byte[] bytes, String key, Map<String, String> source,
+                                                         String requestId) {
+        if (SeriesArchive.isZip(bytes)) {
+            List<ScanResult> slices = new ArrayList<>();
+            try {
+                SeriesArchive.read(bytes, classifier.limits().maxBytes(), (number, entry) -> {
+                    Map<String, String> entrySource = new LinkedHashMap<>(source);
+                    entrySource.put("entry", Integer.toString(number));
+                    String id = key + "#" + number;
+                    if (SeriesArchive.isZip(entry)) {
+                        slices.add(classifier.failure(id, entrySource, ErrorCode.UNSUPPORTED_FORMAT,
+                                "An archive inside the archive is not opened; upload one series per zip."));
+                        return;
+                    }
+                    for (ScanClassifier.Classification c : classifier.runAll(entry, id, entrySource)) {
+                        if (c.internalError() != null) {
+                            log.internalError("s3", requestId, key, c.internalError());
+                        }
+                        slices.add(c.result());
+                    }
+                });
+            } catch (ScanException e) {
+                return new ScanClassifier.Classification(classifier.failure(key, source, e.code(), e.getMessage()),
+                        null, null, null);
+            }
+            return new ScanClassifier.Classification(classifier.series(slices, key, source, true), null, null, null);
+        }
+        List<ScanClassifier.Classification> all = classifier.runAll(bytes, key, source);
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        for (ScanClassifier.Classification c : all) {
+            if (c.internalError() != null) {
+                log.internalError("s3", requestId, key, c.internalError());
+            }
+        }
+        return new ScanClassifier.Classification(classifier.series(
+                all.stream().map(ScanClassifier.Classification::result).toList(), key, source, true), null, null, null);
+    }
+
+    /**
      * Processes one object (its key already URL-decoded).
      *
      * @throws StoreException a transient failure: the caller must make the invocation fail
@@ -136,7 +183,7 @@ public final class UploadProcessor {
             if (object.eTag() != null) {
                 source.put("eTag", object.eTag());
             }
-            classification = classifier.run(object.bytes(), key, source);
+            classification = classifyObject(object.bytes(), key, source, requestId);
         } catch (StoreException e) {
             if (e.isTransient()) {
                 log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
@@ -163,7 +210,7 @@ public final class UploadProcessor {
                 return Outcome.IGNORED;
             }
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
-            if (!result.failed()) {
+            if (!result.failed() && classification.crop() != null) {
                 heatmaps.write(bucket, resultKey, classification);
             }
         } catch (StoreException e) {

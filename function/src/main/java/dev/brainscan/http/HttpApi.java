@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -37,7 +38,8 @@ import java.util.function.Function;
 public final class HttpApi {
     private static final long MAX_RESULT_BYTES = 2_000_000;
     private static final Map<String, String> UPLOAD_TYPES = Map.of(
-            "image/jpeg", ".jpg", "image/png", ".png", "image/webp", ".webp", "image/bmp", ".bmp", "image/gif", ".gif");
+            "image/jpeg", ".jpg", "image/png", ".png", "image/webp", ".webp", "image/bmp", ".bmp", "image/gif", ".gif",
+            "application/dicom", ".dcm", "application/zip", ".zip");
 
     /** Where uploads go and results come from, and the synchronous size limit. */
     public record Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes) {
@@ -144,12 +146,19 @@ public final class HttpApi {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("channel", "http");
         source.put("requestId", requestId);
-        ScanClassifier.Classification c = classifier.run(body, requestId, source);
-        if (c.internalError() != null) {
-            log.internalError("http", requestId, null, c.internalError());
+        List<ScanClassifier.Classification> all = classifier.runAll(body, requestId, source);
+        for (ScanClassifier.Classification each : all) {
+            if (each.internalError() != null) {
+                log.internalError("http", requestId, null, each.internalError());
+            }
         }
+        ScanClassifier.Classification c = all.get(0);
         ScanResult result = c.result();
-        if (!result.failed() && "true".equalsIgnoreCase(query(event, "heatmap")) && heatmaps != null) {
+        if (all.size() > 1) {
+            // A multi-frame DICOM file: one series record holding the per-frame records.
+            result = classifier.series(all.stream().map(ScanClassifier.Classification::result).toList(), requestId,
+                    source, true);
+        } else if (!result.failed() && "true".equalsIgnoreCase(query(event, "heatmap")) && heatmaps != null) {
             result = result.withHeatmap(heatmaps.apply(c));
         }
         log.scan("http", requestId, null, result);
@@ -178,7 +187,8 @@ public final class HttpApi {
         String extension = UPLOAD_TYPES.get(contentType);
         if (extension == null) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
-                    "contentType must be one of image/jpeg, image/png, image/webp, image/bmp or image/gif.");
+                    "contentType must be one of image/jpeg, image/png, image/webp, image/bmp, image/gif, "
+                            + "application/dicom or application/zip (a zip of one DICOM series).");
         }
         String id = UUID.randomUUID() + extension;
         String key = settings.inputPrefix() + id;

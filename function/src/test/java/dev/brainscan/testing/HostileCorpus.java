@@ -88,6 +88,7 @@ public final class HostileCorpus {
             out.add(new Case("not-mri-" + s.family(), FormatVariants.jpeg(s.image(), false, 0.92f),
                     ErrorCode.NOT_A_BRAIN_MRI));
         }
+        out.addAll(dicom());
         return List.copyOf(out);
     }
 
@@ -109,6 +110,138 @@ public final class HostileCorpus {
     }
 
     private static List<Case> tolerated;
+
+    private static List<Case> dicomCases;
+
+    /** Hostile DICOM files: lying sizes, deep nesting, lengths past the end, truncated pixels, bombs. */
+    public static synchronized List<Case> dicom() {
+        if (dicomCases == null) {
+            dicomCases = buildDicom();
+        }
+        return dicomCases;
+    }
+
+    private static List<Case> buildDicom() {
+        BufferedImage slice = Phantom.generate(31, 96, 96, false).image();
+        List<Case> out = new ArrayList<>();
+        byte[] tiny = new byte[16];
+        out.add(new Case("dicom-65535x65535x1000-frames", DicomWriter.mr(65535, 65535, 16, tiny, "1")
+                .set(0x00280008, "IS", "1000").bytes(), ErrorCode.IMAGE_TOO_LARGE));
+        out.add(new Case("dicom-2000-frames", DicomWriter.mr(64, 64, 8, tiny, "1")
+                .set(0x00280008, "IS", "2000").bytes(), ErrorCode.IMAGE_TOO_LARGE));
+        // A sequence nested 1,000 deep (undefined lengths all the way down).
+        ByteArrayOutputStream deep = new ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            DicomWriter.le16(deep, 0x0040);
+            DicomWriter.le16(deep, 0x0260);
+            deep.writeBytes("SQ".getBytes(StandardCharsets.US_ASCII));
+            DicomWriter.le16(deep, 0);
+            DicomWriter.le32(deep, 0xFFFFFFFFL);
+            DicomWriter.le16(deep, 0xFFFE);
+            DicomWriter.le16(deep, 0xE000);
+            DicomWriter.le32(deep, 0xFFFFFFFFL);
+        }
+        for (int i = 0; i < 1000; i++) {
+            DicomWriter.le16(deep, 0xFFFE);
+            DicomWriter.le16(deep, 0xE00D);
+            DicomWriter.le32(deep, 0);
+            DicomWriter.le16(deep, 0xFFFE);
+            DicomWriter.le16(deep, 0xE0DD);
+            DicomWriter.le32(deep, 0);
+        }
+        DicomWriter nested = DicomWriter.mr8(slice);
+        byte[] plain = nested.bytes();
+        out.add(new Case("dicom-sequence-1000-deep", DicomWriter.mr8(slice).tail(concat(deep.toByteArray(),
+                pixelElement(plain))).bytes(), ErrorCode.CORRUPT_IMAGE));
+        // A length field that runs past the end of the file.
+        ByteArrayOutputStream past = new ByteArrayOutputStream();
+        DicomWriter.le16(past, 0x0029);
+        DicomWriter.le16(past, 0x1010);
+        past.writeBytes("OB".getBytes(StandardCharsets.US_ASCII));
+        DicomWriter.le16(past, 0);
+        DicomWriter.le32(past, 0x7FFFFFF0L);
+        past.writeBytes(new byte[64]);
+        out.add(new Case("dicom-length-past-end", DicomWriter.mr8(slice).tail(past.toByteArray()).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-truncated-pixel-data", Arrays.copyOf(plain, plain.length - 2000),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-truncated-header", Arrays.copyOf(plain, 300), ErrorCode.CORRUPT_IMAGE));
+        // Encapsulated (JPEG) pixel data whose fragment runs past the end.
+        ByteArrayOutputStream frag = new ByteArrayOutputStream();
+        DicomWriter.le16(frag, 0x7FE0);
+        DicomWriter.le16(frag, 0x0010);
+        frag.writeBytes("OB".getBytes(StandardCharsets.US_ASCII));
+        DicomWriter.le16(frag, 0);
+        DicomWriter.le32(frag, 0xFFFFFFFFL);
+        DicomWriter.le16(frag, 0xFFFE);
+        DicomWriter.le16(frag, 0xE000);
+        DicomWriter.le32(frag, 0);
+        DicomWriter.le16(frag, 0xFFFE);
+        DicomWriter.le16(frag, 0xE000);
+        DicomWriter.le32(frag, 100_000);
+        frag.writeBytes(Arrays.copyOf(Phantom.jpeg(3, 96, 96, false), 500));
+        out.add(new Case("dicom-fragment-past-end", DicomWriter.mr8(slice).transferSyntax("1.2.840.10008.1.2.4.50")
+                .tail(frag.toByteArray()).bytes(), ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-no-pixel-data", DicomWriter.mr8(slice).remove(0x7FE00010).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-ct", DicomWriter.mr8(slice).set(0x00080060, "CS", "CT").bytes(),
+                ErrorCode.NOT_A_BRAIN_MRI));
+        out.add(new Case("dicom-jpeg-ls", DicomWriter.mr8(slice).transferSyntax("1.2.840.10008.1.2.4.80").bytes(),
+                ErrorCode.UNSUPPORTED_FORMAT));
+        // A deflated dataset that inflates far past the limit (a deflate bomb).
+        byte[] meta = DicomWriter.mr8(slice).transferSyntax("1.2.840.10008.1.2.1.99").remove(0x7FE00010).bytes();
+        int metaEnd = 132;
+        while (metaEnd + 8 <= meta.length && (meta[metaEnd] & 0xff) == 0x02 && meta[metaEnd + 1] == 0) {
+            int len = (meta[metaEnd + 6] & 0xff) | (meta[metaEnd + 7] & 0xff) << 8;
+            if (meta[metaEnd + 4] == 'O' && meta[metaEnd + 5] == 'B') {
+                len = (meta[metaEnd + 8] & 0xff) | (meta[metaEnd + 9] & 0xff) << 8;
+                metaEnd += 12 + len;
+            } else {
+                metaEnd += 8 + len;
+            }
+        }
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.writeBytes(Arrays.copyOf(meta, metaEnd));
+        Deflater deflater = new Deflater(9, true);
+        byte[] zeros = new byte[1 << 20];
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (DeflaterOutputStream dz = new DeflaterOutputStream(compressed, deflater)) {
+            // An element (0009,1010) OB whose value is 128 MiB of zeros.
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            DicomWriter.element(head, 0x00091010, "OB", new byte[0], true);
+            byte[] h = head.toByteArray();
+            h[8] = 0;
+            h[9] = 0;
+            h[10] = 0;
+            h[11] = 0x08; // length 128 MiB
+            dz.write(h);
+            for (int i = 0; i < 128; i++) {
+                dz.write(zeros);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bomb.writeBytes(compressed.toByteArray());
+        out.add(new Case("dicom-deflate-bomb", bomb.toByteArray(), ErrorCode.IMAGE_TOO_LARGE));
+        return List.copyOf(out);
+    }
+
+    /** The pixel data element of a file written by {@link DicomWriter} (it is the last element). */
+    private static byte[] pixelElement(byte[] file) {
+        for (int i = file.length - 12; i > 132; i--) {
+            if ((file[i] & 0xff) == 0xE0 && (file[i + 1] & 0xff) == 0x7F && file[i + 2] == 0x10 && file[i + 3] == 0
+                    && file[i + 4] == 'O') {
+                return Arrays.copyOfRange(file, i, file.length);
+            }
+        }
+        throw new IllegalStateException("no pixel data");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

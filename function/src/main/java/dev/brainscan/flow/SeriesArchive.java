@@ -1,0 +1,97 @@
+package dev.brainscan.flow;
+
+import dev.brainscan.core.ErrorCode;
+import dev.brainscan.core.ScanException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A {@code .zip} of one DICOM series uploaded to the S3 flow (README, "DICOM"), read entry by
+ * entry with hard limits that count the bytes actually inflated (never the sizes the archive
+ * claims): at most {@link #MAX_ENTRIES} files, each within the scan byte limit, at most
+ * {@link #MAX_TOTAL_BYTES} in all. Breaking a limit (a zip bomb) is {@code IMAGE_TOO_LARGE}
+ * for the whole archive. Archives inside the archive are not opened (no nesting); directories,
+ * hidden files, {@code __MACOSX/} and {@code DICOMDIR} are skipped.
+ */
+public final class SeriesArchive {
+    public static final int MAX_ENTRIES = 1000;
+    public static final long MAX_TOTAL_BYTES = 512L << 20;
+
+    private SeriesArchive() {
+    }
+
+    /** One file of the archive, numbered from 1 in archive order. */
+    public interface EntrySink {
+        void accept(int number, byte[] bytes);
+    }
+
+    /** A zip local file header ("PK\3\4") or an empty archive's end record ("PK\5\6"). */
+    public static boolean isZip(byte[] b) {
+        return b.length >= 4 && b[0] == 'P' && b[1] == 'K'
+                && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
+    }
+
+    public static void read(byte[] zip, long maxEntryBytes, EntrySink sink) throws ScanException {
+        int entries = 0;
+        long total = 0;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            ZipEntry entry;
+            byte[] chunk = new byte[64 * 1024];
+            while ((entry = in.getNextEntry()) != null) {
+                String name = entry.getName();
+                String base = name.substring(name.lastIndexOf('/') + 1);
+                if (entry.isDirectory() || name.startsWith("__MACOSX/") || base.startsWith(".")
+                        || base.equalsIgnoreCase("DICOMDIR") || base.isEmpty()) {
+                    total += drain(in, chunk, MAX_TOTAL_BYTES - total);
+                    continue;
+                }
+                if (++entries > MAX_ENTRIES) {
+                    throw tooLarge(String.format(Locale.ROOT, "The archive holds more than %d files.", MAX_ENTRIES));
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    out.write(chunk, 0, n);
+                    total += n;
+                    if (out.size() > maxEntryBytes) {
+                        throw tooLarge(String.format(Locale.ROOT,
+                                "File %d of the archive inflates past %d bytes, the limit for one scan.", entries,
+                                maxEntryBytes));
+                    }
+                    if (total > MAX_TOTAL_BYTES) {
+                        throw tooLarge(String.format(Locale.ROOT,
+                                "The archive inflates past %d bytes in all.", MAX_TOTAL_BYTES));
+                    }
+                }
+                sink.accept(entries, out.toByteArray());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The zip archive is truncated or damaged.");
+        }
+        if (entries == 0) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The zip archive holds no files.");
+        }
+    }
+
+    private static long drain(InputStream in, byte[] chunk, long budget) throws IOException, ScanException {
+        long seen = 0;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            seen += n;
+            if (seen > budget) {
+                throw tooLarge(String.format(Locale.ROOT, "The archive inflates past %d bytes in all.",
+                        MAX_TOTAL_BYTES));
+            }
+        }
+        return seen;
+    }
+
+    private static ScanException tooLarge(String message) {
+        return new ScanException(ErrorCode.IMAGE_TOO_LARGE, message);
+    }
+}

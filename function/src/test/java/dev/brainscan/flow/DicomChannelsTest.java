@@ -1,0 +1,241 @@
+package dev.brainscan.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.cli.Main;
+import dev.brainscan.core.Json;
+import dev.brainscan.http.HttpApi;
+import dev.brainscan.store.LocalObjectStore;
+import dev.brainscan.testing.DicomWriter;
+import dev.brainscan.testing.HostileCorpus;
+import dev.brainscan.testing.TestModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DICOM through every channel: the S3 flow (single files, multi-frame files, a zip of a
+ * series and hostile zips), {@code POST /classify} with {@code application/dicom}, and the
+ * CLI. The privacy test feeds files full of made-up patient data (name, id, birth date,
+ * sex, address, institution, physicians, accession number, study description) through all
+ * of them and finds none of it in any output, stored result or log line.
+ */
+class DicomChannelsTest {
+    static final String SERIES = "1.2.826.0.1.3680043.8.498.88.1";
+
+    @TempDir
+    static Path dir;
+
+    static Map<String, byte[]> files = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void files() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            files.put("s" + i + ".dcm", DicomWriter.slice(300 + i, i == 2, i, SERIES).bytes());
+        }
+        byte[] frames = new byte[180 * 200 * 2];
+        System.arraycopy(pixels(DicomWriter.slice(401, true, 1, SERIES).bytes()), 0, frames, 0, 180 * 200);
+        System.arraycopy(pixels(DicomWriter.slice(402, false, 1, SERIES).bytes()), 0, frames, 180 * 200, 180 * 200);
+        files.put("multi.dcm", DicomWriter.mr(180, 200, 8, frames, "9").set(0x00280008, "IS", "2").bytes());
+        files.put("ct.dcm", DicomWriter.slice(403, false, 5, SERIES).set(0x00080060, "CS", "CT").bytes());
+        files.put("jls.dcm", DicomWriter.slice(404, false, 6, SERIES).transferSyntax("1.2.840.10008.1.2.4.80").bytes());
+        files.put("implicit.dcm", DicomWriter.slice(405, false, 7, SERIES).transferSyntax(DicomWriter.TS_IMPLICIT)
+                .bytes());
+        for (HostileCorpus.Case c : HostileCorpus.dicom()) {
+            files.put(c.name() + ".dcm", c.bytes());
+        }
+    }
+
+    /** The last element's value of a file written by DicomWriter.slice: its 180x200 pixels. */
+    static byte[] pixels(byte[] file) {
+        return java.util.Arrays.copyOfRange(file, file.length - 180 * 200, file.length);
+    }
+
+    static byte[] zip(Map<String, byte[]> entries) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    record Flow(UploadProcessor processor, LocalObjectStore store, ByteArrayOutputStream logs) {
+        JsonNode result(String key) throws Exception {
+            return Json.MAPPER.readTree(Files.readAllBytes(store.root().resolve("results/" + key + ".json")));
+        }
+
+        JsonNode run(String key, byte[] bytes) throws Exception {
+            Path p = store.root().resolve("scans/" + key);
+            Files.createDirectories(p.getParent());
+            Files.write(p, bytes);
+            processor.process("bucket", "scans/" + key, "req-1");
+            return result(key);
+        }
+    }
+
+    static Flow flow(String name, boolean logKeys) throws Exception {
+        LocalObjectStore store = new LocalObjectStore(Files.createDirectories(dir.resolve(name)));
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        return new Flow(new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), logKeys),
+                HeatmapObjects.writer(store)), store, logs);
+    }
+
+    @Test
+    void s3_zipOfASeries_oneResultWithEverySliceAndTheVerdict() throws Exception {
+        Flow f = flow("zip", false);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 1; i <= 4; i++) {
+            entries.put("export/IM" + i, files.get("s" + i + ".dcm"));
+        }
+        entries.put("DICOMDIR", "skipped".getBytes(StandardCharsets.US_ASCII));
+        entries.put("__MACOSX/._IM1", "skipped".getBytes(StandardCharsets.US_ASCII));
+        JsonNode r = f.run("ward7/series.zip", zip(entries));
+        assertEquals("scans/ward7/series.zip", r.get("scanId").asText());
+        assertEquals(4, r.get("slices").size());
+        assertEquals(4, r.get("series").get("slices").asInt());
+        assertEquals(SERIES, r.get("series").get("seriesInstanceUid").asText());
+        double max = 0;
+        for (JsonNode s : r.get("slices")) {
+            assertEquals(SERIES, s.get("dicom").get("seriesInstanceUid").asText());
+            max = Math.max(max, s.get("score").asDouble());
+        }
+        assertEquals(max, r.get("score").asDouble(), 1e-12);
+        assertTrue(r.get("label").asText().matches("tumor|no_tumor"));
+        assertEquals("scans/ward7/series.zip#1", r.get("slices").get(0).get("scanId").asText());
+    }
+
+    @Test
+    void s3_zipBombsAndTooManyEntries_areImageTooLarge_nestedZipsAreNotOpened() throws Exception {
+        Flow f = flow("bombs", false);
+        byte[] zeros = new byte[64 << 20];
+        JsonNode bomb = f.run("bomb.zip", zip(Map.of("IM1", zeros)));
+        assertTrue(bomb.has("error"), bomb.toString());
+        assertEquals("IMAGE_TOO_LARGE", bomb.get("error").get("code").asText());
+        Map<String, byte[]> many = new LinkedHashMap<>();
+        for (int i = 0; i <= SeriesArchive.MAX_ENTRIES; i++) {
+            many.put("f" + i, new byte[] {1});
+        }
+        long start = System.nanoTime();
+        JsonNode tooMany = f.run("many.zip", zip(many));
+        assertEquals("IMAGE_TOO_LARGE", tooMany.get("error").get("code").asText());
+        assertTrue((System.nanoTime() - start) / 1e9 < 2, "refused quickly");
+        Map<String, byte[]> withInner = new LinkedHashMap<>();
+        withInner.put("inner.zip", zip(Map.of("IM1", files.get("s1.dcm"))));
+        withInner.put("IM2", files.get("s2.dcm"));
+        JsonNode nested = f.run("nested.zip", zip(withInner));
+        assertEquals("UNSUPPORTED_FORMAT", nested.get("slices").get(0).get("error").get("code").asText());
+        assertEquals(1, nested.get("series").get("classified").asInt());
+        JsonNode broken = f.run("broken.zip", java.util.Arrays.copyOf(zip(Map.of("IM1", files.get("s1.dcm"))), 100));
+        assertTrue(broken.has("error"), broken.toString());
+    }
+
+    @Test
+    void s3_multiFrameFile_oneResultWithAFramePerSlice() throws Exception {
+        JsonNode r = flow("multi", false).run("multi.dcm", files.get("multi.dcm"));
+        assertEquals(2, r.get("slices").size());
+        assertEquals("scans/multi.dcm#frame=2", r.get("slices").get(1).get("scanId").asText());
+        assertEquals(2, r.get("slices").get(1).get("dicom").get("frame").asInt());
+        JsonNode single = flow("single", false).run("s1.dcm", files.get("s1.dcm"));
+        assertEquals("dicom", single.get("image").get("format").asText());
+        assertFalse(single.has("slices"));
+    }
+
+    static APIGatewayV2HTTPResponse post(HttpApi api, byte[] body) {
+        return api.handle(APIGatewayV2HTTPEvent.builder().withRawPath("/classify")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                        .withRequestId("r1").build())
+                .withHeaders(Map.of("content-type", "application/dicom")).withIsBase64Encoded(true)
+                .withBody(Base64.getEncoder().encodeToString(body)).build());
+    }
+
+    @Test
+    void http_dicomBody_isClassified() throws Exception {
+        HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
+                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false), null);
+        APIGatewayV2HTTPResponse ok = post(api, files.get("s1.dcm"));
+        assertEquals(200, ok.getStatusCode(), ok.getBody());
+        JsonNode r = Json.MAPPER.readTree(ok.getBody());
+        assertEquals(SERIES, r.get("dicom").get("seriesInstanceUid").asText());
+        APIGatewayV2HTTPResponse ct = post(api, files.get("ct.dcm"));
+        assertEquals(422, ct.getStatusCode());
+        assertEquals("NOT_A_BRAIN_MRI", Json.MAPPER.readTree(ct.getBody()).get("error").get("code").asText());
+        APIGatewayV2HTTPResponse multi = post(api, files.get("multi.dcm"));
+        assertEquals(200, multi.getStatusCode());
+        assertEquals(2, Json.MAPPER.readTree(multi.getBody()).get("slices").size());
+        assertEquals(415, post(api, files.get("jls.dcm")).getStatusCode());
+    }
+
+    /** Every made-up patient datum, on every channel: never printed, stored or logged. */
+    @Test
+    void privacy_noPatientDatumOnAnyChannel() throws Exception {
+        List<String> outputs = new ArrayList<>();
+        // CLI: every format, with and without --series.
+        Path cliDir = Files.createDirectories(dir.resolve("cli"));
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Files.write(cliDir.resolve(e.getKey()), e.getValue());
+        }
+        for (String format : List.of("jsonl", "json", "csv", "table")) {
+            for (boolean series : new boolean[] {false, true}) {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                List<String> args = new ArrayList<>(List.of("classify", "--format", format));
+                if (series) {
+                    args.add("--series");
+                }
+                args.add(cliDir.toString());
+                Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(new String[0]));
+                outputs.add(out.toString());
+                outputs.add(err.toString());
+                if (!format.equals("table")) {
+                    assertTrue(out.toString().contains(SERIES), format + ": the records carry the series UID");
+                }
+            }
+        }
+        // S3 flow: each file, and a zip of all of them; stored results and the log (keys logged too).
+        Flow f = flow("privacy", true);
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            outputs.add(f.run(e.getKey(), e.getValue()).toString());
+        }
+        outputs.add(f.run("all.zip", zip(files)).toString());
+        outputs.add(f.logs().toString(StandardCharsets.UTF_8));
+        // HTTP: bodies and the log.
+        ByteArrayOutputStream httpLog = new ByteArrayOutputStream();
+        HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
+                4_000_000), new ScanLog(new PrintStream(httpLog, true, StandardCharsets.UTF_8), true), null);
+        for (byte[] b : files.values()) {
+            outputs.add(post(api, b).getBody());
+        }
+        outputs.add(httpLog.toString(StandardCharsets.UTF_8));
+        String all = String.join("\n", outputs);
+        assertTrue(all.contains("\"dicom\""), "DICOM results were produced");
+        for (String secret : DicomWriter.privateStrings()) {
+            assertFalse(all.toLowerCase().contains(secret.toLowerCase()), "leaked: " + secret);
+        }
+        assertFalse(all.contains("19330217") || all.contains("1933-02-17"), "birth date leaked");
+    }
+}
