@@ -16,6 +16,7 @@ import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.S3UploadUrls;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.S3ObjectStore;
+import dev.brainscan.store.StoreException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -29,11 +30,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * loaded once; the S3 client; the two flows the handlers adapt. Built during init (and so
  * inside the SnapStart snapshot); an init failure is rethrown so Lambda retries the start.
  *
- * <p>SnapStart priming: before the snapshot, a generated scan runs through the whole HTTP
- * path (decode, crop, resize, inference, heatmap, JSON), so the restored environment starts
- * with those classes loaded and that code compiled. Priming touches no network, creates no
- * random id, opens no connection and resolves no credentials, so nothing unique to one
- * environment is captured; after restore there is nothing to refresh.
+ * <p>SnapStart priming: before the snapshot, generated scans run through the whole HTTP
+ * path (decode, crop, resize, inference, heatmap, JSON) and through the S3 flow with the
+ * real S3 client (request marshalling, endpoint resolution, checksums, signing, response
+ * parsing), whose requests {@link S3Priming} answers inside the process. So the restored
+ * environment starts with those classes loaded and that code compiled. Priming touches no
+ * network, creates no random id, opens no connection and resolves no real credentials, so
+ * nothing unique to one environment is captured; after restore there is nothing to refresh.
+ * It writes no metric line.
  */
 public final class LambdaApp implements Resource {
     private static LambdaApp instance;
@@ -96,7 +100,33 @@ public final class LambdaApp implements Resource {
 
     /** Runs generated scans end to end through the HTTP path, without S3; they are not traffic, so no metrics. */
     void prime() {
+        metrics.muted(() -> {
+            primeHttp();
+            primeS3();
+        });
+    }
+
+    /** The HTTP path only: how priming was before the S3 path was added (kept to measure the difference). */
+    void primeHttpOnly() {
         metrics.muted(this::primeHttp);
+    }
+
+    /** Generated scans through the S3 flow and the real S3 client, answered by {@link S3Priming}. */
+    private void primeS3() {
+        for (int i = 0; i < 3; i++) {
+            byte[] scan = Phantom.jpeg(i, 256, 256, i % 2 == 0);
+            String key = config.inputPrefix() + "snapstart-priming/scan-" + i + ".jpg";
+            UploadProcessor.Outcome outcome = S3Priming.run(scan, () -> {
+                try {
+                    return uploads.process("snapstart-priming", key, "snapstart-priming");
+                } catch (StoreException e) {
+                    throw new IllegalStateException("priming the S3 path failed", e);
+                }
+            });
+            if (outcome != UploadProcessor.Outcome.CLASSIFIED) {
+                throw new IllegalStateException("priming the S3 path gave " + outcome);
+            }
+        }
     }
 
     private void primeHttp() {

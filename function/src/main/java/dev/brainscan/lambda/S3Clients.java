@@ -3,6 +3,7 @@ package dev.brainscan.lambda;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -34,12 +35,14 @@ public final class S3Clients {
     }
 
     public static S3Client client(Map<String, String> env) {
+        // Both wrapped for SnapStart priming (S3Priming); outside priming they are the SDK's own.
         var builder = S3Client.builder()
                 .region(region(env))
-                .httpClient(UrlConnectionHttpClient.builder()
+                .credentialsProvider(S3Priming.credentials(DefaultCredentialsProvider.builder().build()))
+                .httpClient(S3Priming.httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))
                         .socketTimeout(Duration.ofSeconds(20))
-                        .build());
+                        .build()));
         URI endpoint = endpoint(env);
         if (endpoint != null) {
             builder.endpointOverride(endpoint)

@@ -27,15 +27,27 @@ class LambdaAppTest {
     }
 
     @Test
-    void priming_classifiesGeneratedScansWithoutTouchingTheNetwork() {
+    void priming_classifiesGeneratedScansThroughHttpAndS3WithoutTouchingTheNetwork() {
         // S3 is unreachable here (no endpoint, no credentials): priming must not need it.
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int answered = S3Priming.answered();
+        // The app's log and metric lines go to the stdout it was built with.
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         LambdaApp app = LambdaApp.create(ENV);
         try {
             app.beforeCheckpoint(null);
             app.afterRestore(null);
         } finally {
+            System.setOut(stdout);
             app.close();
         }
+        // Three scans, each a GET of the scan, a PUT of its result and one of its heatmap
+        // (WRITE_HEATMAPS=true here), answered inside the process.
+        assertEquals(9, S3Priming.answered() - answered);
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("\"channel\":\"s3\"") && out.contains("\"outcome\":\"classified\""), out);
+        assertTrue(dev.brainscan.testing.Emf.lines(out).isEmpty(), "priming is not traffic: no metric line");
     }
 
     @Test
