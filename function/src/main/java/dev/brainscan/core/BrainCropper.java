@@ -62,7 +62,7 @@ public final class BrainCropper {
         return best;
     }
 
-    /** OpenCV's RGB2GRAY: BT.601 luma in 14-bit fixed point, rounded. */
+    /** OpenCV's RGB2GRAY: BT.601 luma in 15-bit fixed point, rounded. */
     public static byte[] grey(RgbImage image) {
         return luma(image).grey();
     }
@@ -80,7 +80,9 @@ public final class BrainCropper {
             int r = rgb[p] & 0xff;
             int g = rgb[p + 1] & 0xff;
             int b = rgb[p + 2] & 0xff;
-            grey[i] = (byte) ((r * 4899 + g * 9617 + b * 1868 + 8192) >> 14);
+            // OpenCV 4.6's 8-bit path rounds with 15-bit weights; equal to 4899/9617/1868 >> 14 on
+            // grey pixels but not on every colour (checked over the whole RGB cube)
+            grey[i] = (byte) ((r * 9798 + g * 19235 + b * 3735 + 16384) >> 15);
             chroma += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
         }
         return new Luma(grey, (double) chroma / n);

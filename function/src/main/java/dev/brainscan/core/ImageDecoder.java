@@ -267,7 +267,8 @@ public final class ImageDecoder {
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
             }
-            return new RgbImage(format.id(), width, height, toRgb(image));
+            RgbImage rgb = new RgbImage(format.id(), width, height, toRgb(image));
+            return format == Format.JPEG ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
         } catch (ScanException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -39,7 +39,24 @@ public record ModelManifest(
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Preprocessing(Crop crop, Resize resize) {
+    public record Preprocessing(Integer version, Crop crop, Frame frame, Dark dark, Stretch stretch, Resize resize,
+                                String colour) {
+    }
+
+    /** Preprocessing v2's frame finder; absent fields take the Python reference's constants. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Frame(Integer darkThreshold, Double minInside, Double minOutside, Double minLit, Double minEdgeDark,
+                        Double minSideLit) {
+    }
+
+    /** Preprocessing v2's dark rule: {@code p99Below}, and the adaptive threshold's method and clamp. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Dark(Integer p99Below, String adaptive, Integer min, Integer max) {
+    }
+
+    /** Preprocessing v2's percentile stretch of the grey crop. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Stretch(Double low, Double high, Integer minRange) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -80,6 +97,15 @@ public record ModelManifest(
         require(preprocessing.crop().blurKernel() == 5, "preprocessing.crop.blurKernel (only 5 is implemented)");
         require("bilinear-antialias".equals(preprocessing.resize().filter()),
                 "preprocessing.resize.filter (only bilinear-antialias is implemented)");
+        int v = preprocessingVersion();
+        require(v == 1 || v == 2, "preprocessing.version (1 or 2)");
+        if (v == 2) {
+            require(preprocessing.dark() == null || preprocessing.dark().adaptive() == null
+                    || "otsu".equals(preprocessing.dark().adaptive()), "preprocessing.dark.adaptive (only otsu)");
+            require(preprocessing.colour() == null || "bt601-grey".equals(preprocessing.colour()),
+                    "preprocessing.colour (only bt601-grey)");
+            v2Parameters();
+        }
         require(decisionThreshold > 0 && decisionThreshold < 1, "decisionThreshold (between 0 and 1)");
         require(riskTiers != null && !riskTiers.isEmpty(), "riskTiers");
         double previous = 0;
@@ -103,6 +129,33 @@ public record ModelManifest(
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException("model manifest: preprocessing.crop is out of range");
         }
+    }
+
+    /** {@code preprocessing.version}: 1 when absent (the v1 crop and colour input), or 2. */
+    public int preprocessingVersion() {
+        return preprocessing == null || preprocessing.version() == null ? 1 : preprocessing.version();
+    }
+
+    /** Preprocessing v2's constants: the manifest's values, the Python reference's where absent. */
+    public PreprocessingV2.Parameters v2Parameters() {
+        PreprocessingV2.Parameters d = PreprocessingV2.Parameters.DEFAULT;
+        Frame f = preprocessing.frame() != null ? preprocessing.frame() : new Frame(null, null, null, null, null, null);
+        Dark k = preprocessing.dark() != null ? preprocessing.dark() : new Dark(null, null, null, null);
+        Stretch s = preprocessing.stretch() != null ? preprocessing.stretch() : new Stretch(null, null, null);
+        try {
+            return new PreprocessingV2.Parameters(or(f.darkThreshold(), d.frameDark()),
+                    or(f.minInside(), d.frameMinInside()), or(f.minOutside(), d.frameMinOutside()),
+                    or(f.minLit(), d.frameMinLit()), or(f.minEdgeDark(), d.frameMinEdgeDark()),
+                    or(f.minSideLit(), d.frameMinSideLit()), or(k.p99Below(), d.darkP99Below()),
+                    or(k.min(), d.adaptiveMin()), or(k.max(), d.adaptiveMax()), or(s.low(), d.stretchLow()),
+                    or(s.high(), d.stretchHigh()), or(s.minRange(), d.stretchMinRange()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("model manifest: preprocessing.frame/dark/stretch is out of range");
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     /** The tier whose range holds {@code score}: the first with score below its upper bound. */

@@ -45,6 +45,54 @@ public final class MriPlausibility {
         this.thresholds = thresholds;
     }
 
+    /**
+     * Mean raw chroma above which preprocessing v2 reports the {@code grey} step: the image
+     * carried a visible tint (or colour) that the grey model input dropped.
+     */
+    public static final double TINTED = 2.0;
+
+    /**
+     * Mean chroma (max - min over r, g, b) per pixel after each channel's least-squares affine
+     * fit against the grey is subtracted: a grey image under a tint (photographed film, a sepia
+     * export, a white balance) has each channel close to {@code a * grey + b} and comes out
+     * near 0, while real colour content (hues that do not follow the brightness) stays.
+     */
+    public static double castFreeChroma(RgbImage image, byte[] grey) {
+        byte[] rgb = image.rgb();
+        int n = image.width() * image.height();
+        double sy = 0;
+        double syy = 0;
+        double[] sc = new double[3];
+        double[] scy = new double[3];
+        for (int i = 0, p = 0; i < n; i++, p += 3) {
+            double y = grey[i] & 0xff;
+            sy += y;
+            syy += y * y;
+            for (int c = 0; c < 3; c++) {
+                double v = rgb[p + c] & 0xff;
+                sc[c] += v;
+                scy[c] += v * y;
+            }
+        }
+        double denominator = n * syy - sy * sy;
+        float[] a = new float[3];
+        float[] b = new float[3];
+        for (int c = 0; c < 3; c++) {
+            double slope = denominator > 0 ? (n * scy[c] - sy * sc[c]) / denominator : 0;
+            a[c] = (float) slope;
+            b[c] = (float) ((sc[c] - slope * sy) / n);
+        }
+        double total = 0;
+        for (int i = 0, p = 0; i < n; i++, p += 3) {
+            int y = grey[i] & 0xff;
+            float r = (rgb[p] & 0xff) - (a[0] * y + b[0]);
+            float g = (rgb[p + 1] & 0xff) - (a[1] * y + b[1]);
+            float bl = (rgb[p + 2] & 0xff) - (a[2] * y + b[2]);
+            total += Math.max(r, Math.max(g, bl)) - Math.min(r, Math.min(g, bl));
+        }
+        return total / n;
+    }
+
     /** Mean chroma (max - min of r, g, b) per pixel: about 0 for greyscale. */
     public static double chroma(RgbImage image) {
         return BrainCropper.luma(image).chroma();

@@ -15,11 +15,15 @@ import java.util.Map;
  * Thread-safe; bad input becomes an error record, never an exception.
  */
 public final class ScanClassifier implements Classifier, AutoCloseable {
+    public static final String STEP_GREY = "grey";
+    public static final String STEP_EXIF = "exif-orientation";
     public static final String INTERNAL_MESSAGE = "The scan could not be classified because of an internal error.";
 
     private final ScanModel model;
     private final ImageDecoder decoder;
     private final BrainCropper cropper;
+    /** Null for a v1 model (the v1 crop and colour input, unchanged). */
+    private final PreprocessingV2 v2;
     private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
     private final ScanResult.ModelIdentity identity;
     private final String notice;
@@ -28,6 +32,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         this.model = model;
         this.decoder = new ImageDecoder(limits);
         this.cropper = new BrainCropper(model.manifest().cropParameters());
+        this.v2 = model.manifest().preprocessingVersion() == 2
+                ? new PreprocessingV2(model.manifest().cropParameters(), model.manifest().v2Parameters()) : null;
         this.identity = ScanResult.ModelIdentity.of(model.manifest());
         this.notice = model.manifest().notice() != null ? model.manifest().notice() : Notice.TEXT;
     }
@@ -78,7 +84,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             return new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
                     null), null, null, e);
         }
-        return classifyImage(image, null, scanId, source, timer);
+        boolean turned = "jpeg".equals(image.format()) && ExifOrientation.of(bytes) != 1;
+        return classifyImage(image, null, scanId, source, timer, turned);
     }
 
     /**
@@ -130,7 +137,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                         frameInfo(dicom, i)), null, null, e));
                 continue;
             }
-            out.add(classifyImage(frame.image(), frame.info(), id, source, timer));
+            out.add(classifyImage(frame.image(), frame.info(), id, source, timer, false));
         }
         return out;
     }
@@ -140,24 +147,56 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     }
 
     private Classification classifyImage(RgbImage image, DicomInfo dicom, String scanId, Map<String, String> source,
-                                         StageTimer timer) {
+                                         StageTimer timer, boolean exifTurned) {
         CropBox box = null;
         try {
+            List<String> steps = new ArrayList<>(4);
             BrainCropper.Luma luma = BrainCropper.luma(image);
-            rejectIfImplausible(plausibility.colourImplausibility(luma.chroma()));
-            BrainCropper.Region region = cropper.find(luma.grey(), image.width(), image.height());
-            box = region.box();
-            rejectIfImplausible(plausibility.implausibility(
-                    MriPlausibility.features(image.width(), image.height(), luma.grey(), region, luma.chroma())));
-            RgbImage crop = image.crop(box);
-            timer.lap("crop");
-            Prediction prediction = model.predict(crop, timer);
+            RgbImage crop;
+            Prediction prediction;
+            if (v2 == null) {
+                rejectIfImplausible(plausibility.colourImplausibility(luma.chroma()));
+                BrainCropper.Region region = cropper.find(luma.grey(), image.width(), image.height());
+                box = region.box();
+                rejectIfImplausible(plausibility.implausibility(
+                        MriPlausibility.features(image.width(), image.height(), luma.grey(), region, luma.chroma())));
+                crop = image.crop(box);
+                timer.lap("crop");
+                prediction = model.predict(crop, timer);
+            } else {
+                // A tint (photographed film, sepia) is not colour content: the gate sees the chroma
+                // left after each channel's affine fit against the grey; the model sees grey.
+                double chroma = MriPlausibility.castFreeChroma(image, luma.grey());
+                rejectIfImplausible(plausibility.colourImplausibility(chroma));
+                if (luma.chroma() > MriPlausibility.TINTED) {
+                    steps.add(STEP_GREY);
+                }
+                PreprocessingV2.Result pre = v2.run(luma.grey(), image.width(), image.height());
+                box = pre.box();
+                PreprocessingV2.Rect frame = pre.frame();
+                int fw = frame == null ? image.width() : frame.width();
+                int fh = frame == null ? image.height() : frame.height();
+                rejectIfImplausible(plausibility.implausibility(MriPlausibility.features(fw, fh,
+                        PreprocessingV2.framed(luma.grey(), image.width(), frame), pre.region(), chroma)));
+                steps.addAll(0, pre.steps());
+                crop = image.crop(box);
+                timer.lap("crop");
+                ModelManifest.Input in = model.manifest().input();
+                prediction = model.predictTensor(
+                        PreprocessingV2.tensor(pre, in.height(), in.width(), in.mean(), in.std()), timer);
+            }
+            if (exifTurned) {
+                steps.add(STEP_EXIF);
+            }
             double score = prediction.probability();
             ModelManifest m = model.manifest();
+            ScanResult.PreprocessingInfo preprocessing = steps.isEmpty() ? null
+                    : new ScanResult.PreprocessingInfo(m.preprocessingVersion(), List.copyOf(steps));
             ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
                     score >= m.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR,
                     round(score, 6), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
-                    source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null);
+                    source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null,
+                    preprocessing);
             return new Classification(result, crop, prediction, null);
         } catch (ScanException e) {
             return new Classification(failure(scanId, source, image, box, timer, e.code(), e.getMessage(), dicom), null,

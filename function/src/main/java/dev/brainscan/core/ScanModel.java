@@ -107,6 +107,13 @@ public final class ScanModel implements AutoCloseable {
         return prediction;
     }
 
+    /** Runs the model on a tensor preprocessing v2 built; records "resize" (since the last lap) and "inference". */
+    public Prediction predictTensor(float[] chw, StageTimer timer) throws TranslateException {
+        Prediction prediction = run(new ScanTranslator.Input(null, chw, timer));
+        timer.lap("inference");
+        return prediction;
+    }
+
     /** Runs the model on an already normalised CHW tensor of the input size. */
     public Prediction predictTensor(float[] chw) throws TranslateException {
         return run(ScanTranslator.Input.ofTensor(chw));

@@ -12,7 +12,7 @@ import java.util.Map;
  * Every record, failures included, names the model that produced it.
  */
 @JsonPropertyOrder({"schemaVersion", "scanId", "label", "score", "riskTier", "tumorType", "decisionThreshold", "model",
-    "source", "image", "dicom", "series", "crop", "timingsMs", "processedAt", "notice", "error", "slices", "heatmapPng"})
+    "source", "image", "dicom", "series", "crop", "preprocessing", "timingsMs", "processedAt", "notice", "error", "slices", "heatmapPng"})
 public record ScanResult(
         int schemaVersion,
         String scanId,
@@ -32,9 +32,20 @@ public record ScanResult(
         String heatmapPng,
         DicomInfo dicom,
         SeriesInfo series,
-        List<ScanResult> slices) {
+        List<ScanResult> slices,
+        PreprocessingInfo preprocessing) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A record without a preprocessing report (the v1 crop, nothing more). */
+    public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
+                      TumorType tumorType, Double decisionThreshold, ModelIdentity model, Map<String, String> source,
+                      ImageInfo image, CropBox crop, Map<String, Double> timingsMs, String processedAt, String notice,
+                      ErrorBody error, String heatmapPng, DicomInfo dicom, SeriesInfo series,
+                      List<ScanResult> slices) {
+        this(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model, source, image, crop,
+                timingsMs, processedAt, notice, error, heatmapPng, dicom, series, slices, null);
+    }
 
     /** A record without a tumour type (model v1, failures). */
     public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
@@ -87,6 +98,14 @@ public record ScanResult(
                              int classified, int failed, TopSlice topSlice) {
     }
 
+    /**
+     * What preprocessing did beyond the v1 crop (absent when nothing): the manifest's
+     * preprocessing version and the steps taken ({@code frame}, {@code adaptive-threshold},
+     * {@code grey}, {@code exif-orientation}).
+     */
+    public record PreprocessingInfo(int version, List<String> steps) {
+    }
+
     /** The highest-scoring slice of a series. */
     public record TopSlice(String scanId, String sopInstanceUid, Integer frame, double score) {
     }
@@ -104,7 +123,8 @@ public record ScanResult(
 
     public ScanResult withHeatmap(String base64Png) {
         return new ScanResult(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model,
-                source, image, crop, timingsMs, processedAt, notice, error, base64Png, dicom, series, slices);
+                source, image, crop, timingsMs, processedAt, notice, error, base64Png, dicom, series, slices,
+                preprocessing);
     }
 
     /** Whether this is a series record (its {@code slices} hold the per-slice records). */
