@@ -27,6 +27,26 @@ class ClassifyFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void classify(byte[] input) {
+        check(input);
+    }
+
+    /**
+     * The generated seeds: every attack class of the hostile corpus (issue 15's included)
+     * through the same oracle, in the fuzzing JVM's heap (-Xmx512m, the Lambda's class).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("seeds")
+    void hostileSeeds_holdTheFuzzOracle(dev.brainscan.testing.HostileCorpus.Case seed) {
+        check(seed.bytes());
+    }
+
+    static java.util.stream.Stream<dev.brainscan.testing.HostileCorpus.Case> seeds() {
+        return java.util.stream.Stream.concat(dev.brainscan.testing.HostileCorpus.all().stream(),
+                dev.brainscan.testing.HostileCorpus.tolerated().stream());
+    }
+
+    /** No Error or exception escapes or hides inside (INTERNAL), only documented codes, under 2 s. */
+    static void check(byte[] input) {
         ScanClassifier classifier = TestModels.classifier(); // loaded once, not timed
         long start = System.nanoTime();
         ScanClassifier.Classification c = classifier.run(input, "fuzz", Map.of());
