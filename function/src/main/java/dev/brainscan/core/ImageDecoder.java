@@ -55,8 +55,13 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
-    /** The longest one decode may take before its reader is aborted. */
-    public static final Duration DEFAULT_DECODE_BUDGET = Duration.ofSeconds(2);
+    /**
+     * The longest (wall clock) one decode may take before its reader is aborted: a backstop,
+     * since the container checks already bound the work. Generous, because wall time on a
+     * shared or fractional CPU (1024 MB Lambda: ~0.6 vCPU) is several times the CPU time and a
+     * legitimate 40 MP scan must not be refused for the machine's load.
+     */
+    public static final Duration DEFAULT_DECODE_BUDGET = Duration.ofSeconds(10);
 
     /** Aborts readers that run past their budget; one daemon thread for the whole process. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
