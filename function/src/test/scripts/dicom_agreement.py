@@ -29,6 +29,10 @@ VARIANTS = [  # name, command writing OUT from the img2dcm file IN
 
 
 def main():
+    global VARIANTS
+    only = os.environ.get("DICOM_AGREEMENT_ONLY")  # e.g. "rle,jpeg-lossless-sv1": a subset of the syntaxes
+    if only:
+        VARIANTS = [VARIANTS[0]] + [v for v in VARIANTS[1:] if v[0] in only.split(",")]
     classpath = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     with open(os.path.join(DATA, "manifest.csv")) as f:
