@@ -2,7 +2,10 @@ package dev.brainscan.cli;
 
 import dev.brainscan.core.ErrorCode;
 import dev.brainscan.core.Heatmap;
+import dev.brainscan.core.ImageDecoder;
+import dev.brainscan.core.Limits;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ScanException;
 import dev.brainscan.core.ScanResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,7 +94,7 @@ final class ClassifyCommand implements Callable<Integer> {
             err.println("brainscan: cannot write --out " + out + ": " + whyNotWritable(out, null));
             return 2;
         }
-        try (ScanClassifier classifier = model.classifier(spec, 1)) {
+        try (ScanClassifier classifier = loadWhilePriming(inputs)) {
             OutputStream outFile = null;
             if (out != null) {
                 try {
@@ -102,6 +107,54 @@ final class ClassifyCommand implements Callable<Integer> {
             return classifyAll(classifier, inputs, outFile, err);
         }
     }
+
+    /**
+     * Loads the model (DJL's engine, the ONNX Runtime session, the self-check: a few hundred ms
+     * in a fresh JVM) on a second thread while this one decodes the first input once, so that
+     * the decoder's classes are loaded and initialised (ImageIO's registry, the JPEG reader)
+     * by the time the first scan needs them: with two cores the two overlap; with one the
+     * cost is that one extra decode. Errors in the load surface here as they would inline.
+     */
+    private ScanClassifier loadWhilePriming(List<ScanInputs.ScanInput> inputs) {
+        Limits limits = model.limits(spec); // a bad limit is a usage error, reported before any work
+        FutureTask<ScanClassifier> load = new FutureTask<>(() -> model.classifier(spec, 1));
+        Thread loader = new Thread(load, "model-load");
+        loader.setDaemon(true);
+        loader.start();
+        primeDecoder(inputs, limits);
+        try {
+            return load.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the model", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // ModelLoadException, ParameterException: reported by Main as before
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Decodes the first input file once and drops the result; only a small file (the classes
+     * are what matters; a huge first scan would only add to peak memory), and any failure is
+     * ignored (the scan's own record reports it).
+     */
+    private static void primeDecoder(List<ScanInputs.ScanInput> inputs, Limits limits) {
+        ScanInputs.ScanInput first = inputs.get(0);
+        if (first.path() == null) {
+            return;
+        }
+        try {
+            if (Files.size(first.path()) <= Math.min(PRIME_MAX_BYTES, limits.maxBytes())) {
+                new ImageDecoder(limits).decode(Files.readAllBytes(first.path()));
+            }
+        } catch (IOException | ScanException | RuntimeException e) {
+            // not an image, unreadable: its own record will say so
+        }
+    }
+
+    private static final long PRIME_MAX_BYTES = 1 << 20;
 
     private int classifyAll(ScanClassifier classifier, List<ScanInputs.ScanInput> inputs, OutputStream outFile,
             PrintWriter err) {

@@ -32,6 +32,9 @@ final class PhantomCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", paramLabel = "PX", description = "Width and height (default: ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(names = "--grey", description = "Write single-channel (greyscale) JPEGs, as many real scans are.")
+    boolean grey;
+
     @Override
     public Integer call() throws IOException {
         if (count < 1 || size < 64 || size > 4096) {
@@ -41,7 +44,8 @@ final class PhantomCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             boolean lesion = i % 2 == 1;
             Path file = out.resolve(String.format(Locale.ROOT, "phantom-%03d-%s.jpg", i, lesion ? "lesion" : "clear"));
-            Files.write(file, Phantom.jpeg(seed * 1000 + i, size, size, lesion));
+            Files.write(file, grey ? Phantom.greyJpeg(seed * 1000 + i, size, size, lesion)
+                    : Phantom.jpeg(seed * 1000 + i, size, size, lesion));
             spec.commandLine().getOut().println(file);
         }
         return 0;

@@ -1,5 +1,6 @@
 package dev.brainscan.core;
 
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,6 +96,19 @@ public final class Phantom {
     /** A lesion-free or lesioned phantom, as a baseline JPEG. */
     public static byte[] jpeg(long seed, int width, int height, boolean lesion) {
         return encode(generate(seed, width, height, lesion).image(), "jpeg");
+    }
+
+    /** The same phantom as a single-channel (greyscale) baseline JPEG. */
+    public static byte[] greyJpeg(long seed, int width, int height, boolean lesion) {
+        BufferedImage colour = generate(seed, width, height, lesion).image();
+        BufferedImage grey = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = grey.createGraphics();
+        try {
+            g.drawImage(colour, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return encode(grey, "jpeg");
     }
 
     public static byte[] encode(BufferedImage image, String format) {
