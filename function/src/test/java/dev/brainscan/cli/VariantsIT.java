@@ -72,6 +72,9 @@ class VariantsIT {
             if (!r[5].isEmpty()) {
                 c[1]++;
                 codes.computeIfAbsent(v[1], k -> new TreeMap<>()).merge(r[5], 1, Integer::sum);
+                if (codes.get(v[1]).values().stream().mapToInt(Integer::intValue).sum() <= 3) {
+                    System.out.println("  refused: " + v[0] + " " + r[5] + " " + r[6]);
+                }
             } else if (r[1].equals(v[3])) {
                 c[2]++;
             }
