@@ -34,7 +34,7 @@ def main(argv=None):
         manifest_path = argv[argv.index("--manifest") + 1]
         del argv[argv.index("--manifest"):argv.index("--manifest") + 2]
     args = train.parse_args(argv)
-    recipe = hashlib.sha256(json.dumps({k: v for k, v in vars(args).items() if k not in ("out", "work", "threads")},
+    recipe = hashlib.sha256(json.dumps({k: v for k, v in vars(args).items() if k in train.RECIPE},
                                        sort_keys=True).encode()).hexdigest()[:10]
     ckpt = os.path.join(args.work, f"ckpt-{recipe}", f"fold{fold}.pt")
     if not os.path.exists(ckpt):

@@ -227,10 +227,12 @@ def clopper_pearson(k, n, alpha=0.05):
     return lo, hi
 
 
-def choose_low_bound(labels, probs, threshold, max_share,
+def choose_low_bound(labels, probs, threshold, max_share, max_tier_rate=1.0,
                      grid=np.round(np.arange(0.01, 1.0, 0.01), 2)):
-    """The highest t <= threshold on a 0.01 grid whose share of tumours scoring below t has an
-    upper 95 % Clopper-Pearson bound of at most max_share (a rule-out promise over tumours)."""
+    """The highest t <= threshold on a 0.01 grid such that (a) the share of tumours scoring below t
+    has an upper 95 % Clopper-Pearson bound of at most max_share (a rule-out promise over tumours)
+    and (b) the tumour rate among scans below t has an upper 95 % Clopper-Pearson bound of at most
+    max_tier_rate (what a reader of the tier sees)."""
     labels = np.asarray(labels)
     probs = np.asarray(probs)
     tumour = probs[labels == 1]
@@ -239,7 +241,9 @@ def choose_low_bound(labels, probs, threshold, max_share,
         if t > threshold:
             break
         k = int((tumour < t).sum())
-        if clopper_pearson(k, len(tumour))[1] <= max_share:
+        below = probs < t
+        rate_ok = clopper_pearson(int(labels[below].sum()), int(below.sum()))[1] <= max_tier_rate
+        if clopper_pearson(k, len(tumour))[1] <= max_share and rate_ok:
             best = float(t)
     return best
 

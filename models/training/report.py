@@ -88,13 +88,14 @@ def manifest(args, mean, std, a, b, threshold, low, export_info, oof, desc, type
             "threshold": f"largest common margin over sensitivity >= {args.min_sensitivity} and specificity >= "
                          f"{args.min_specificity} on the out-of-fold scores (0.01 grid)",
             "lowTier": f"highest bound whose share of tumours below it has an upper 95 % Clopper-Pearson bound "
-                       f"<= {args.low_tier_max_share}",
+                       f"<= {args.low_tier_max_share} and whose tier tumour rate has an upper 95 % Clopper-Pearson "
+                       f"bound <= {args.low_tier_max_rate}",
             "highTier": "starts at the decision threshold",
             "shipped": "trained with the same recipe on all folds' data; calibration from the out-of-fold logits",
         },
         "architecture": {"name": "small-typed", "parameters": desc["parameters"], "onnxBytes": desc["onnxBytes"],
                          "gflops": desc["gflops"], "opset": desc["opset"]},
-        "training": {"seed": args.seed, "folds": args.folds, "epochs": args.epochs,
+        "training": {"seed": args.seed, "folds": args.folds, "lowTierMaxRate": args.low_tier_max_rate, "epochs": args.epochs,
                      "samplesPerEpoch": args.samples_per_epoch, "images": len(rows),
                      "groups": len({r["group"] for r in rows}), "minutes": timing},
         "metrics": {"split": "out-of-fold", **oof["overall"], "bySource": oof["bySource"],
@@ -257,7 +258,9 @@ The score is calibrated out-of-fold on data whose tumour prevalence is
 - **high** (score >= {t:.2f}, the `tumor` label): {high_text}
 
 The low bound is the highest on a 0.01 grid whose share of tumours below it has an upper
-95 % Clopper-Pearson bound of at most {oof['promises']['low']['promisedShare']:.0%}, over the out-of-fold tumour scores.
+95 % Clopper-Pearson bound of at most {oof['promises']['low']['promisedShare']:.0%} over the out-of-fold tumour scores,
+and whose tier tumour rate has an upper 95 % Clopper-Pearson bound of at most
+{man['training'].get('lowTierMaxRate', 0.03):.0%}.
 
 | tier | score range | scans | tumours | tumour rate (95 % CI) |
 | --- | --- | --- | --- | --- |
