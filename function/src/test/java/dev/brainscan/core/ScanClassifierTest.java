@@ -49,8 +49,10 @@ class ScanClassifierTest {
     @Test
     void resultJson_hasTheContractsFieldsInOrder() throws Exception {
         JsonNode ok = Json.MAPPER.readTree(Json.write(CLASSIFIER.classify(Phantom.jpeg(12, 200, 220, false), "a", SOURCE)));
-        assertEquals(List.of("schemaVersion", "scanId", "label", "score", "riskTier", "decisionThreshold", "model",
-                "source", "image", "crop", "timingsMs", "processedAt", "notice"), names(ok));
+        assertEquals(List.of("schemaVersion", "scanId", "label", "score", "riskTier", "tumorType", "decisionThreshold",
+                "model", "source", "image", "crop", "timingsMs", "processedAt", "notice"), names(ok));
+        assertEquals(List.of("label", "probabilities"), names(ok.get("tumorType")));
+        assertEquals(List.of("glioma", "meningioma", "pituitary"), names(ok.get("tumorType").get("probabilities")));
         assertEquals(List.of("name", "version", "sha256"), names(ok.get("model")));
         assertEquals(List.of("x", "y", "width", "height"), names(ok.get("crop")));
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.testing.FormatVariants;
 import dev.brainscan.testing.NonMriCorpus;
-import dev.brainscan.testing.TestModels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -22,15 +21,18 @@ import org.junit.jupiter.api.Test;
 class ScanClassifierV2Test {
     static final Map<String, String> SOURCE = Map.of("file", "p.jpg");
     static ScanClassifier v2;
+    static ScanClassifier v1;
 
     @BeforeAll
     static void load() {
         v2 = TestManifests.v2Classifier();
+        v1 = TestManifests.v1Classifier();
     }
 
     @AfterAll
     static void close() {
         v2.close();
+        v1.close();
     }
 
     /** The phantom under a warm tint (r x1, g x0.8, b x0.6, lifted), as a photographed film. */
@@ -58,7 +60,7 @@ class ScanClassifierV2Test {
         JsonNode json = Json.MAPPER.readTree(Json.write(r));
         assertEquals(2, json.get("preprocessing").get("version").asInt());
         assertEquals("grey", json.get("preprocessing").get("steps").get(0).asText());
-        ScanResult old = TestModels.classifier().classify(png, "t", SOURCE);
+        ScanResult old = v1.classify(png, "t", SOURCE);
         assertEquals("NOT_A_BRAIN_MRI", old.error().code());
     }
 
@@ -68,7 +70,7 @@ class ScanClassifierV2Test {
         ScanResult r = v2.classify(jpeg, "p", SOURCE);
         assertFalse(r.failed());
         assertNull(r.preprocessing());
-        ScanResult old = TestModels.classifier().classify(jpeg, "p", SOURCE);
+        ScanResult old = v1.classify(jpeg, "p", SOURCE);
         assertNull(old.preprocessing());
         assertEquals(old.crop(), r.crop());
         assertFalse(Json.write(old).contains("preprocessing"));
@@ -120,7 +122,7 @@ class ScanClassifierV2Test {
         assertFalse(r.failed());
         assertEquals(new ScanResult.ImageInfo("jpeg", 200, 300), r.image());
         assertEquals(List.of("exif-orientation"), r.preprocessing().steps());
-        ScanResult old = TestModels.classifier().classify(turned, "e", SOURCE);
+        ScanResult old = v1.classify(turned, "e", SOURCE);
         assertEquals(new ScanResult.PreprocessingInfo(1, List.of("exif-orientation")), old.preprocessing());
     }
 }

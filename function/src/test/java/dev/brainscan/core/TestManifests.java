@@ -13,12 +13,21 @@ final class TestManifests {
 
     /** The shipped network under its manifest with {@code preprocessing.version: 2} (the caller closes it). */
     static ScanClassifier v2Classifier() {
+        return classifierWithPreprocessingVersion(2);
+    }
+
+    /** The shipped network under v1 preprocessing (the pipeline of model 1.0.0; the caller closes it). */
+    static ScanClassifier v1Classifier() {
+        return classifierWithPreprocessingVersion(1);
+    }
+
+    private static ScanClassifier classifierWithPreprocessingVersion(int version) {
         try {
             ModelSource bundled = ModelSource.bundled();
             ObjectNode root = (ObjectNode) Json.MAPPER.readTree(bundled.manifestJson());
-            ((ObjectNode) root.get("preprocessing")).put("version", 2);
-            return new ScanClassifier(ScanModel.load(new ModelSource("v2 test", Json.MAPPER.writeValueAsBytes(root),
-                    bundled.onnx()), 1), Limits.DEFAULT);
+            ((ObjectNode) root.get("preprocessing")).put("version", version);
+            return new ScanClassifier(ScanModel.load(new ModelSource("v" + version + " test",
+                    Json.MAPPER.writeValueAsBytes(root), bundled.onnx()), 1), Limits.DEFAULT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
