@@ -11,7 +11,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const [baseUrl, outDir, scanPath, textPath] = process.argv.slice(2);
+const [baseUrl, outDir, scanPath, textPath, ...dicomPaths] = process.argv.slice(2);
+// Made-up patient data inside the DICOM slices: none of it may reach the page.
+const PRIVATE = JSON.parse(process.env.BRAINSCAN_E2E_PRIVATE || '[]');
 if (!textPath) {
   console.error('usage: node page.e2e.mjs <baseUrl> <outDir> <scan image> <text file>');
   process.exit(2);
@@ -596,6 +598,27 @@ try {
   await page.screenshot({ path: path.join(outDir, 'desktop-rounding.png'), fullPage: true });
   pass(`0.99996 shows "> 0.999", 0.00002 "< 0.001"; 865/869 "99.5%", 1/869 "0.1%", with the prevalence caveat; `
     + 'the header links to the validation figures and GET /model');
+
+  if (dicomPaths.length >= 2) {
+    step = '9 DICOM series';
+    await page.close();
+    page = await newPage();
+    await page.setViewportSize(DESKTOP);
+    await openPage(page);
+    await page.setInputFiles('#file-input', dicomPaths);
+    await page.waitForFunction((n) => document.querySelectorAll('#scans-body tr[data-state="done"]').length === n,
+      dicomPaths.length, { timeout: 30_000 });
+    check(await page.isVisible('#series-panel'), 'the series panel is not shown after DICOM slices of one series');
+    const items = await page.$$eval('#series-list li', (lis) => lis.map((li) => li.textContent));
+    check(items.length === 1, `expected one series, got ${items.length}: ${items.join(' | ')}`);
+    check(items[0].includes(`${dicomPaths.length} slices`) && /Verdict (Tumour|No tumour)/.test(items[0]),
+      `the series line says "${items[0]}"`);
+    const text = await page.evaluate(() => document.body.innerText);
+    const leaked = PRIVATE.filter((v) => v && text.includes(v));
+    check(PRIVATE.length > 0 && leaked.length === 0, `patient data on the page: ${leaked.join(', ')}`);
+    pass(`${dicomPaths.length} DICOM slices chosen at once: one series, "${items[0]}"; none of ${PRIVATE.length} `
+      + 'made-up patient values on the page');
+  }
 
   step = 'network and console';
   check(blocked.length === 0, `the page tried to reach other origins: ${blocked.join(', ')}`);

@@ -58,6 +58,12 @@ class WebPageE2EIT {
         Files.write(scan, Phantom.jpeg(11, 320, 320, true));
         Path text = tmp.resolve("not-an-image.txt");
         Files.writeString(text, "This is a text file, not a scan.\n");
+        Path sliceA = tmp.resolve("series-slice-1.dcm");
+        Path sliceB = tmp.resolve("series-slice-2.dcm");
+        Files.write(sliceA, dev.brainscan.testing.DicomWriter.slice(21, true, 1,
+                dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
+        Files.write(sliceB, dev.brainscan.testing.DicomWriter.slice(22, false, 2,
+                dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
         Path shots = TestPaths.repoRoot().resolve("function/target/e2e-screenshots");
         clean(shots);
 
@@ -65,9 +71,12 @@ class WebPageE2EIT {
         try (LocalServer server = LocalServer.start(TestModels.classifier(), 0, tmp.resolve("store"),
                 new PrintStream(serverLog, true, StandardCharsets.UTF_8), 2, 4_000_000)) {
             String baseUrl = "http://127.0.0.1:" + server.port() + "/";
-            Process p = new ProcessBuilder(node.get().toString(), "page.e2e.mjs", baseUrl, shots.toString(),
-                    scan.toString(), text.toString())
-                    .directory(e2e.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(node.get().toString(), "page.e2e.mjs", baseUrl, shots.toString(),
+                    scan.toString(), text.toString(), sliceA.toString(), sliceB.toString())
+                    .directory(e2e.toFile()).redirectErrorStream(true);
+            pb.environment().put("BRAINSCAN_E2E_PRIVATE",
+                    dev.brainscan.core.Json.write(dev.brainscan.testing.DicomWriter.privateStrings()));
+            Process p = pb.start();
             p.getOutputStream().close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Thread reader = Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), out));
