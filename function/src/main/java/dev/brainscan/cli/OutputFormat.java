@@ -13,6 +13,22 @@ import java.util.Locale;
 enum OutputFormat {
     JSONL, JSON, CSV, TABLE;
 
+    /**
+     * A probability to {@code digits} decimals that never rounds to 0 or 1 unless it is
+     * exactly that: 0.99996 is "> 0.999", not "1.000" (the page does the same).
+     */
+    static String share(double p, int digits) {
+        String text = String.format(Locale.ROOT, "%." + digits + "f", p);
+        double step = Math.pow(10, -digits);
+        if (p < 1 && Double.parseDouble(text) >= 1) {
+            return String.format(Locale.ROOT, "> %." + digits + "f", 1 - step);
+        }
+        if (p > 0 && Double.parseDouble(text) <= 0) {
+            return String.format(Locale.ROOT, "< %." + digits + "f", step);
+        }
+        return text;
+    }
+
     /** Streams records as they come, in input order. */
     interface Writer extends AutoCloseable {
         void write(ScanResult result);
@@ -128,7 +144,7 @@ enum OutputFormat {
     }
 
     private static final class TableWriter implements Writer {
-        private static final String ROW = "%-44s %-9s %6s  %-6s  %s%n";
+        private static final String ROW = "%-44s %-9s %7s  %-6s  %s%n";
         private final PrintWriter out;
         private final ModelManifest model;
         private int tumours;
@@ -155,7 +171,7 @@ enum OutputFormat {
                 if (r.failed()) {
                     out.printf(Locale.ROOT, ROW, name, "-", "-", "-", detail + "; " + r.error().code());
                 } else {
-                    out.printf(Locale.ROOT, ROW, name, r.label(), String.format(Locale.ROOT, "%.3f", r.score()),
+                    out.printf(Locale.ROOT, ROW, name, r.label(), share(r.score(), 3),
                             r.riskTier(), detail);
                 }
                 return;
@@ -171,10 +187,10 @@ enum OutputFormat {
                     clear++;
                 }
                 CropBox c = r.crop();
-                String type = r.tumorType() == null ? "" : String.format(Locale.ROOT, "type %s %.2f; ",
-                        r.tumorType().label(), r.tumorType().probabilities().get(r.tumorType().label()));
+                String type = r.tumorType() == null ? "" : "type " + r.tumorType().label() + " "
+                        + share(r.tumorType().probabilities().get(r.tumorType().label()), 2) + "; ";
                 String frame = r.dicom() != null && r.dicom().frames() != null ? " frame " + r.dicom().frame() : "";
-                out.printf(Locale.ROOT, ROW, name, r.label(), String.format(Locale.ROOT, "%.3f", r.score()),
+                out.printf(Locale.ROOT, ROW, name, r.label(), share(r.score(), 3),
                         r.riskTier(), type + String.format(Locale.ROOT, "%s%s %dx%d, crop %dx%d at %d,%d",
                                 r.image().format(), frame, r.image().width(), r.image().height(), c.width(),
                                 c.height(), c.x(), c.y()));
