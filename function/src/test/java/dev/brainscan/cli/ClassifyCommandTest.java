@@ -47,6 +47,26 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void phantomGrey_writesSingleChannelJpegsThatClassify() throws Exception {
+        Path out = dir.resolve("grey");
+        Run p = run("phantom", "--grey", "--count", "2", "--size", "224", "--out", out.toString());
+        assertEquals(0, p.exit(), p.err());
+        List<Path> files;
+        try (var list = Files.list(out)) {
+            files = list.sorted().toList();
+        }
+        assertEquals(2, files.size());
+        for (Path f : files) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(f.toFile());
+            assertEquals(1, img.getRaster().getNumBands(), f.toString());
+            assertEquals(224, img.getWidth());
+        }
+        Run r = run("classify", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.out().lines().count(), r.out());
+    }
+
+    @Test
     void folderOfScans_exitsZeroWithOneRecordPerImageInPathOrder() throws Exception {
         Run r = run("classify", "--threads", "2", scans.toString());
         assertEquals(0, r.exit(), r.err());
