@@ -149,6 +149,9 @@ FRAME_MIN_OUTSIDE = 0.04 # and the frame at least this share
 FRAME_MIN_LIT = 0.5      # the frame is mostly lit (above the crop threshold)
 FRAME_MIN_EDGE_DARK = 0.75  # and the scan's own edges are mostly its dark background
 FRAME_MIN_SIDE_LIT = 0.9    # and the frame lines each side of the scan
+FRAME_MIN_PIECE = 0.005     # second try: the box around every dark piece of at least this share
+FRAME_PIECES_MIN_EDGE_DARK = 0.1  # whose edges need only this dark share (the brain may touch them)
+FRAME_PIECES_MAX_INSIDE = 0.6     # and which covers at most this share (a viewer frame is large)
 STRETCH_LOW, STRETCH_HIGH = 0.01, 0.99
 STRETCH_MIN_RANGE = 16
 
@@ -216,7 +219,11 @@ def find_frame(grey):
 
     The scan's own dark background is the largest dark (<= threshold after the blur)
     4-connected component; when the image outside its bounding box is mostly lit (a light
-    viewer background, bars, panels) and large enough, that box is the scan.
+    viewer background, bars, panels) and large enough, that box is the scan. When that box
+    fails the tests (a brain touching the scan's edges cuts its background into pieces), a
+    second try takes the box around every dark component of at least FRAME_MIN_PIECE of the
+    image (text glyphs are smaller) with the same tests, its edges dark in at least
+    FRAME_PIECES_MIN_EDGE_DARK and its area at most FRAME_PIECES_MAX_INSIDE of the image.
     """
     h, w = grey.shape
     dark = (blurred(grey) <= THRESHOLD).astype(np.uint8)
@@ -225,20 +232,40 @@ def find_frame(grey):
         return None
     areas = stats[1:, cv2.CC_STAT_AREA]
     k = 1 + int(np.argmax(areas))  # ties: the lowest label (first in raster order)
-    x, y, bw, bh = (int(stats[k, cv2.CC_STAT_LEFT]), int(stats[k, cv2.CC_STAT_TOP]),
-                    int(stats[k, cv2.CC_STAT_WIDTH]), int(stats[k, cv2.CC_STAT_HEIGHT]))
+    box = (int(stats[k, cv2.CC_STAT_LEFT]), int(stats[k, cv2.CC_STAT_TOP]),
+           int(stats[k, cv2.CC_STAT_WIDTH]), int(stats[k, cv2.CC_STAT_HEIGHT]))
+    if _frame_ok(dark, box, FRAME_MIN_EDGE_DARK):
+        return box
+    pieces = [j for j in range(1, n) if int(stats[j, cv2.CC_STAT_AREA]) >= FRAME_MIN_PIECE * w * h]
+    if not pieces:
+        return None
+    x0 = min(int(stats[j, cv2.CC_STAT_LEFT]) for j in pieces)
+    y0 = min(int(stats[j, cv2.CC_STAT_TOP]) for j in pieces)
+    x1 = max(int(stats[j, cv2.CC_STAT_LEFT]) + int(stats[j, cv2.CC_STAT_WIDTH]) for j in pieces)
+    y1 = max(int(stats[j, cv2.CC_STAT_TOP]) + int(stats[j, cv2.CC_STAT_HEIGHT]) for j in pieces)
+    box = (x0, y0, x1 - x0, y1 - y0)
+    if box[2] * box[3] > FRAME_PIECES_MAX_INSIDE * w * h:
+        return None
+    if _frame_ok(dark, box, FRAME_PIECES_MIN_EDGE_DARK):
+        return box
+    return None
+
+
+def _frame_ok(dark, box, min_edge_dark):
+    h, w = dark.shape
+    x, y, bw, bh = box
     inside = bw * bh
     outside = w * h - inside
     if inside < FRAME_MIN_INSIDE * w * h or outside < FRAME_MIN_OUTSIDE * w * h:
-        return None
+        return False
     dark_outside = int(dark.sum()) - int(dark[y:y + bh, x:x + bw].sum())
     if (outside - dark_outside) < FRAME_MIN_LIT * outside:
-        return None
-    box = dark[y:y + bh, x:x + bw]
-    edge_dark = int(box[0, :].sum()) + int(box[-1, :].sum()) + int(box[1:-1, 0].sum()) + int(box[1:-1, -1].sum())
+        return False
+    b = dark[y:y + bh, x:x + bw]
+    edge_dark = int(b[0, :].sum()) + int(b[-1, :].sum()) + int(b[1:-1, 0].sum()) + int(b[1:-1, -1].sum())
     edge_len = 2 * bw + 2 * max(bh - 2, 0)
-    if edge_dark < FRAME_MIN_EDGE_DARK * edge_len:
-        return None
+    if edge_dark < min_edge_dark * edge_len:
+        return False
     # the frame meets the scan along straight lines: just outside every side of the box
     # that is not the image border, the frame is lit almost everywhere
     sides = []
@@ -252,8 +279,8 @@ def find_frame(grey):
         sides.append(dark[y:y + bh, x + bw])
     for side in sides:
         if int(side.sum()) > (1 - FRAME_MIN_SIDE_LIT) * side.size:
-            return None
-    return x, y, bw, bh
+            return False
+    return True
 
 
 def preprocess_v2(rgb):

@@ -46,7 +46,7 @@ public record ModelManifest(
     /** Preprocessing v2's frame finder; absent fields take the Python reference's constants. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Frame(Integer darkThreshold, Double minInside, Double minOutside, Double minLit, Double minEdgeDark,
-                        Double minSideLit) {
+                        Double minSideLit, Double piecesMinArea, Double piecesMinEdgeDark, Double piecesMaxInside) {
     }
 
     /** Preprocessing v2's dark rule: {@code p99Below}, and the adaptive threshold's method and clamp. */
@@ -139,14 +139,16 @@ public record ModelManifest(
     /** Preprocessing v2's constants: the manifest's values, the Python reference's where absent. */
     public PreprocessingV2.Parameters v2Parameters() {
         PreprocessingV2.Parameters d = PreprocessingV2.Parameters.DEFAULT;
-        Frame f = preprocessing.frame() != null ? preprocessing.frame() : new Frame(null, null, null, null, null, null);
+        Frame f = preprocessing.frame() != null ? preprocessing.frame() : new Frame(null, null, null, null, null, null, null, null, null);
         Dark k = preprocessing.dark() != null ? preprocessing.dark() : new Dark(null, null, null, null);
         Stretch s = preprocessing.stretch() != null ? preprocessing.stretch() : new Stretch(null, null, null);
         try {
             return new PreprocessingV2.Parameters(or(f.darkThreshold(), d.frameDark()),
                     or(f.minInside(), d.frameMinInside()), or(f.minOutside(), d.frameMinOutside()),
                     or(f.minLit(), d.frameMinLit()), or(f.minEdgeDark(), d.frameMinEdgeDark()),
-                    or(f.minSideLit(), d.frameMinSideLit()), or(k.p99Below(), d.darkP99Below()),
+                    or(f.minSideLit(), d.frameMinSideLit()), or(f.piecesMinArea(), d.framePiecesMinArea()),
+                    or(f.piecesMinEdgeDark(), d.framePiecesMinEdgeDark()),
+                    or(f.piecesMaxInside(), d.framePiecesMaxInside()), or(k.p99Below(), d.darkP99Below()),
                     or(k.min(), d.adaptiveMin()), or(k.max(), d.adaptiveMax()), or(s.low(), d.stretchLow()),
                     or(s.high(), d.stretchHigh()), or(s.minRange(), d.stretchMinRange()));
         } catch (IllegalArgumentException e) {

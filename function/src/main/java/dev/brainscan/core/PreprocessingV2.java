@@ -16,18 +16,23 @@ public final class PreprocessingV2 {
 
     /** The constants, as the manifest's {@code preprocessing.frame/dark/stretch} give them. */
     public record Parameters(int frameDark, double frameMinInside, double frameMinOutside, double frameMinLit,
-                             double frameMinEdgeDark, double frameMinSideLit, int darkP99Below, int adaptiveMin,
+                             double frameMinEdgeDark, double frameMinSideLit, double framePiecesMinArea,
+                             double framePiecesMinEdgeDark, double framePiecesMaxInside, int darkP99Below, int adaptiveMin,
                              int adaptiveMax, double stretchLow, double stretchHigh, int stretchMinRange) {
-        /** The Python constants ({@code DARK_P99}, {@code FRAME_MIN_*}, {@code STRETCH_*}). */
+        /**
+         * The Python constants ({@code DARK_P99}, {@code FRAME_MIN_*}, {@code FRAME_MIN_PIECE},
+         * {@code FRAME_PIECES_*}, {@code STRETCH_*}).
+         */
         public static final Parameters DEFAULT =
-                new Parameters(45, 0.15, 0.04, 0.5, 0.75, 0.9, 90, 8, 45, 0.01, 0.99, 16);
+                new Parameters(45, 0.15, 0.04, 0.5, 0.75, 0.9, 0.005, 0.1, 0.6, 90, 8, 45, 0.01, 0.99, 16);
 
         public Parameters {
             if (frameDark < 0 || frameDark > 254 || adaptiveMin < 0 || adaptiveMax > 254 || adaptiveMin > adaptiveMax
                     || darkP99Below < 0 || darkP99Below > 256 || !(stretchLow >= 0 && stretchLow < stretchHigh
                     && stretchHigh <= 1) || stretchMinRange < 1 || stretchMinRange > 255
                     || !fraction(frameMinInside) || !fraction(frameMinOutside) || !fraction(frameMinLit)
-                    || !fraction(frameMinEdgeDark) || !fraction(frameMinSideLit)) {
+                    || !fraction(frameMinEdgeDark) || !fraction(frameMinSideLit) || !fraction(framePiecesMinArea)
+                    || !fraction(framePiecesMinEdgeDark) || !fraction(framePiecesMaxInside)) {
                 throw new IllegalArgumentException("preprocessing v2 parameters out of range");
             }
         }
@@ -219,6 +224,10 @@ public final class PreprocessingV2 {
      * 4-connected dark component (blurred grey at or below the frame threshold; ties to the
      * first in raster order, as OpenCV numbers components) when the image outside it is mostly
      * lit, its own edges mostly dark, and the frame lit just outside each of its inner sides.
+     * When that box fails (a brain touching the scan's edges cuts its background into pieces),
+     * the box around every dark component of at least {@code framePiecesMinArea} of the image,
+     * when it covers at most {@code framePiecesMaxInside}, with the same tests and its edges
+     * dark in at least {@code framePiecesMinEdgeDark}.
      */
     Rect findFrame(byte[] grey, int w, int h) {
         byte[] b = blurred(grey, w, h);
@@ -231,10 +240,21 @@ public final class PreprocessingV2 {
                 darkTotal++;
             }
         }
-        Rect box = largestComponent(dark, w, h);
-        if (box == null) {
+        Components components = components(dark, w, h, parameters.framePiecesMinArea() * w * h);
+        if (components.largest() == null) {
             return null;
         }
+        if (frameOk(dark, darkTotal, w, h, components.largest(), parameters.frameMinEdgeDark())) {
+            return components.largest();
+        }
+        Rect pieces = components.pieces();
+        if (pieces == null || (long) pieces.width() * pieces.height() > parameters.framePiecesMaxInside() * w * h) {
+            return null;
+        }
+        return frameOk(dark, darkTotal, w, h, pieces, parameters.framePiecesMinEdgeDark()) ? pieces : null;
+    }
+
+    private boolean frameOk(byte[] dark, long darkTotal, int w, int h, Rect box, double minEdgeDark) {
         int x = box.x();
         int y = box.y();
         int bw = box.width();
@@ -242,7 +262,7 @@ public final class PreprocessingV2 {
         long inside = (long) bw * bh;
         long outside = (long) w * h - inside;
         if (inside < parameters.frameMinInside() * w * h || outside < parameters.frameMinOutside() * w * h) {
-            return null;
+            return false;
         }
         long darkInside = 0;
         for (int yy = y; yy < y + bh; yy++) {
@@ -252,7 +272,7 @@ public final class PreprocessingV2 {
         }
         long darkOutside = darkTotal - darkInside;
         if ((outside - darkOutside) < parameters.frameMinLit() * outside) {
-            return null;
+            return false;
         }
         long edgeDark = 0;
         for (int xx = x; xx < x + bw; xx++) {
@@ -262,17 +282,14 @@ public final class PreprocessingV2 {
             edgeDark += dark[yy * w + x] + dark[yy * w + x + bw - 1];
         }
         long edgeLength = 2L * bw + 2L * Math.max(bh - 2, 0);
-        if (edgeDark < parameters.frameMinEdgeDark() * edgeLength) {
-            return null;
+        if (edgeDark < minEdgeDark * edgeLength) {
+            return false;
         }
         double allowed = 1 - parameters.frameMinSideLit();
-        if (y > 0 && rowSum(dark, w, y - 1, x, bw) > allowed * bw
+        return !(y > 0 && rowSum(dark, w, y - 1, x, bw) > allowed * bw
                 || y + bh < h && rowSum(dark, w, y + bh, x, bw) > allowed * bw
                 || x > 0 && columnSum(dark, w, x - 1, y, bh) > allowed * bh
-                || x + bw < w && columnSum(dark, w, x + bw, y, bh) > allowed * bh) {
-            return null;
-        }
-        return box;
+                || x + bw < w && columnSum(dark, w, x + bw, y, bh) > allowed * bh);
     }
 
     private static long rowSum(byte[] mask, int w, int y, int x, int n) {
@@ -291,12 +308,23 @@ public final class PreprocessingV2 {
         return s;
     }
 
-    /** Bounding box of the largest 4-connected component of 1s; ties to the first in raster order. */
-    static Rect largestComponent(byte[] mask, int w, int h) {
+    /**
+     * The 4-connected components of 1s: the bounding box of the largest (ties to the first in
+     * raster order; null when none) and the bounding box around every component whose area is
+     * at least {@code minPieceArea} (null when none).
+     */
+    record Components(Rect largest, Rect pieces) {
+    }
+
+    static Components components(byte[] mask, int w, int h, double minPieceArea) {
         boolean[] seen = new boolean[w * h];
         int[] stack = new int[1024];
         long bestArea = 0;
         Rect best = null;
+        int piecesMinX = Integer.MAX_VALUE;
+        int piecesMinY = Integer.MAX_VALUE;
+        int piecesMaxX = -1;
+        int piecesMaxY = -1;
         for (int start = 0; start < w * h; start++) {
             if (mask[start] == 0 || seen[start]) {
                 continue;
@@ -342,8 +370,16 @@ public final class PreprocessingV2 {
                 bestArea = area;
                 best = new Rect(minX, minY, maxX - minX + 1, maxY - minY + 1);
             }
+            if (area >= minPieceArea) {
+                piecesMinX = Math.min(piecesMinX, minX);
+                piecesMinY = Math.min(piecesMinY, minY);
+                piecesMaxX = Math.max(piecesMaxX, maxX);
+                piecesMaxY = Math.max(piecesMaxY, maxY);
+            }
         }
-        return best;
+        Rect pieces = piecesMaxX < 0 ? null
+                : new Rect(piecesMinX, piecesMinY, piecesMaxX - piecesMinX + 1, piecesMaxY - piecesMinY + 1);
+        return new Components(best, pieces);
     }
 
     /**
