@@ -113,6 +113,33 @@ class PreprocessingV2Test {
     }
 
     @Test
+    void aBrainTouchingTheScansEdgesStillGivesTheFrameByTheSecondTry() {
+        // a light viewer frame around a dark scan whose bright brain reaches its left and right
+        // edges, cutting its background in two: the largest piece's box is too small (first
+        // try), the box around both pieces is the scan (the same box as preprocess.find_frame)
+        int w = 300;
+        int h = 260;
+        byte[] grey = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = 230;
+                if (y >= 30 && y < 230 && x >= 100 && x < 260) {
+                    v = (x - 180) * (x - 180) + (y - 130) * (y - 130) <= 85 * 85 ? 150 : 10;
+                }
+                grey[y * w + x] = (byte) v;
+            }
+        }
+        assertEquals(new PreprocessingV2.Rect(101, 31, 158, 198), V2.findFrame(grey, w, h));
+        PreprocessingV2.Parameters d = PreprocessingV2.Parameters.DEFAULT;
+        PreprocessingV2 firstTryOnly = new PreprocessingV2(BrainCropper.Parameters.DEFAULT,
+                new PreprocessingV2.Parameters(d.frameDark(), d.frameMinInside(), d.frameMinOutside(), d.frameMinLit(),
+                        d.frameMinEdgeDark(), d.frameMinSideLit(), d.framePiecesMinArea(), d.framePiecesMinEdgeDark(),
+                        0.0, d.darkP99Below(), d.adaptiveMin(), d.adaptiveMax(), d.stretchLow(), d.stretchHigh(),
+                        d.stretchMinRange()));
+        assertNull(firstTryOnly.findFrame(grey, w, h));
+    }
+
+    @Test
     void theManifestSelectsTheVersionAndGivesTheConstants() {
         ModelManifest v1 = TestManifests.with("\"crop\": {\"method\": \"largest-external-contour\", \"blurKernel\": 5, "
                 + "\"threshold\": 45, \"erodeIterations\": 2, \"dilateIterations\": 2, \"minRegionFraction\": 0.01}");
@@ -127,6 +154,7 @@ class PreprocessingV2Test {
         assertEquals(0.02, p.stretchLow());
         assertEquals(PreprocessingV2.Parameters.DEFAULT.stretchHigh(), p.stretchHigh());
         assertEquals(PreprocessingV2.Parameters.DEFAULT.frameMinLit(), p.frameMinLit());
+        assertEquals(0.6, p.framePiecesMaxInside());
     }
 
     @Test
