@@ -195,6 +195,27 @@ class ImageDecoderTest {
     }
 
     @Test
+    void decode_losslessWebpWithoutPixelData_isCorruptAtOnce() {
+        byte[] hostile = dev.brainscan.testing.HostileCorpus.vp8lPlain(64, 15364, 0);
+        long start = System.nanoTime();
+        ScanException e = assertThrows(ScanException.class, () -> DECODER.decode(hostile));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(ErrorCode.CORRUPT_IMAGE, e.code());
+        assertTrue(seconds < 2.0, "took " + seconds + " s");
+    }
+
+    @Test
+    void decode_losslessWebpWithAllItsPixelData_decodes() throws ScanException {
+        byte[] valid = dev.brainscan.testing.HostileCorpus.vp8lPlain(64, 15364, 64 * 15364 / 2);
+        RgbImage image = DECODER.decode(valid);
+        assertEquals(64, image.width());
+        assertEquals(15364, image.height());
+        // 600 bytes short of the data: the last 1200 pixels' bits are missing, and that is reported
+        byte[] cut = dev.brainscan.testing.HostileCorpus.vp8lPlain(64, 15364, 64 * 15364 / 2 - 600);
+        assertEquals(ErrorCode.CORRUPT_IMAGE, assertThrows(ScanException.class, () -> DECODER.decode(cut)).code());
+    }
+
+    @Test
     void decode_animatedWebp_isUnsupported() {
         byte[] webp = FormatVariants.fixture("phantom-lossless.webp");
         byte[] animated = dev.brainscan.testing.HostileCorpus.webpWithIcc(webp, 1000);

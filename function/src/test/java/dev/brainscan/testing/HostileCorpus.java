@@ -82,6 +82,7 @@ public final class HostileCorpus {
         out.add(new Case("bmp-rle8-size-field-0x7ffffff0", bmpRle8(0x7FFFFFF0), ErrorCode.CORRUPT_IMAGE));
         out.add(new Case("webp-canvas-64-frame-240", webpCanvasDisagrees(FormatVariants.fixture("phantom-lossy.webp"), 64, 64),
                 ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("webp-lossless-64x15364-no-pixel-data", vp8lPlain(64, 15364, 0), ErrorCode.CORRUPT_IMAGE));
         out.add(new Case("text-starting-BM", bmText(), ErrorCode.UNSUPPORTED_FORMAT));
         List<NonMriCorpus.Sample> nonMri = NonMriCorpus.generate(1, 99);
         for (NonMriCorpus.Sample s : nonMri) {
@@ -424,6 +425,52 @@ public final class HostileCorpus {
         out.writeBytes(profile);
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
+    }
+
+    /**
+     * A simple lossless WebP (VP8L) of w x h pixels: no transform, no colour cache, one group
+     * of prefix codes, each of the four pixel channels a 1-bit code for the values 0 and 1,
+     * followed by {@code dataBytes} random bytes of pixel data (4 bits per pixel make a
+     * valid image: {@code w * h / 2} bytes). With no data it is the fuzz finding of issue 15:
+     * a 36-byte file whose decoder once read past its end for every pixel (~5 s of CPU).
+     */
+    public static byte[] vp8lPlain(int w, int h, int dataBytes) {
+        long[] acc = new long[2]; // bits, count
+        ByteArrayOutputStream vp8l = new ByteArrayOutputStream();
+        vp8l.write(0x2F);
+        java.util.function.BiConsumer<Integer, Integer> put = (value, bits) -> {
+            for (int i = 0; i < bits; i++) {
+                acc[0] |= (long) ((value >> i) & 1) << acc[1];
+                if (++acc[1] == 8) {
+                    vp8l.write((int) acc[0]);
+                    acc[0] = 0;
+                    acc[1] = 0;
+                }
+            }
+        };
+        put.accept(w - 1, 14);
+        put.accept(h - 1, 14);
+        put.accept(0, 4); // no alpha, version 0
+        put.accept(0, 3); // no transform, no colour cache, no meta prefix codes
+        for (int channel = 0; channel < 4; channel++) { // green, red, blue, alpha
+            put.accept(1, 1); // simple code
+            put.accept(1, 1); // two symbols
+            put.accept(1, 1); // the first one 8 bits wide
+            put.accept(0, 8);
+            put.accept(1, 8);
+        }
+        put.accept(1, 1); // distance: simple code, one 1-bit symbol (0)
+        put.accept(0, 3);
+        Random random = new Random(15);
+        for (int i = 0; i < dataBytes; i++) {
+            put.accept(random.nextInt(256), 8);
+        }
+        if (acc[1] > 0) {
+            vp8l.write((int) acc[0]);
+        }
+        ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+        riffChunk(chunks, "VP8L", vp8l.toByteArray());
+        return riff(chunks.toByteArray());
     }
 
     private static void riffChunk(ByteArrayOutputStream out, String type, byte[] data) {
