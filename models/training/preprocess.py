@@ -23,25 +23,7 @@ class NoBrainRegion(Exception):
 
 def crop_box(rgb):
     """Return (x, y, w, h) of the brain crop for an HxWx3 uint8 RGB image (OpenCV reference)."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    gray = cv2.GaussianBlur(gray, (BLUR_KERNEL, BLUR_KERNEL), 0)
-    thresh = cv2.threshold(gray, THRESHOLD, 255, cv2.THRESH_BINARY)[1]
-    thresh = cv2.erode(thresh, None, iterations=MORPH_ITERATIONS)
-    thresh = cv2.dilate(thresh, None, iterations=MORPH_ITERATIONS)
-    contours, _ = cv2.findContours(thresh, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        raise NoBrainRegion("no region above the threshold")
-    c = max(contours, key=cv2.contourArea)
-    area = cv2.contourArea(c)
-    if area < MIN_REGION_FRACTION * rgb.shape[0] * rgb.shape[1]:
-        raise NoBrainRegion("largest region is under 1% of the image")
-    left = int(c[:, :, 0].min())
-    right = int(c[:, :, 0].max())
-    top = int(c[:, :, 1].min())
-    bottom = int(c[:, :, 1].max())
-    if right <= left or bottom <= top:
-        raise NoBrainRegion("degenerate region")
-    return left, top, right - left, bottom - top
+    return crop_box_grey(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), THRESHOLD)
 
 
 def crop_brain_contour(rgb):
