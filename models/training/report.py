@@ -273,7 +273,10 @@ and whose tier tumour rate has an upper 95 % Clopper-Pearson bound of at most
    grey crop in all three channels, so a colour cast (photographed film, sepia) disappears.
 2. Frame: the largest dark (blurred grey <= 45) 4-connected component; when the image
    outside its bounding box is mostly lit, the scan's edges are mostly dark and the frame
-   lines each side, the box is the scan inside a screenshot or viewer frame.
+   lines each side, the box is the scan inside a screenshot or viewer frame. When that box
+   fails, a second try takes the box around every dark piece of at least 0.5 % of the image
+   (a tightly cropped slice splits its own background), if it covers at most 60 % of the
+   image and its edges are at least 10 % dark. No train or val image changes by it.
 3. Crop (the v1 contour crop): Gaussian blur 5x5, threshold > 45, erode x2, dilate x2,
    largest external contour, its extreme points. When the blurred grey's 99th percentile is
    under {P.DARK_P99} or no region reaches 1 %, the threshold is Otsu's (clamped to {P.ADAPTIVE_MIN}-{P.ADAPTIVE_MAX}).
