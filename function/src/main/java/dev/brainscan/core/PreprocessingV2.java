@@ -405,34 +405,8 @@ public final class PreprocessingV2 {
 
     /** The v1 resize on one grey plane: float pixels 0..255, row-major. */
     static float[] resizeGrey(byte[] grey, int inW, int inH, int outH, int outW) {
-        Resizer.Taps ty = Resizer.taps(inH, outH);
-        Resizer.Taps tx = Resizer.taps(inW, outW);
-        float[] mid = new float[outH * inW];
-        for (int y = 0; y < outH; y++) {
-            float[] wy = ty.weights()[y];
-            int y0 = ty.start()[y];
-            int rowBase = y * inW;
-            for (int k = 0; k < wy.length; k++) {
-                float wk = wy[k];
-                int src = (y0 + k) * inW;
-                for (int x = 0; x < inW; x++) {
-                    mid[rowBase + x] += wk * (grey[src + x] & 0xff);
-                }
-            }
-        }
         float[] out = new float[outH * outW];
-        for (int y = 0; y < outH; y++) {
-            int rowBase = y * inW;
-            for (int x = 0; x < outW; x++) {
-                float[] wx = tx.weights()[x];
-                int x0 = tx.start()[x];
-                float v = 0;
-                for (int k = 0; k < wx.length; k++) {
-                    v += wx[k] * mid[rowBase + x0 + k];
-                }
-                out[y * outW + x] = v;
-            }
-        }
+        Resizer.resizePlane(grey, 1, inW, inH, outH, outW, new float[outH * inW], out);
         return out;
     }
 }

@@ -113,25 +113,33 @@ public final class Resizer {
      * channels are equal inputs through equal arithmetic, so the result is bit-identical.
      */
     static void resizeGrey(RgbImage image, int outH, int outW, float[] out) {
-        int inW = image.width();
-        int inH = image.height();
-        byte[] rgb = image.rgb();
+        int plane = outH * outW;
+        resizePlane(image.rgb(), 3, image.width(), image.height(), outH, outW,
+                Workspace.get().zeroedFloats(outH * image.width()), out);
+        System.arraycopy(out, 0, out, plane, plane);
+        System.arraycopy(out, 0, out, 2 * plane, plane);
+    }
+
+    /**
+     * One plane of {@code src} (a sample every {@code stride} bytes, row-major, inW x inH)
+     * resized to outH x outW into {@code out[0 .. outH*outW)}: rows first into {@code mid}
+     * (outH x inW, zeroed by the caller), then columns; the arithmetic of the RGB path.
+     */
+    static void resizePlane(byte[] src, int stride, int inW, int inH, int outH, int outW, float[] mid, float[] out) {
         Taps ty = taps(inH, outH);
         Taps tx = taps(inW, outW);
-        float[] mid = Workspace.get().zeroedFloats(outH * inW);
         for (int y = 0; y < outH; y++) {
             float[] wy = ty.weights()[y];
             int y0 = ty.start()[y];
             int rowBase = y * inW;
             for (int k = 0; k < wy.length; k++) {
                 float wk = wy[k];
-                int src = (y0 + k) * inW * 3;
+                int row = (y0 + k) * inW * stride;
                 for (int x = 0; x < inW; x++) {
-                    mid[rowBase + x] += wk * (rgb[src + 3 * x] & 0xff);
+                    mid[rowBase + x] += wk * (src[row + stride * x] & 0xff);
                 }
             }
         }
-        int plane = outH * outW;
         for (int y = 0; y < outH; y++) {
             int rowBase = y * inW;
             for (int x = 0; x < outW; x++) {
@@ -141,10 +149,7 @@ public final class Resizer {
                 for (int k = 0; k < wx.length; k++) {
                     v += wx[k] * mid[rowBase + x0 + k];
                 }
-                int o = y * outW + x;
-                out[o] = v;
-                out[plane + o] = v;
-                out[2 * plane + o] = v;
+                out[y * outW + x] = v;
             }
         }
     }
