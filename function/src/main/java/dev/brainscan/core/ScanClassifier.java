@@ -194,7 +194,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                     : new ScanResult.PreprocessingInfo(m.preprocessingVersion(), List.copyOf(steps));
             ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
                     score >= m.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR,
-                    round(score, 6), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
+                    shownScore(score), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
                     source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null,
                     preprocessing);
             return new Classification(result, crop, prediction, null);
@@ -223,6 +223,14 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, null, identity, source,
                 image == null ? null : info(image), box, timings(timer), now(), notice,
                 new ScanResult.ErrorBody(code.name(), message), null, dicom, null, null);
+    }
+
+    /**
+     * The score as the record states it: 6 decimals, and never exactly 0 or 1. A float32
+     * sigmoid saturates for large logits, but no calibrated probability is certainty.
+     */
+    static double shownScore(double score) {
+        return Math.min(Math.max(round(score, 6), 0.000001), 0.999999);
     }
 
     /** The type head's answer in the manifest's order, or null for a model without it. */

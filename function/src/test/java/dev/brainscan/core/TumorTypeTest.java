@@ -49,6 +49,14 @@ class TumorTypeTest {
     }
 
     @Test
+    void aRecordsScoreIsNeverExactlyZeroOrOne() {
+        assertEquals(0.999999, ScanClassifier.shownScore(1.0));
+        assertEquals(0.999999, ScanClassifier.shownScore(0.99999996));
+        assertEquals(0.000001, ScanClassifier.shownScore(0.0));
+        assertEquals(0.512346, ScanClassifier.shownScore(0.5123456));
+    }
+
+    @Test
     void aTypedModelMustNameThreeTypes() throws Exception {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> typed("glioma", "meningioma"));
         assertTrue(e.getMessage().contains("tumorTypes"), e.getMessage());
