@@ -69,7 +69,9 @@ public final class PreprocessingV2 {
     /** {@code preprocess_v2} on a BT.601 grey image ({@link BrainCropper#grey}); NO_BRAIN_REGION as v1. */
     public Result run(byte[] grey, int w, int h) throws ScanException {
         List<String> steps = new ArrayList<>(2);
-        Rect frame = findFrame(grey, w, h);
+        // one blur of the whole image serves the frame finder and, without a frame, the dark rule
+        byte[] blurredImage = blurred(grey, w, h);
+        Rect frame = findFrameInBlurred(blurredImage, w, h);
         byte[] sub = grey;
         int sw = w;
         int sh = h;
@@ -83,7 +85,7 @@ public final class PreprocessingV2 {
             sub = copy(grey, w, fx, fy, sw, sh);
             steps.add(STEP_FRAME);
         }
-        int[] hist = histogram(blurred(sub, sw, sh));
+        int[] hist = histogram(frame == null ? blurredImage : blurred(sub, sw, sh));
         BrainCropper.Region region = null;
         if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
             try {
@@ -230,7 +232,11 @@ public final class PreprocessingV2 {
      * dark in at least {@code framePiecesMinEdgeDark}.
      */
     Rect findFrame(byte[] grey, int w, int h) {
-        byte[] b = blurred(grey, w, h);
+        return findFrameInBlurred(blurred(grey, w, h), w, h);
+    }
+
+    /** {@link #findFrame} on the image's blur, already computed. */
+    private Rect findFrameInBlurred(byte[] b, int w, int h) {
         int threshold = parameters.frameDark();
         byte[] dark = new byte[w * h];
         long darkTotal = 0;

@@ -191,16 +191,9 @@ final class DicomParser {
             String vr = vr(b, pos);
             long length;
             int header;
-            if (LONG_VRS.contains(vr)) {
-                need(b.length, pos, 12);
-                length = u32(b, pos + 8);
-                header = 12;
-            } else if (SHORT_VRS.contains(vr)) {
-                length = u16(b, pos + 6);
-                header = 8;
-            } else {
-                throw corrupt("The DICOM file meta information is damaged.");
-            }
+            ElementHeader eh = explicitHeader(b, pos, b.length, vr, "The DICOM file meta information is damaged.");
+            length = eh.length();
+            header = eh.size();
             if (length == UNDEFINED) {
                 throw corrupt("The DICOM file meta information is damaged.");
             }
@@ -316,16 +309,10 @@ final class DicomParser {
                 int header;
                 if (explicitVr) {
                     vr = vr(b, pos);
-                    if (LONG_VRS.contains(vr)) {
-                        need(end, pos, 12);
-                        length = u32(b, pos + 8);
-                        header = 12;
-                    } else if (SHORT_VRS.contains(vr)) {
-                        length = u16(b, pos + 6);
-                        header = 8;
-                    } else {
-                        throw corrupt("The DICOM data has an element with an unknown value representation.");
-                    }
+                    ElementHeader eh = explicitHeader(b, pos, end, vr,
+                            "The DICOM data has an element with an unknown value representation.");
+                    length = eh.length();
+                    header = eh.size();
                 } else {
                     length = u32(b, pos + 4);
                     header = 8;
@@ -451,6 +438,22 @@ final class DicomParser {
             }
             return true;
         }
+    }
+
+    /** An explicit-VR element's value length and header size (12 bytes for the long VRs, else 8). */
+    private record ElementHeader(long length, int size) {
+    }
+
+    private static ElementHeader explicitHeader(byte[] b, int pos, int end, String vr, String unknownVr)
+            throws ScanException {
+        if (LONG_VRS.contains(vr)) {
+            need(end, pos, 12);
+            return new ElementHeader(u32(b, pos + 8), 12);
+        }
+        if (SHORT_VRS.contains(vr)) {
+            return new ElementHeader(u16(b, pos + 6), 8);
+        }
+        throw corrupt(unknownVr);
     }
 
     private static void need(int end, int pos, int bytes) throws ScanException {
