@@ -1,12 +1,12 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.ErrorCode;
 import dev.brainscan.core.Heatmap;
-import dev.brainscan.core.ImageDecoder;
-import dev.brainscan.core.Limits;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.ScanException;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.image.ImageDecoder;
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.result.ScanResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +30,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code classify PATH...}: one result record per image, in input order. */

@@ -4,9 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.brainscan.core.ErrorCode;
 import dev.brainscan.core.Heatmap;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.flow.HeatmapObjects;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
@@ -23,24 +23,24 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.Comparator;
-import java.util.Set;
 import java.util.stream.Stream;
-import java.nio.file.Files;
 
 /**
  * The HTTP API on 127.0.0.1 for laptops: each request becomes the same payload-2.0

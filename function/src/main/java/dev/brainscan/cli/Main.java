@@ -1,15 +1,15 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.ModelLoadException;
+import dev.brainscan.core.model.ModelLoadException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code java -jar brainscan.jar <command>}: the same core the Lambda runs, on a laptop. */
 @Command(name = "brainscan", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

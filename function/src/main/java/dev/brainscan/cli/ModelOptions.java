@@ -1,11 +1,10 @@
 package dev.brainscan.cli;
 
 import dev.brainscan.config.Config;
-import dev.brainscan.core.Limits;
-import dev.brainscan.core.ModelLoadException;
-import dev.brainscan.core.ModelSource;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.ScanModel;
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.model.ModelSource;
+import dev.brainscan.core.model.ScanModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.CropBox;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ModelManifest;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,7 +222,7 @@ enum OutputFormat {
         public void close() {
             out.printf(Locale.ROOT, "%n%d tumour, %d no tumour, %d failed. Threshold %.2f. Model %s %s.%n",
                     tumours, clear, failed, model.decisionThreshold(), model.name(), model.version());
-            out.println(model.notice() != null ? model.notice() : dev.brainscan.core.Notice.TEXT);
+            out.println(model.notice() != null ? model.notice() : dev.brainscan.core.result.Notice.TEXT);
             out.flush();
         }
     }

@@ -1,6 +1,6 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.Phantom;
+import dev.brainscan.phantom.Phantom;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

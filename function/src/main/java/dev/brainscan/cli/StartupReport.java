@@ -1,7 +1,7 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ScanModel;
+import dev.brainscan.core.model.ScanModel;
+import dev.brainscan.core.result.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

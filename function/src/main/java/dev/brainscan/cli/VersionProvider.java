@@ -1,8 +1,7 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ModelManifest;
-import dev.brainscan.core.ModelSource;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.model.ModelSource;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: the tool's version and the bundled model's identity. */
@@ -14,7 +13,7 @@ final class VersionProvider implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        ModelManifest m = Json.manifest(ModelSource.bundled().manifestJson());
+        ModelManifest m = ModelManifest.parse(ModelSource.bundled().manifestJson());
         return new String[] {
             "brainscan " + toolVersion(),
             "model " + m.name() + " " + m.version() + " (sha256 " + m.sha256() + ")",

@@ -1,6 +1,6 @@
 package dev.brainscan.config;
 
-import dev.brainscan.core.Limits;
+import dev.brainscan.core.image.Limits;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

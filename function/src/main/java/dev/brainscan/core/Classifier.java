@@ -1,5 +1,9 @@
 package dev.brainscan.core;
 
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanResult;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package dev.brainscan.core;
 
+import dev.brainscan.core.image.RgbImage;
+import dev.brainscan.core.model.Prediction;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,23 @@
 package dev.brainscan.core;
 
-import dev.brainscan.core.dicom.DicomImage;
-import dev.brainscan.core.dicom.DicomInfo;
+import dev.brainscan.core.image.BrainCropper;
+import dev.brainscan.core.image.ExifOrientation;
+import dev.brainscan.core.image.ImageDecoder;
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.image.MriPlausibility;
+import dev.brainscan.core.image.PreprocessingV2;
+import dev.brainscan.core.image.RgbImage;
+import dev.brainscan.core.image.dicom.DicomImage;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.model.Prediction;
+import dev.brainscan.core.model.ScanModel;
+import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.DicomInfo;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Notice;
+import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.core.result.StageTimer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,7 +50,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         this.cropper = new BrainCropper(model.manifest().cropParameters());
         this.v2 = model.manifest().preprocessingVersion() == 2
                 ? new PreprocessingV2(model.manifest().cropParameters(), model.manifest().v2Parameters()) : null;
-        this.identity = ScanResult.ModelIdentity.of(model.manifest());
+        this.identity = model.manifest().identity();
         this.notice = model.manifest().notice() != null ? model.manifest().notice() : Notice.TEXT;
     }
 

@@ -1,5 +1,9 @@
 package dev.brainscan.core;
 
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Notice;
+import dev.brainscan.core.result.ScanResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -20,7 +24,7 @@ final class SeriesVerdict {
      */
     static ScanResult of(ModelManifest m, List<ScanResult> slices, String scanId, Map<String, String> source,
                          boolean embed) {
-        ScanResult.ModelIdentity identity = ScanResult.ModelIdentity.of(m);
+        ScanResult.ModelIdentity identity = m.identity();
         String notice = m.notice() != null ? m.notice() : Notice.TEXT;
         ScanResult top = null;
         int classified = 0;

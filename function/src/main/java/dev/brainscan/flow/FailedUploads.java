@@ -1,11 +1,11 @@
 package dev.brainscan.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ModelManifest;
-import dev.brainscan.core.Notice;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.Notice;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class FailedUploads {
         this.store = store;
         this.inputPrefix = inputPrefix;
         this.resultPrefix = resultPrefix;
-        this.model = ScanResult.ModelIdentity.of(manifest);
+        this.model = manifest.identity();
         this.notice = manifest.notice() != null ? manifest.notice() : Notice.TEXT;
         this.log = log;
     }

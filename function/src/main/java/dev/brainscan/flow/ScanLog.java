@@ -1,7 +1,7 @@
 package dev.brainscan.flow;
 
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanResult;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,8 +1,8 @@
 package dev.brainscan.flow;
 
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanResult;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

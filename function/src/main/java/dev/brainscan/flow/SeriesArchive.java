@@ -1,7 +1,7 @@
 package dev.brainscan.flow;
 
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.ScanException;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dev.brainscan.flow;
 
-import dev.brainscan.core.Classifier;
-import dev.brainscan.core.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
+import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.ScanException;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
 import java.util.ArrayList;

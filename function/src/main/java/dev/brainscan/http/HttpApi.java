@@ -8,12 +8,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ModelManifest;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.ScanException;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -104,7 +104,7 @@ public final class HttpApi {
                 }
                 return switch (path) {
                     case "/model" -> json(200, modelInfo(), requestId);
-                    case "/health" -> json(200, new Health("ok", ScanResult.ModelIdentity.of(classifier.manifest())),
+                    case "/health" -> json(200, new Health("ok", classifier.manifest().identity()),
                             requestId);
                     default -> page(requestId);
                 };

@@ -1,9 +1,9 @@
 package dev.brainscan.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.flow.ScanLog;
 import java.util.LinkedHashMap;
 import java.util.Map;

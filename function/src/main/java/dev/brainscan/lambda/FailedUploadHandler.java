@@ -5,8 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.brainscan.config.Config;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.ModelSource;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.model.ModelSource;
+import dev.brainscan.core.result.Json;
 import dev.brainscan.flow.FailedUploads;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.store.S3ObjectStore;
@@ -42,7 +43,7 @@ public final class FailedUploadHandler implements RequestHandler<SQSEvent, SQSBa
             ModelSource model = config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled);
             ScanLog log = new ScanLog(System.out, config.logObjectKeys());
             shared = new FailedUploads(new S3ObjectStore(S3Clients.client(env)), config.inputPrefix(),
-                    config.resultPrefix(), Json.manifest(model.manifestJson()), log);
+                    config.resultPrefix(), ModelManifest.parse(model.manifestJson()), log);
         }
         return shared;
     }

@@ -2,12 +2,11 @@ package dev.brainscan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.Phantom;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.phantom.Phantom;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;

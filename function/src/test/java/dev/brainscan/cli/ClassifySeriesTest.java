@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.Phantom;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.DicomWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

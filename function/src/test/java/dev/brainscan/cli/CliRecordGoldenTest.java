@@ -2,7 +2,7 @@ package dev.brainscan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.brainscan.core.Phantom;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.GoldenJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;

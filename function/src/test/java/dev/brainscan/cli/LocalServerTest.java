@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
+import dev.brainscan.core.result.Json;
 import dev.brainscan.testing.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

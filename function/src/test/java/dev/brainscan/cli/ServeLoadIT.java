@@ -1,12 +1,11 @@
 package dev.brainscan.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.Phantom;
+import dev.brainscan.core.result.Json;
 import dev.brainscan.http.Responses;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.HostileCorpus;
 import dev.brainscan.testing.TestModels;
 import java.io.ByteArrayOutputStream;

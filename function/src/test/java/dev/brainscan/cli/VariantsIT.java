@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.brainscan.core.Json;
+import dev.brainscan.core.result.Json;
 import dev.brainscan.testing.Prerequisites;
 import dev.brainscan.testing.TestPaths;
 import java.io.PrintWriter;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.testing.TestModels;
 import java.util.EnumSet;
 import java.util.Map;

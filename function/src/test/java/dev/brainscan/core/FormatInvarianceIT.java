@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.testing.FormatVariants;
 import dev.brainscan.testing.TestModels;
 import dev.brainscan.testing.TestPaths;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.testing.FormatVariants;
 import dev.brainscan.testing.TestModels;
 import java.util.Locale;

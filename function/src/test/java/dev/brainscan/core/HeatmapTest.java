@@ -3,6 +3,11 @@ package dev.brainscan.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.image.RgbImage;
+import dev.brainscan.core.model.Prediction;
+import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.TestModels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

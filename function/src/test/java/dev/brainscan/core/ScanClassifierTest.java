@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.Notice;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.http.Responses;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.image.ExifOrientationTest;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.FormatVariants;
 import dev.brainscan.testing.NonMriCorpus;
+import dev.brainscan.testing.TestManifests;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.List;

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.brainscan.core.model.ModelLoadException;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.model.ModelSource;
+import dev.brainscan.core.model.Prediction;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.ScanResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.brainscan.core.ScanModel;
+import dev.brainscan.core.model.ScanModel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;

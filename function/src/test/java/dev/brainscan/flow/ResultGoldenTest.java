@@ -2,7 +2,7 @@ package dev.brainscan.flow;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.brainscan.core.Phantom;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.store.StoreException;
 import dev.brainscan.testing.GoldenJson;
 import dev.brainscan.testing.HostileCorpus;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.testing.Emf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

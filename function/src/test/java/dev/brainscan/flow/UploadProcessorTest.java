@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.Limits;
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Json;
 import dev.brainscan.flow.UploadProcessor.Outcome;
 import dev.brainscan.store.StoreException;
 import dev.brainscan.testing.FakeClassifier;

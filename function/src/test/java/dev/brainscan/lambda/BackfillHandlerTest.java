@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.amazonaws.services.lambda.runtime.events.S3BatchEventV2;
-import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse.ResultCode;
-import dev.brainscan.core.ErrorCode;
+import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.store.StoreException;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
+import dev.brainscan.core.result.Json;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.UploadUrls;

@@ -111,7 +111,7 @@ public final class DicomWriter {
 
     /** Slice {@code number} of a series: a phantom (with or without a lesion), made-up patient data included. */
     public static DicomWriter slice(long seed, boolean lesion, int number, String seriesUid) {
-        BufferedImage img = dev.brainscan.core.Phantom.generate(seed, 180, 200, lesion).image();
+        BufferedImage img = dev.brainscan.phantom.Phantom.generate(seed, 180, 200, lesion).image();
         byte[] px = new byte[180 * 200];
         for (int y = 0; y < 200; y++) {
             for (int x = 0; x < 180; x++) {

@@ -1,16 +1,15 @@
 package dev.brainscan.testing;
 
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.CropBox;
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Json;
-import dev.brainscan.core.Limits;
-import dev.brainscan.core.ModelManifest;
-import dev.brainscan.core.Prediction;
-import dev.brainscan.core.RgbImage;
-import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.ScanClassifier.Classification;
-import dev.brainscan.core.ScanResult;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.image.RgbImage;
+import dev.brainscan.core.model.ModelManifest;
+import dev.brainscan.core.model.Prediction;
+import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -101,7 +100,7 @@ public final class FakeClassifier implements Classifier {
         }
         ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
                 score >= manifest.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR, score,
-                manifest.riskTier(score), manifest.decisionThreshold(), ScanResult.ModelIdentity.of(manifest), source,
+                manifest.riskTier(score), manifest.decisionThreshold(), manifest.identity(), source,
                 new ScanResult.ImageInfo("jpeg", 64, 48), new CropBox(10, 8, 40, 30), Map.of("total", 1.0),
                 PROCESSED_AT, manifest.notice(), null, null);
         RgbImage crop = new RgbImage("jpeg", 40, 30, new byte[40 * 30 * 3]);
@@ -112,13 +111,13 @@ public final class FakeClassifier implements Classifier {
     @Override
     public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
         return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null,
-                ScanResult.ModelIdentity.of(manifest), source, null, null, Map.of("total", 0.0), PROCESSED_AT,
+                manifest.identity(), source, null, null, Map.of("total", 0.0), PROCESSED_AT,
                 manifest.notice(), new ScanResult.ErrorBody(code.name(), message), null);
     }
 
     private static ModelManifest bundledManifest() {
         try (InputStream in = FakeClassifier.class.getResourceAsStream("/model/brainscan.json")) {
-            return Json.manifest(in.readAllBytes());
+            return ModelManifest.parse(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

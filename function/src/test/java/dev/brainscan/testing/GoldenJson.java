@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.brainscan.core.Json;
+import dev.brainscan.core.result.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.brainscan.testing;
 
-import dev.brainscan.core.ErrorCode;
-import dev.brainscan.core.Phantom;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.phantom.Phantom;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

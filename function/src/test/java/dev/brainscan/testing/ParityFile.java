@@ -1,7 +1,7 @@
 package dev.brainscan.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Json;
+import dev.brainscan.core.result.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,9 +1,14 @@
 package dev.brainscan.testing;
 
-import dev.brainscan.core.Limits;
-import dev.brainscan.core.ModelSource;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.ScanModel;
+import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.model.ModelSource;
+import dev.brainscan.core.model.ScanModel;
+
+
+
+
+
 
 /** The real bundled model (the bytes of models/), loaded once per test JVM and shared. */
 public final class TestModels {

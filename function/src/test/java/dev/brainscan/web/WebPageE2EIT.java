@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.brainscan.cli.LocalServer;
-import dev.brainscan.core.Phantom;
+import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.Prerequisites;
 import dev.brainscan.testing.TestModels;
 import dev.brainscan.testing.TestPaths;
@@ -75,7 +75,7 @@ class WebPageE2EIT {
                     scan.toString(), text.toString(), sliceA.toString(), sliceB.toString())
                     .directory(e2e.toFile()).redirectErrorStream(true);
             pb.environment().put("BRAINSCAN_E2E_PRIVATE",
-                    dev.brainscan.core.Json.write(dev.brainscan.testing.DicomWriter.privateStrings()));
+                    dev.brainscan.core.result.Json.write(dev.brainscan.testing.DicomWriter.privateStrings()));
             Process p = pb.start();
             p.getOutputStream().close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();

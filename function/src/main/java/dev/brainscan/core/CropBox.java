@@ -1,5 +1,0 @@
-package dev.brainscan.core;
-
-/** The brain crop: top-left corner and size in pixels of the decoded image. */
-public record CropBox(int x, int y, int width, int height) {
-}

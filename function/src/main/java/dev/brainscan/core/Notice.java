@@ -1,9 +1,0 @@
-package dev.brainscan.core;
-
-/** The notice every result carries. */
-public final class Notice {
-    public static final String TEXT = "Research use only. Not a medical device; not for diagnosis.";
-
-    private Notice() {
-    }
-}

@@ -1,0 +1,340 @@
+package dev.brainscan.core.image;
+
+import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanException;
+import java.util.Arrays;
+
+/**
+ * The classic brain crop (the seeds' OpenCV {@code crop_brain_contour}), in plain Java and
+ * bit-exact with OpenCV 4.6: BT.601 grey in OpenCV's fixed point, the 5x5 Gaussian blur
+ * OpenCV uses for sigma 0 (binomial 1-4-6-4-1, reflect-101 border, rounded), threshold,
+ * erosion then dilation with a 3x3 square (border pixels never erode), the largest external
+ * contour by polygon area (Suzuki-Abe border following, 8-connected), and the crop between
+ * its extreme points, end-exclusive.
+ *
+ * <p>Written for speed as well: interior loops without border checks, morphology as
+ * sliding-window counts, and one grey image shared with {@link MriPlausibility}.
+ */
+public final class BrainCropper {
+
+    /** Crop parameters, as the manifest's {@code preprocessing.crop} gives them. */
+    public record Parameters(int threshold, int erodeIterations, int dilateIterations, double minRegionFraction) {
+        public static final Parameters DEFAULT = new Parameters(45, 2, 2, 0.01);
+
+        public Parameters {
+            if (threshold < 0 || threshold > 254 || erodeIterations < 0 || dilateIterations < 0
+                    || minRegionFraction < 0 || minRegionFraction >= 1) {
+                throw new IllegalArgumentException("crop parameters out of range");
+            }
+        }
+    }
+
+    /** The chosen region: its crop box and contour area (pixels, polygon area of the contour). */
+    public record Region(CropBox box, double contourArea) {
+    }
+
+    // OpenCV chain-code order: E, NE, N, NW, W, SW, S, SE (counter-clockwise on screen).
+    private static final int[] DX = {1, 1, 0, -1, -1, -1, 0, 1};
+    private static final int[] DY = {0, -1, -1, -1, 0, 1, 1, 1};
+
+    private final Parameters parameters;
+
+    public BrainCropper(Parameters parameters) {
+        this.parameters = parameters;
+    }
+
+    public Region find(RgbImage image) throws ScanException {
+        return find(grey(image), image.width(), image.height());
+    }
+
+    /** The crop on a grey image from {@link #grey(RgbImage)} (left unchanged). */
+    public Region find(byte[] grey, int w, int h) throws ScanException {
+        BitMask mask = thresholdedBlur(grey, w, h, parameters.threshold());
+        // k iterations of a 3x3 square are one square of side 2k+1.
+        mask = mask.morph(parameters.erodeIterations(), true).morph(parameters.dilateIterations(), false);
+        Region best = largestRegion(mask.toBytes(Workspace.get().zeroedBytes(w * h)), w, h);
+        if (best == null) {
+            throw new ScanException(ErrorCode.NO_BRAIN_REGION, "No bright region was found in the image.");
+        }
+        if (best.contourArea() < parameters.minRegionFraction() * w * h || best.box().width() == 0
+                || best.box().height() == 0) {
+            throw new ScanException(ErrorCode.NO_BRAIN_REGION,
+                    "The largest bright region covers under 1% of the image; is the scan very dark or empty?");
+        }
+        return best;
+    }
+
+    /** OpenCV's RGB2GRAY: BT.601 luma in 15-bit fixed point, rounded. */
+    public static byte[] grey(RgbImage image) {
+        return luma(image).grey();
+    }
+
+    /** The grey image and, from the same pass, the mean chroma (max - min of r, g, b) per pixel. */
+    public record Luma(byte[] grey, double chroma) {
+    }
+
+    public static Luma luma(RgbImage image) {
+        byte[] rgb = image.rgb();
+        int n = image.width() * image.height();
+        byte[] grey = new byte[n];
+        long chroma = 0;
+        for (int i = 0, p = 0; i < n; i++, p += 3) {
+            int r = rgb[p] & 0xff;
+            int g = rgb[p + 1] & 0xff;
+            int b = rgb[p + 2] & 0xff;
+            // OpenCV 4.6's 8-bit path rounds with 15-bit weights; equal to 4899/9617/1868 >> 14 on
+            // grey pixels but not on every colour (checked over the whole RGB cube)
+            grey[i] = (byte) ((r * 9798 + g * 19235 + b * 3735 + 16384) >> 15);
+            chroma += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
+        }
+        return new Luma(grey, (double) chroma / n);
+    }
+
+    /** GaussianBlur(5x5, sigma 0) then THRESH_BINARY: set where the rounded blur is above the threshold. */
+    static BitMask thresholdedBlur(byte[] grey, int w, int h, int threshold) {
+        // Horizontal pass: the exact 1-4-6-4-1 sums (x16), reflect-101 at the row ends.
+        short[] horizontal = Workspace.get().shorts(w * h);
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            for (int x = 0; x < Math.min(2, w); x++) {
+                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            }
+            for (int x = 2; x < w - 2; x++) {
+                int i = base + x;
+                horizontal[i] = (short) ((grey[i - 2] & 0xff) + 4 * (grey[i - 1] & 0xff) + 6 * (grey[i] & 0xff)
+                        + 4 * (grey[i + 1] & 0xff) + (grey[i + 2] & 0xff));
+            }
+            for (int x = Math.max(2, w - 2); x < w; x++) {
+                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            }
+        }
+        // Vertical pass and threshold: blurred > t  <=>  (sum + 128) >> 8 > t  <=>  sum >= (t + 1) * 256 - 128
+        int limit = (threshold + 1) * 256 - 128;
+        BitMask mask = new BitMask(w, h);
+        for (int y = 0; y < h; y++) {
+            int r0 = reflect101(y - 2, h) * w;
+            int r1 = reflect101(y - 1, h) * w;
+            int r2 = y * w;
+            int r3 = reflect101(y + 1, h) * w;
+            int r4 = reflect101(y + 2, h) * w;
+            int rowWord = y * mask.words;
+            for (int x0 = 0; x0 < w; x0 += 64) {
+                int end = Math.min(w, x0 + 64);
+                long word = 0;
+                for (int x = x0; x < end; x++) {
+                    int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
+                            + 4 * horizontal[r3 + x] + horizontal[r4 + x];
+                    word |= (long) ((limit - 1 - sum) >>> 31) << (x - x0); // 1 when sum >= limit
+                }
+                mask.bits[rowWord + (x0 >>> 6)] = word;
+            }
+        }
+        return mask;
+    }
+
+    private static int tap5(byte[] grey, int base, int x, int w) {
+        return (grey[base + reflect101(x - 2, w)] & 0xff) + 4 * (grey[base + reflect101(x - 1, w)] & 0xff)
+                + 6 * (grey[base + x] & 0xff) + 4 * (grey[base + reflect101(x + 1, w)] & 0xff)
+                + (grey[base + reflect101(x + 2, w)] & 0xff);
+    }
+
+    /** gfedcb|abcdefgh|gfedcba, as OpenCV's BORDER_REFLECT_101. */
+    static int reflect101(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        while (i < 0 || i >= n) {
+            i = i < 0 ? -i : 2 * n - 2 - i;
+        }
+        return i;
+    }
+
+    /**
+     * A binary image, 64 pixels per word (bit x%64 of word x/64 is pixel x), for morphology
+     * by shifts and ANDs/ORs: erosion and dilation with a square of side 2r+1 cost a few word
+     * operations per 64 pixels instead of a window per pixel.
+     */
+    static final class BitMask {
+        final int w;
+        final int h;
+        final int words;
+        final long[] bits;
+
+        BitMask(int w, int h) {
+            this.w = w;
+            this.h = h;
+            this.words = (w + 63) >>> 6;
+            this.bits = new long[words * h];
+        }
+
+        /**
+         * Erosion (min) or dilation (max) with a square of side 2r+1, separably. Outside the
+         * image counts as foreground for erosion and background for dilation (OpenCV's
+         * default border value), so a border pixel never erodes for lack of neighbours.
+         */
+        BitMask morph(int r, boolean erode) {
+            if (r == 0) {
+                return this;
+            }
+            long fill = erode ? -1L : 0L;
+            long[] row = new long[words];
+            BitMask across = new BitMask(w, h);
+            long padMask = (w & 63) == 0 ? -1L : (1L << (w & 63)) - 1;
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(bits, y * words, row, 0, words);
+                row[words - 1] = (row[words - 1] & padMask) | (fill & ~padMask); // padding acts as outside
+                for (int j = 0; j < words; j++) {
+                    long v = row[j];
+                    for (int k = 1; k <= r; k++) {
+                        long fromLeft = (row[j] << k) | ((j > 0 ? row[j - 1] : fill) >>> (64 - k));
+                        long fromRight = (row[j] >>> k) | ((j < words - 1 ? row[j + 1] : fill) << (64 - k));
+                        v = erode ? v & fromLeft & fromRight : v | fromLeft | fromRight;
+                    }
+                    across.bits[y * words + j] = v;
+                }
+            }
+            BitMask out = new BitMask(w, h);
+            for (int y = 0; y < h; y++) {
+                int lo = Math.max(0, y - r);
+                int hi = Math.min(h - 1, y + r);
+                for (int j = 0; j < words; j++) {
+                    long v = across.bits[lo * words + j];
+                    for (int yy = lo + 1; yy <= hi; yy++) {
+                        v = erode ? v & across.bits[yy * words + j] : v | across.bits[yy * words + j];
+                    }
+                    out.bits[y * words + j] = v;
+                }
+            }
+            return out;
+        }
+
+        /** One byte per pixel, 1 or 0, into {@code out} (zeroed, at least w*h long). */
+        byte[] toBytes(byte[] out) {
+            for (int y = 0; y < h; y++) {
+                int base = y * w;
+                for (int j = 0; j < words; j++) {
+                    long v = bits[y * words + j];
+                    if (v == 0) {
+                        continue;
+                    }
+                    int x0 = j << 6;
+                    int n = Math.min(64, w - x0);
+                    for (int b = 0; b < n; b++) {
+                        out[base + x0 + b] = (byte) ((v >>> b) & 1);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The component with the largest outer-contour area; null when there is none. */
+    static Region largestRegion(byte[] mask, int w, int h) {
+        Region best = null;
+        int[] stack = new int[256];
+        for (int start = 0; start < w * h; start++) {
+            if (mask[start] != 1) {
+                continue;
+            }
+            // First pixel of a new component in raster order: trace its outer border, then fill it.
+            double area = outerContourArea(mask, w, h, start % w, start / w);
+            int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
+            // Scanline fill: each stack entry is a seed pixel; its whole run on the row is marked at once.
+            int top = 0;
+            stack[top++] = start;
+            mask[start] = 2;
+            while (top > 0) {
+                int p = stack[--top];
+                int py = p / w;
+                int row = py * w;
+                int left = p - row;
+                int right = left;
+                while (left > 0 && mask[row + left - 1] == 1) {
+                    left--;
+                    mask[row + left] = 2;
+                }
+                while (right < w - 1 && mask[row + right + 1] == 1) {
+                    right++;
+                    mask[row + right] = 2;
+                }
+                minX = Math.min(minX, left);
+                maxX = Math.max(maxX, right);
+                minY = Math.min(minY, py);
+                maxY = Math.max(maxY, py);
+                // 8-connectivity: the rows above and below, one pixel wider on each side.
+                for (int ny = py - 1; ny <= py + 1; ny += 2) {
+                    if (ny < 0 || ny >= h) {
+                        continue;
+                    }
+                    int nrow = ny * w;
+                    boolean inRun = false;
+                    for (int x = Math.max(0, left - 1); x <= Math.min(w - 1, right + 1); x++) {
+                        if (mask[nrow + x] == 1) {
+                            if (!inRun) {
+                                mask[nrow + x] = 2;
+                                if (top == stack.length) {
+                                    stack = Arrays.copyOf(stack, stack.length * 2);
+                                }
+                                stack[top++] = nrow + x;
+                                inRun = true;
+                            }
+                        } else {
+                            inRun = false;
+                        }
+                    }
+                }
+            }
+            if (best == null || area > best.contourArea()) {
+                best = new Region(new CropBox(minX, minY, maxX - minX, maxY - minY), area);
+            }
+        }
+        return best;
+    }
+
+    private static boolean on(byte[] mask, int w, int h, int x, int y) {
+        return x >= 0 && y >= 0 && x < w && y < h && mask[y * w + x] != 0;
+    }
+
+    /** Suzuki-Abe outer border following from the component's first pixel; shoelace area of the border. */
+    static double outerContourArea(byte[] mask, int w, int h, int x0, int y0) {
+        // Clockwise from the west neighbour for the first border pixel after the start.
+        int first = -1;
+        for (int k = 0; k < 8; k++) {
+            int d = (4 - k) & 7;
+            if (on(mask, w, h, x0 + DX[d], y0 + DY[d])) {
+                first = d;
+                break;
+            }
+        }
+        if (first < 0) {
+            return 0;
+        }
+        int x1 = x0 + DX[first], y1 = y0 + DY[first];
+        int curX = x0, curY = y0;
+        int fromDir = first; // direction from the current border pixel to the previous one
+        long twiceArea = 0;
+        while (true) {
+            // Counter-clockwise around the current pixel, starting after the previous one.
+            int nextX = 0, nextY = 0, dir = -1;
+            for (int k = 1; k <= 8; k++) {
+                int d = (fromDir + k) & 7;
+                int nx = curX + DX[d], ny = curY + DY[d];
+                if (on(mask, w, h, nx, ny)) {
+                    nextX = nx;
+                    nextY = ny;
+                    dir = d;
+                    break;
+                }
+            }
+            twiceArea += (long) curX * nextY - (long) nextX * curY;
+            if (nextX == x0 && nextY == y0 && curX == x1 && curY == y1) {
+                break;
+            }
+            fromDir = (dir + 4) & 7;
+            curX = nextX;
+            curY = nextY;
+        }
+        return Math.abs(twiceArea) / 2.0;
+    }
+}

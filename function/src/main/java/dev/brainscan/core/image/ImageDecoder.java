@@ -1,0 +1,526 @@
+package dev.brainscan.core.image;
+
+import dev.brainscan.core.image.dicom.DicomImage;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanException;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes a scan by its content (never its name or declared type) into 8-bit RGB.
+ *
+ * <p>Only the reader of the sniffed format ever sees the bytes, so no XML (SVG) or other
+ * parser is reachable from an upload. Dimensions come from the header and are checked
+ * against the limits before any pixel is decoded. A decoder warning (a truncated JPEG
+ * decodes to grey padding with only a warning) makes the image corrupt, not a result.
+ */
+public final class ImageDecoder {
+
+    /** The formats accepted, by their magic numbers. */
+    public enum Format {
+        JPEG("jpeg"), PNG("png"), WEBP("webp"), BMP("bmp"), GIF("gif"),
+        /** DICOM Part-10 or a bare dataset: decoded by {@link DicomImage}, frame by frame. */
+        DICOM("dicom");
+
+        private final String id;
+
+        Format(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    static {
+        // No temporary files for image streams (read-only /var/task, shared /tmp in Lambda).
+        ImageIO.setUseCache(false);
+    }
+
+    /**
+     * The longest (wall clock) one decode may take before its reader is aborted: a backstop,
+     * since the container checks already bound the work. Generous, because wall time on a
+     * shared or fractional CPU (1024 MB Lambda: ~0.6 vCPU) is several times the CPU time and a
+     * legitimate 40 MP scan must not be refused for the machine's load.
+     */
+    public static final Duration DEFAULT_DECODE_BUDGET = Duration.ofSeconds(10);
+
+    /** Aborts readers that run past their budget; one daemon thread for the whole process. */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private final Limits limits;
+    private final Duration budget;
+
+    public ImageDecoder(Limits limits) {
+        this(limits, DEFAULT_DECODE_BUDGET);
+    }
+
+    ImageDecoder(Limits limits, Duration budget) {
+        this.limits = limits;
+        this.budget = budget;
+    }
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "decode-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The format of {@code bytes} by magic number, or null when it is none of the accepted ones. */
+    public static Format sniff(byte[] b) {
+        if (DicomImage.sniff(b) && !(b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8)) {
+            return Format.DICOM;
+        }
+        if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
+            return Format.JPEG;
+        }
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
+                && b[4] == 0x0D && b[5] == 0x0A && b[6] == 0x1A && b[7] == 0x0A) {
+            return Format.PNG;
+        }
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return Format.WEBP;
+        }
+        if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8'
+                && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
+            return Format.GIF;
+        }
+        if (ContainerGuard.looksLikeBmp(b)) {
+            return Format.BMP; // "BM" alone is not enough: a valid DIB header, one plane, a real bit depth
+        }
+        return null;
+    }
+
+    /** The image; for DICOM, its first frame (a multi-frame file goes through {@link #dicom}). */
+    public RgbImage decode(byte[] bytes) throws ScanException {
+        checkSize(bytes);
+        if (sniff(bytes) == Format.DICOM) {
+            DicomImage dicom = dicom(bytes);
+            if (dicom.refusal() != null) {
+                throw dicom.refusal();
+            }
+            return dicom.frame(0).image();
+        }
+        return decodeRaster(bytes);
+    }
+
+    /**
+     * A DICOM file's header, parsed and checked against the limits; its frames decode one by one.
+     * A damaged structure throws; a readable file that cannot be classified has a refusal.
+     */
+    public DicomImage dicom(byte[] bytes) throws ScanException {
+        checkSize(bytes);
+        return DicomImage.parse(bytes, limits, this::jpegFrame);
+    }
+
+    /**
+     * One JPEG frame of a DICOM file, through the same container guard, reader and time budget
+     * as a JPEG file: the decoded image (YCbCr converted to RGB by the decoder), or when
+     * {@code raw} the raster as stored (no colour conversion: monochrome, RGB, 12/16-bit lossless).
+     */
+    public DicomImage.JpegFrame jpegFrame(byte[] bytes, boolean raw) throws ScanException {
+        ContainerGuard.Checked checked = ContainerGuard.jpeg(bytes, limits);
+        checkDimensions(checked.width(), checked.height());
+        ImageReader reader = readerFor(Format.JPEG);
+        WarningFlag warnings = new WarningFlag();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = null;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(checked.bytes()))) {
+            reader.setInput(in, true, true);
+            reader.addIIOReadWarningListener(warnings);
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                reader.abort();
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+            BufferedImage image = raw ? null : reader.read(0, reader.getDefaultReadParam());
+            java.awt.image.Raster raster = raw ? reader.readRaster(0, reader.getDefaultReadParam()) : image.getRaster();
+            watchdog.cancel(false);
+            if (expired.get() || raster == null) {
+                throw overBudget();
+            }
+            if (warnings.warned) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+            }
+            return new DicomImage.JpegFrame(raster, image);
+        } catch (ScanException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (expired.get()) {
+                throw overBudget();
+            }
+            String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("unsupported") && (m.contains("precision") || m.contains("bit"))) {
+                throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                        "The DICOM JPEG frame uses a sample precision the JPEG decoder does not support.");
+            }
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+        } catch (OutOfMemoryError e) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
+                    "Decoding the DICOM JPEG frame needs more memory than allowed.");
+        } catch (Error e) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            reader.dispose();
+        }
+    }
+
+    private void checkSize(byte[] bytes) throws ScanException {
+        if (bytes.length == 0) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The file is empty.");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The file is %d bytes; the limit is %d bytes.", bytes.length, limits.maxBytes()));
+        }
+    }
+
+    private RgbImage decodeRaster(byte[] bytes) throws ScanException {
+        if (bytes.length == 0) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The file is empty.");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The file is %d bytes; the limit is %d bytes.", bytes.length, limits.maxBytes()));
+        }
+        Format format = sniff(bytes);
+        if (format == null) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                    "The content is not a JPEG, PNG, WebP, BMP, GIF or DICOM image.");
+        }
+        int[] declared = headerDimensions(format, bytes);
+        if (declared != null) {
+            checkDimensions(declared[0], declared[1]);
+        }
+        ContainerGuard.Checked checked = guard(format, bytes);
+        checkDimensions(checked.width(), checked.height());
+        return read(format, checked.bytes());
+    }
+
+    /**
+     * The container pre-scan of each format (ContainerGuard): refuses layouts that are not
+     * validated and strips what no decoder needs. A new format adds its case here.
+     */
+    private ContainerGuard.Checked guard(Format format, byte[] bytes) throws ScanException {
+        return switch (format) {
+            case JPEG -> ContainerGuard.jpeg(bytes, limits);
+            case PNG -> ContainerGuard.png(bytes, limits);
+            case WEBP -> ContainerGuard.webp(bytes);
+            case BMP -> ContainerGuard.bmp(bytes);
+            case GIF -> {
+                int[] d = headerDimensions(format, bytes);
+                yield new ContainerGuard.Checked(bytes, d == null ? 0 : d[0], d == null ? 0 : d[1]);
+            }
+            case DICOM -> throw new IllegalStateException("DICOM is decoded by DicomImage");
+        };
+    }
+
+    /** Decodes with the format's ImageIO reader, metadata ignored, under the time budget. */
+    private RgbImage read(Format format, byte[] bytes) throws ScanException {
+        ImageReader reader = readerFor(format);
+        WarningFlag warnings = new WarningFlag();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = null;
+        try (ImageInputStream in = format == Format.WEBP ? new EndGuardedStream(bytes)
+                : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            checkDimensions(width, height);
+            reader.addIIOReadWarningListener(warnings);
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                reader.abort();
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+            watchdog.cancel(false);
+            if (expired.get() || image == null) {
+                throw overBudget();
+            }
+            if (warnings.warned) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE,
+                        "The " + format.id() + " data is truncated or damaged.");
+            }
+            if (image.getWidth() != width || image.getHeight() != height) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
+            }
+            RgbImage rgb = new RgbImage(format.id(), width, height, toRgb(image));
+            return format == Format.JPEG ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
+        } catch (ScanException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (expired.get()) {
+                throw overBudget();
+            }
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE,
+                    "The " + format.id() + " data is truncated or damaged.", e);
+        } catch (OutOfMemoryError e) {
+            // Bounded by the checks above; should a decoder still ask for more, it is this input's error only.
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
+                    "Decoding the " + format.id() + " image needs more memory than allowed.");
+        } catch (Error e) {
+            // StackOverflowError and the like from a decoder on crafted data
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE,
+                    "The " + format.id() + " data is truncated or damaged.");
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            reader.dispose();
+        }
+    }
+
+    private ScanException overBudget() {
+        return new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                "Decoding the image took longer than the %d ms allowed.", budget.toMillis()));
+    }
+
+    private void checkDimensions(int width, int height) throws ScanException {
+        checkDimensions(limits, width, height);
+    }
+
+    /** Size limits of a declared or decoded image: no size is corrupt, too many pixels too large, too small not an MR slice. */
+    static void checkDimensions(Limits limits, int width, int height) throws ScanException {
+        if (width <= 0 || height <= 0 || width == Integer.MIN_VALUE || height == Integer.MIN_VALUE) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The image header gives no size.");
+        }
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The image is %dx%d (%d pixels); the limit is %d pixels.", width, height, pixels,
+                    limits.maxPixels()));
+        }
+        if (width < limits.minSide() || height < limits.minSide()) {
+            throw new ScanException(ErrorCode.NOT_A_BRAIN_MRI, String.format(Locale.ROOT,
+                    "The image is %dx%d; a brain MR slice needs at least %d pixels on each side.",
+                    width, height, limits.minSide()));
+        }
+    }
+
+    private static ImageReader readerFor(Format format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.id());
+        ImageReader chosen = null;
+        while (readers.hasNext()) {
+            ImageReader r = readers.next();
+            // TwelveMonkeys' JPEG reader gets CMYK/YCCK right; prefer it where both exist.
+            if (chosen == null || r.getClass().getName().startsWith("com.twelvemonkeys")) {
+                chosen = r;
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalStateException("no ImageIO reader for " + format.id());
+        }
+        return chosen;
+    }
+
+    /**
+     * Records decoder warnings that mean damaged data. Notes about colour profiles (a CMYK
+     * JPEG without an embedded ICC profile is converted with a generic one) are not damage;
+     * everything else (libjpeg's "Premature end of JPEG file", "Corrupt JPEG data") is.
+     */
+    /** How far past the end of its data the WebP reader may read (its look-ahead needs a few bytes). */
+    static final int MAX_BYTES_PAST_END = 64;
+
+    /**
+     * The input of the WebP reader: past the end of the data it reads zeros, up to
+     * {@link #MAX_BYTES_PAST_END} bytes past it; the next read fails. TwelveMonkeys' lossless
+     * (VP8L) bit reader swallows the end of the stream (one EOFException caught per refill)
+     * and goes on decoding, so a 36-byte stream declaring 64x15364 pixels cost ~5 s of CPU.
+     * A valid stream never consumes a bit past its end, so its look-ahead reads a few zero
+     * bytes at most (its zero-length codes read no byte); a truncated one fails at once.
+     */
+    static final class EndGuardedStream extends javax.imageio.stream.ImageInputStreamImpl {
+        private final byte[] data;
+
+        EndGuardedStream(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            read(one, 0, 1);
+            return one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            bitOffset = 0;
+            if (len == 0) {
+                return 0;
+            }
+            long from = streamPos;
+            if (from + len - data.length > MAX_BYTES_PAST_END) {
+                throw new javax.imageio.IIOException("The data ends before the image does.");
+            }
+            int real = (int) Math.max(0, Math.min(len, data.length - from));
+            if (real > 0) {
+                System.arraycopy(data, (int) from, b, off, real);
+            }
+            java.util.Arrays.fill(b, off + real, off + len, (byte) 0);
+            streamPos += len;
+            return len;
+        }
+
+        @Override
+        public long length() {
+            return data.length;
+        }
+    }
+
+    private static final class WarningFlag implements IIOReadWarningListener {
+        volatile boolean warned;
+
+        @Override
+        public void warningOccurred(ImageReader source, String warning) {
+            String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+            if (!(w.contains("icc") || w.contains("color profile") || w.contains("colour profile"))) {
+                warned = true;
+            }
+        }
+    }
+
+    /**
+     * Width and height at the fixed header offsets of PNG (IHDR), GIF (logical screen) and BMP
+     * (DIB header), so that a header claiming a huge image is refused whatever the reader
+     * would do with it; null for formats whose size needs parsing (JPEG, WebP: the reader).
+     */
+    static int[] headerDimensions(Format format, byte[] b) {
+        switch (format) {
+            case PNG:
+                return b.length >= 24 ? new int[] {be32(b, 16), be32(b, 20)} : null;
+            case GIF:
+                return b.length >= 10 ? new int[] {(b[6] & 0xff) | (b[7] & 0xff) << 8, (b[8] & 0xff) | (b[9] & 0xff) << 8}
+                        : null;
+            case BMP:
+                if (b.length >= 26 && le32(b, 14) >= 40) {
+                    return new int[] {le32(b, 18), Math.abs(le32(b, 22))}; // negative height: top-down rows
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static int be32(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
+    /**
+     * Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice).
+     * May reuse (and reorder) the image's own buffer: the image must not be used afterwards.
+     * Public for the DICOM decoder's colour JPEG frames (the same conversion as a JPEG file's).
+     */
+    public static byte[] toRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isPacked(raster, 3)
+                && ((DataBufferByte) raster.getDataBuffer()).getData().length == w * h * 3) {
+            // The decoder's own buffer, reordered in place: the image is ours and not used again.
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            for (int i = 0; i < w * h * 3; i += 3) {
+                byte b = data[i];
+                data[i] = data[i + 2];
+                data[i + 2] = b;
+            }
+            return data;
+        }
+        byte[] out = new byte[w * h * 3];
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && isPacked(raster, 1)) {
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            for (int i = 0, o = 0; i < w * h; i++, o += 3) {
+                out[o] = data[i];
+                out[o + 1] = data[i];
+                out[o + 2] = data[i];
+            }
+            return out;
+        }
+        ColorSpace cs = cm.getColorSpace();
+        boolean component = cm instanceof ComponentColorModel;
+        if (component && (cs.getType() == ColorSpace.TYPE_GRAY || cs.isCS_sRGB())) {
+            // Read samples directly: getRGB would treat grey as linear and brighten it.
+            int bands = raster.getNumBands();
+            int colours = cs.getNumComponents();
+            boolean alpha = cm.hasAlpha();
+            int max = (1 << cm.getComponentSize(0)) - 1;
+            int alphaMax = alpha ? (1 << cm.getComponentSize(bands - 1)) - 1 : 1;
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int p = x * bands;
+                    long a = alpha ? row[p + bands - 1] : 1;
+                    int o = (y * w + x) * 3;
+                    for (int c = 0; c < 3; c++) {
+                        long v = row[p + (colours == 1 ? 0 : c)];
+                        // scale to 8 bits (rounded) and composite over black
+                        long scaled = (v * 255L * a + (long) max * alphaMax / 2) / ((long) max * alphaMax);
+                        out[o + c] = (byte) scaled;
+                    }
+                }
+            }
+            return out;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int argb = row[x];
+                int a = argb >>> 24;
+                int o = (y * w + x) * 3;
+                out[o] = (byte) ((((argb >> 16) & 0xff) * a + 127) / 255);
+                out[o + 1] = (byte) ((((argb >> 8) & 0xff) * a + 127) / 255);
+                out[o + 2] = (byte) (((argb & 0xff) * a + 127) / 255);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isPacked(Raster raster, int bands) {
+        return raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && sm.getPixelStride() == bands
+                && sm.getScanlineStride() == raster.getWidth() * bands
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && buffer.getNumBanks() == 1 && buffer.getOffset() == 0
+                && (bands == 1 || java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0}));
+    }
+}

@@ -1,0 +1,222 @@
+package dev.brainscan.core.image;
+
+import dev.brainscan.core.result.CropBox;
+import java.util.Locale;
+
+/**
+ * Whether an image is plausibly a brain MR slice, from cheap statistics of the decoded image
+ * and its crop region. MR slices are greyscale; their tissue is neither pixel noise nor a
+ * perfectly smooth ramp; they are not mostly near-white (documents) or flat fills (screens,
+ * UI); and a bright region that fills the whole frame without background must at least have
+ * tissue-like texture. The thresholds sit beyond every one of the 6,700 training scans
+ * (margins in {@link Thresholds#DEFAULT}); validation and a generated non-MRI set measure
+ * them (README, "Not a brain MRI").
+ */
+public final class MriPlausibility {
+
+    /** The statistics the decision uses (luma in OpenCV's BT.601 fixed point). */
+    public record Features(double chroma, double borderDark, double darkFraction, double regionFraction,
+                           double edgeEnergy, double regionFill, double brightFraction, double flatFraction) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT,
+                    "chroma=%.2f borderDark=%.3f dark=%.3f region=%.3f edge=%.2f fill=%.3f bright=%.3f flat=%.3f",
+                    chroma, borderDark, darkFraction, regionFraction, edgeEnergy, regionFill, brightFraction,
+                    flatFraction);
+        }
+    }
+
+    /**
+     * Limits a brain MR slice stays within. Training-split extremes, for the margin: chroma
+     * max 10.4; edge energy 1.54 to 53.6; near-white share max 0.41; flat share max 0.32.
+     */
+    public record Thresholds(double maxChroma, double minEdgeEnergy, double maxEdgeEnergy, double maxBrightFraction,
+                             double maxFlatFraction, double frameRegion, double frameFill, double frameBorderDark,
+                             double frameMinEdge, double frameMaxEdge, double frameMaxBright) {
+        public static final Thresholds DEFAULT =
+                new Thresholds(12.0, 1.2, 60.0, 0.5, 0.45, 0.9, 0.9, 0.3, 4.0, 40.0, 0.05);
+    }
+
+    /** At or below the crop threshold: background, as the crop sees it. */
+    static final int DARK = 45;
+
+    private final Thresholds thresholds;
+
+    public MriPlausibility(Thresholds thresholds) {
+        this.thresholds = thresholds;
+    }
+
+    /**
+     * Mean raw chroma above which preprocessing v2 reports the {@code grey} step: the image
+     * carried a visible tint (or colour) that the grey model input dropped.
+     */
+    public static final double TINTED = 2.0;
+
+    /**
+     * Mean chroma (max - min over r, g, b) per pixel after each channel's least-squares affine
+     * fit against the grey is subtracted: a grey image under a tint (photographed film, a sepia
+     * export, a white balance) has each channel close to {@code a * grey + b} and comes out
+     * near 0, while real colour content (hues that do not follow the brightness) stays.
+     */
+    public static double castFreeChroma(RgbImage image, byte[] grey) {
+        byte[] rgb = image.rgb();
+        int n = image.width() * image.height();
+        double sy = 0;
+        double syy = 0;
+        double[] sc = new double[3];
+        double[] scy = new double[3];
+        for (int i = 0, p = 0; i < n; i++, p += 3) {
+            double y = grey[i] & 0xff;
+            sy += y;
+            syy += y * y;
+            for (int c = 0; c < 3; c++) {
+                double v = rgb[p + c] & 0xff;
+                sc[c] += v;
+                scy[c] += v * y;
+            }
+        }
+        double denominator = n * syy - sy * sy;
+        float[] a = new float[3];
+        float[] b = new float[3];
+        for (int c = 0; c < 3; c++) {
+            double slope = denominator > 0 ? (n * scy[c] - sy * sc[c]) / denominator : 0;
+            a[c] = (float) slope;
+            b[c] = (float) ((sc[c] - slope * sy) / n);
+        }
+        double total = 0;
+        for (int i = 0, p = 0; i < n; i++, p += 3) {
+            int y = grey[i] & 0xff;
+            float r = (rgb[p] & 0xff) - (a[0] * y + b[0]);
+            float g = (rgb[p + 1] & 0xff) - (a[1] * y + b[1]);
+            float bl = (rgb[p + 2] & 0xff) - (a[2] * y + b[2]);
+            total += Math.max(r, Math.max(g, bl)) - Math.min(r, Math.min(g, bl));
+        }
+        return total / n;
+    }
+
+    /** Mean chroma (max - min of r, g, b) per pixel: about 0 for greyscale. */
+    public static double chroma(RgbImage image) {
+        return BrainCropper.luma(image).chroma();
+    }
+
+    public static Features features(RgbImage image, BrainCropper.Region region) {
+        BrainCropper.Luma luma = BrainCropper.luma(image);
+        return features(image.width(), image.height(), luma.grey(), region, luma.chroma());
+    }
+
+    /** The features from the grey image the crop already made ({@link BrainCropper#grey}). */
+    public static Features features(int w, int h, byte[] grey, BrainCropper.Region region, double chroma) {
+        int n = w * h;
+        int[] histogram = new int[256];
+        for (byte g : grey) {
+            histogram[g & 0xff]++;
+        }
+        // Texture at a fixed scale: per-pixel differences shrink as resolution grows, so large
+        // images are block-averaged until their short side is under 512 pixels.
+        int f = Math.max(1, Math.min(w, h) / 256);
+        byte[] t = f == 1 ? grey : blockAverage(grey, w, h, f);
+        int tw = w / f;
+        int th = h / f;
+        long edges = 0;
+        long lit = 0;
+        long flat = 0;
+        for (int y = 1; y < th; y++) {
+            int base = y * tw;
+            for (int i = base + 1; i < base + tw; i++) {
+                int v = t[i] & 0xff;
+                int dx = Math.abs(v - (t[i - 1] & 0xff));
+                int dy = Math.abs(v - (t[i - tw] & 0xff));
+                edges += dx + dy;
+                int isLit = (DARK - v) >>> 31; // 1 when v > DARK
+                lit += isLit;
+                flat += isLit & (((dx | dy) - 1) >>> 31); // and both differences 0
+            }
+        }
+        long dark = 0;
+        for (int v = 0; v <= DARK; v++) {
+            dark += histogram[v];
+        }
+        long bright = 0;
+        for (int v = 220; v < 256; v++) {
+            bright += histogram[v];
+        }
+        int margin = Math.max(1, Math.min(w, h) / 25);
+        long border = 0;
+        long borderDark = 0;
+        for (int y = 0; y < h; y++) {
+            boolean edgeRow = y < margin || y >= h - margin;
+            int base = y * w;
+            // every pixel of the top and bottom bands; only the two side bands of the other rows
+            for (int x = 0; x < w; x = edgeRow || x + 1 < margin || x >= w - margin ? x + 1 : Math.max(x + 1, w - margin)) {
+                border++;
+                if ((grey[base + x] & 0xff) <= DARK) {
+                    borderDark++;
+                }
+            }
+        }
+        long edgeCount = (long) (tw - 1) * (th - 1);
+        CropBox box = region.box();
+        double boxArea = Math.max(1.0, (double) box.width() * box.height());
+        return new Features(chroma, border == 0 ? 0 : (double) borderDark / border, (double) dark / n,
+                region.contourArea() / ((double) w * h), edgeCount == 0 ? 0 : edges / (2.0 * edgeCount),
+                region.contourArea() / boxArea, (double) bright / n, lit == 0 ? 0 : (double) flat / lit);
+    }
+
+    /** The mean of each f x f block (rounded), dropping partial blocks at the right and bottom. */
+    static byte[] blockAverage(byte[] grey, int w, int h, int f) {
+        int tw = w / f;
+        int th = h / f;
+        int[] sums = new int[tw];
+        byte[] out = new byte[tw * th];
+        int area = f * f;
+        for (int by = 0; by < th; by++) {
+            java.util.Arrays.fill(sums, 0);
+            for (int y = by * f; y < by * f + f; y++) {
+                int base = y * w;
+                for (int bx = 0; bx < tw; bx++) {
+                    int s = 0;
+                    for (int x = bx * f; x < bx * f + f; x++) {
+                        s += grey[base + x] & 0xff;
+                    }
+                    sums[bx] += s;
+                }
+            }
+            for (int bx = 0; bx < tw; bx++) {
+                out[by * tw + bx] = (byte) ((sums[bx] + area / 2) / area);
+            }
+        }
+        return out;
+    }
+
+    /** Null when plausible, else what makes the image implausible (for the error message). */
+    public String implausibility(Features f) {
+        Thresholds t = thresholds;
+        if (f.chroma() > t.maxChroma()) {
+            return "it is a colour image; MR slices are greyscale";
+        }
+        if (f.edgeEnergy() > t.maxEdgeEnergy()) {
+            return "it is dominated by pixel-level noise";
+        }
+        if (f.edgeEnergy() < t.minEdgeEnergy()) {
+            return "it is a smooth synthetic ramp with no tissue texture";
+        }
+        if (f.brightFraction() > t.maxBrightFraction()) {
+            return "it is mostly near-white, like a page or a light screen";
+        }
+        if (f.flatFraction() > t.maxFlatFraction()) {
+            return "it is made of flat fills, like a screenshot or a drawing";
+        }
+        if (f.regionFraction() > t.frameRegion() && f.regionFill() > t.frameFill() && f.borderDark() < t.frameBorderDark()
+                && (f.edgeEnergy() > t.frameMaxEdge()
+                    // smooth and without bright structure (skull, fat): a ramp, not a slice
+                    || f.edgeEnergy() < t.frameMinEdge() && f.brightFraction() < t.frameMaxBright())) {
+            return "it fills the frame without background and has no tissue-like texture";
+        }
+        return null;
+    }
+
+    /** Colour only, before the crop: a colour photo gets this reason rather than a crop failure. */
+    public String colourImplausibility(double chroma) {
+        return chroma > thresholds.maxChroma() ? "it is a colour image; MR slices are greyscale" : null;
+    }
+}

@@ -1,0 +1,420 @@
+package dev.brainscan.core.image;
+
+import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.ScanException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Preprocessing v2 ({@code docs/contracts.md} section 2), the Java twin of
+ * {@code preprocess_v2} in {@code models/training/preprocess.py}: the v1 crop where it works,
+ * plus a frame finder (the scan inside a screenshot or viewer border), an adaptive threshold
+ * (dark scans), grey model input (colour casts) and a percentile stretch of the crop
+ * (exposure and contrast). Integer arithmetic throughout, float32 for the resize and the
+ * stretch, in the same order as the Python reference, so boxes agree exactly and pixels to
+ * rounding ({@code PreprocessingParityTest}).
+ */
+public final class PreprocessingV2 {
+
+    /** The constants, as the manifest's {@code preprocessing.frame/dark/stretch} give them. */
+    public record Parameters(int frameDark, double frameMinInside, double frameMinOutside, double frameMinLit,
+                             double frameMinEdgeDark, double frameMinSideLit, double framePiecesMinArea,
+                             double framePiecesMinEdgeDark, double framePiecesMaxInside, int darkP99Below, int adaptiveMin,
+                             int adaptiveMax, double stretchLow, double stretchHigh, int stretchMinRange) {
+        /**
+         * The Python constants ({@code DARK_P99}, {@code FRAME_MIN_*}, {@code FRAME_MIN_PIECE},
+         * {@code FRAME_PIECES_*}, {@code STRETCH_*}).
+         */
+        public static final Parameters DEFAULT =
+                new Parameters(45, 0.15, 0.04, 0.5, 0.75, 0.9, 0.005, 0.1, 0.6, 90, 8, 45, 0.01, 0.99, 16);
+
+        public Parameters {
+            if (frameDark < 0 || frameDark > 254 || adaptiveMin < 0 || adaptiveMax > 254 || adaptiveMin > adaptiveMax
+                    || darkP99Below < 0 || darkP99Below > 256 || !(stretchLow >= 0 && stretchLow < stretchHigh
+                    && stretchHigh <= 1) || stretchMinRange < 1 || stretchMinRange > 255
+                    || !fraction(frameMinInside) || !fraction(frameMinOutside) || !fraction(frameMinLit)
+                    || !fraction(frameMinEdgeDark) || !fraction(frameMinSideLit) || !fraction(framePiecesMinArea)
+                    || !fraction(framePiecesMinEdgeDark) || !fraction(framePiecesMaxInside)) {
+                throw new IllegalArgumentException("preprocessing v2 parameters out of range");
+            }
+        }
+
+        private static boolean fraction(double v) {
+            return v >= 0 && v <= 1;
+        }
+    }
+
+    /** A rectangle of the image: left, top, width, height. */
+    public record Rect(int x, int y, int width, int height) {
+    }
+
+    /**
+     * What v2 did to one grey image: the grey crop ({@code cropWidth x cropHeight}), its box in
+     * the image, the frame (null when none), the region the crop came from (in the frame's
+     * coordinates), the steps beyond the v1 crop and the stretch bounds.
+     */
+    public record Result(byte[] crop, int cropWidth, int cropHeight, CropBox box, Rect frame,
+                         BrainCropper.Region region, List<String> steps, int low, int high) {
+    }
+
+    public static final String STEP_FRAME = "frame";
+    public static final String STEP_ADAPTIVE = "adaptive-threshold";
+
+    private final Parameters parameters;
+    private final BrainCropper.Parameters crop;
+
+    public PreprocessingV2(BrainCropper.Parameters crop, Parameters parameters) {
+        this.crop = crop;
+        this.parameters = parameters;
+    }
+
+    /** {@code preprocess_v2} on a BT.601 grey image ({@link BrainCropper#grey}); NO_BRAIN_REGION as v1. */
+    public Result run(byte[] grey, int w, int h) throws ScanException {
+        List<String> steps = new ArrayList<>(2);
+        // one blur of the whole image serves the frame finder and, without a frame, the dark rule
+        byte[] blurredImage = blurred(grey, w, h);
+        Rect frame = findFrameInBlurred(blurredImage, w, h);
+        byte[] sub = grey;
+        int sw = w;
+        int sh = h;
+        int fx = 0;
+        int fy = 0;
+        if (frame != null) {
+            fx = frame.x();
+            fy = frame.y();
+            sw = frame.width();
+            sh = frame.height();
+            sub = copy(grey, w, fx, fy, sw, sh);
+            steps.add(STEP_FRAME);
+        }
+        int[] hist = histogram(frame == null ? blurredImage : blurred(sub, sw, sh));
+        BrainCropper.Region region = null;
+        if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
+            try {
+                region = cropper(crop.threshold()).find(sub, sw, sh);
+            } catch (ScanException e) {
+                region = null;
+            }
+        }
+        if (region == null) {
+            int t = Math.min(Math.max(otsu(hist), parameters.adaptiveMin()), parameters.adaptiveMax());
+            region = cropper(t).find(sub, sw, sh);
+            steps.add(STEP_ADAPTIVE);
+        }
+        CropBox r = region.box();
+        byte[] cropped = copy(sub, sw, r.x(), r.y(), r.width(), r.height());
+        int[] bounds = stretchBounds(cropped);
+        return new Result(cropped, r.width(), r.height(), new CropBox(r.x() + fx, r.y() + fy, r.width(), r.height()),
+                frame, region, List.copyOf(steps), bounds[0], bounds[1]);
+    }
+
+    /** The grey pixels of the frame (the whole image when there is none), for the plausibility gate. */
+    public static byte[] framed(byte[] grey, int w, Rect frame) {
+        return frame == null ? grey : copy(grey, w, frame.x(), frame.y(), frame.width(), frame.height());
+    }
+
+    private BrainCropper cropper(int threshold) {
+        return new BrainCropper(new BrainCropper.Parameters(threshold, crop.erodeIterations(), crop.dilateIterations(),
+                crop.minRegionFraction()));
+    }
+
+    static byte[] copy(byte[] grey, int w, int x, int y, int cw, int ch) {
+        byte[] out = new byte[cw * ch];
+        for (int row = 0; row < ch; row++) {
+            System.arraycopy(grey, (y + row) * w + x, out, row * cw, cw);
+        }
+        return out;
+    }
+
+    /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
+    static byte[] blurred(byte[] grey, int w, int h) {
+        int[] horizontal = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            for (int x = 0; x < w; x++) {
+                horizontal[base + x] = (grey[base + BrainCropper.reflect101(x - 2, w)] & 0xff)
+                        + 4 * (grey[base + BrainCropper.reflect101(x - 1, w)] & 0xff) + 6 * (grey[base + x] & 0xff)
+                        + 4 * (grey[base + BrainCropper.reflect101(x + 1, w)] & 0xff)
+                        + (grey[base + BrainCropper.reflect101(x + 2, w)] & 0xff);
+            }
+        }
+        byte[] out = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            int r0 = BrainCropper.reflect101(y - 2, h) * w;
+            int r1 = BrainCropper.reflect101(y - 1, h) * w;
+            int r2 = y * w;
+            int r3 = BrainCropper.reflect101(y + 1, h) * w;
+            int r4 = BrainCropper.reflect101(y + 2, h) * w;
+            for (int x = 0; x < w; x++) {
+                int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
+                        + 4 * horizontal[r3 + x] + horizontal[r4 + x];
+                out[r2 + x] = (byte) ((sum + 128) >> 8);
+            }
+        }
+        return out;
+    }
+
+    static int[] histogram(byte[] pixels) {
+        int[] hist = new int[256];
+        for (byte p : pixels) {
+            hist[p & 0xff]++;
+        }
+        return hist;
+    }
+
+    /** Smallest v whose cumulative count reaches {@code ceil(fraction * total)} (at least 1). */
+    static int percentile(int[] hist, double fraction) {
+        long total = 0;
+        for (int c : hist) {
+            total += c;
+        }
+        long need = total == 0 ? 0 : (long) Math.ceil(fraction * total);
+        need = Math.max(need, 1);
+        long cumulative = 0;
+        for (int v = 0; v < 256; v++) {
+            cumulative += hist[v];
+            if (cumulative >= need) {
+                return v;
+            }
+        }
+        return 256; // numpy's searchsorted past the end (an empty histogram)
+    }
+
+    /** Otsu's threshold: the largest between-class variance, ties to the lowest level. */
+    static int otsu(int[] hist) {
+        double total = 0;
+        double sumAll = 0;
+        for (int t = 0; t < 256; t++) {
+            total += hist[t];
+            sumAll += (double) t * hist[t];
+        }
+        double best = -1.0;
+        int bestT = 0;
+        double w0 = 0;
+        double s0 = 0;
+        for (int t = 0; t < 256; t++) {
+            w0 += hist[t];
+            s0 += t * (double) hist[t];
+            double w1 = total - w0;
+            if (w0 == 0 || w1 == 0) {
+                continue;
+            }
+            double m0 = s0 / w0;
+            double m1 = (sumAll - s0) / w1;
+            double d = m0 - m1;
+            double var = w0 * w1 * (d * d);
+            if (var > best) {
+                best = var;
+                bestT = t;
+            }
+        }
+        return bestT;
+    }
+
+    /** The 1 % and 99 % levels of the grey crop, widened to at least the minimum range. */
+    int[] stretchBounds(byte[] greyCrop) {
+        int[] hist = histogram(greyCrop);
+        int lo = percentile(hist, parameters.stretchLow());
+        int hi = percentile(hist, parameters.stretchHigh());
+        if (hi - lo < parameters.stretchMinRange()) {
+            hi = Math.min(255, lo + parameters.stretchMinRange());
+            lo = hi - parameters.stretchMinRange();
+        }
+        return new int[] {lo, hi};
+    }
+
+    /**
+     * The scan inside a screenshot or viewer frame, or null: the bounding box of the largest
+     * 4-connected dark component (blurred grey at or below the frame threshold; ties to the
+     * first in raster order, as OpenCV numbers components) when the image outside it is mostly
+     * lit, its own edges mostly dark, and the frame lit just outside each of its inner sides.
+     * When that box fails (a brain touching the scan's edges cuts its background into pieces),
+     * the box around every dark component of at least {@code framePiecesMinArea} of the image,
+     * when it covers at most {@code framePiecesMaxInside}, with the same tests and its edges
+     * dark in at least {@code framePiecesMinEdgeDark}.
+     */
+    Rect findFrame(byte[] grey, int w, int h) {
+        return findFrameInBlurred(blurred(grey, w, h), w, h);
+    }
+
+    /** {@link #findFrame} on the image's blur, already computed. */
+    private Rect findFrameInBlurred(byte[] b, int w, int h) {
+        int threshold = parameters.frameDark();
+        byte[] dark = new byte[w * h];
+        long darkTotal = 0;
+        for (int i = 0; i < dark.length; i++) {
+            if ((b[i] & 0xff) <= threshold) {
+                dark[i] = 1;
+                darkTotal++;
+            }
+        }
+        Components components = components(dark, w, h, parameters.framePiecesMinArea() * w * h);
+        if (components.largest() == null) {
+            return null;
+        }
+        if (frameOk(dark, darkTotal, w, h, components.largest(), parameters.frameMinEdgeDark())) {
+            return components.largest();
+        }
+        Rect pieces = components.pieces();
+        if (pieces == null || (long) pieces.width() * pieces.height() > parameters.framePiecesMaxInside() * w * h) {
+            return null;
+        }
+        return frameOk(dark, darkTotal, w, h, pieces, parameters.framePiecesMinEdgeDark()) ? pieces : null;
+    }
+
+    private boolean frameOk(byte[] dark, long darkTotal, int w, int h, Rect box, double minEdgeDark) {
+        int x = box.x();
+        int y = box.y();
+        int bw = box.width();
+        int bh = box.height();
+        long inside = (long) bw * bh;
+        long outside = (long) w * h - inside;
+        if (inside < parameters.frameMinInside() * w * h || outside < parameters.frameMinOutside() * w * h) {
+            return false;
+        }
+        long darkInside = 0;
+        for (int yy = y; yy < y + bh; yy++) {
+            for (int xx = x; xx < x + bw; xx++) {
+                darkInside += dark[yy * w + xx];
+            }
+        }
+        long darkOutside = darkTotal - darkInside;
+        if ((outside - darkOutside) < parameters.frameMinLit() * outside) {
+            return false;
+        }
+        long edgeDark = 0;
+        for (int xx = x; xx < x + bw; xx++) {
+            edgeDark += dark[y * w + xx] + dark[(y + bh - 1) * w + xx];
+        }
+        for (int yy = y + 1; yy < y + bh - 1; yy++) {
+            edgeDark += dark[yy * w + x] + dark[yy * w + x + bw - 1];
+        }
+        long edgeLength = 2L * bw + 2L * Math.max(bh - 2, 0);
+        if (edgeDark < minEdgeDark * edgeLength) {
+            return false;
+        }
+        double allowed = 1 - parameters.frameMinSideLit();
+        return !(y > 0 && rowSum(dark, w, y - 1, x, bw) > allowed * bw
+                || y + bh < h && rowSum(dark, w, y + bh, x, bw) > allowed * bw
+                || x > 0 && columnSum(dark, w, x - 1, y, bh) > allowed * bh
+                || x + bw < w && columnSum(dark, w, x + bw, y, bh) > allowed * bh);
+    }
+
+    private static long rowSum(byte[] mask, int w, int y, int x, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            s += mask[y * w + x + i];
+        }
+        return s;
+    }
+
+    private static long columnSum(byte[] mask, int w, int x, int y, int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            s += mask[(y + i) * w + x];
+        }
+        return s;
+    }
+
+    /**
+     * The 4-connected components of 1s: the bounding box of the largest (ties to the first in
+     * raster order; null when none) and the bounding box around every component whose area is
+     * at least {@code minPieceArea} (null when none).
+     */
+    record Components(Rect largest, Rect pieces) {
+    }
+
+    static Components components(byte[] mask, int w, int h, double minPieceArea) {
+        boolean[] seen = new boolean[w * h];
+        int[] stack = new int[1024];
+        long bestArea = 0;
+        Rect best = null;
+        int piecesMinX = Integer.MAX_VALUE;
+        int piecesMinY = Integer.MAX_VALUE;
+        int piecesMaxX = -1;
+        int piecesMaxY = -1;
+        for (int start = 0; start < w * h; start++) {
+            if (mask[start] == 0 || seen[start]) {
+                continue;
+            }
+            int top = 0;
+            stack[top++] = start;
+            seen[start] = true;
+            long area = 0;
+            int minX = Integer.MAX_VALUE;
+            int minY = Integer.MAX_VALUE;
+            int maxX = -1;
+            int maxY = -1;
+            while (top > 0) {
+                int p = stack[--top];
+                area++;
+                int px = p % w;
+                int py = p / w;
+                minX = Math.min(minX, px);
+                maxX = Math.max(maxX, px);
+                minY = Math.min(minY, py);
+                maxY = Math.max(maxY, py);
+                if (top + 4 > stack.length) {
+                    stack = java.util.Arrays.copyOf(stack, stack.length * 2);
+                }
+                if (px > 0 && mask[p - 1] != 0 && !seen[p - 1]) {
+                    seen[p - 1] = true;
+                    stack[top++] = p - 1;
+                }
+                if (px < w - 1 && mask[p + 1] != 0 && !seen[p + 1]) {
+                    seen[p + 1] = true;
+                    stack[top++] = p + 1;
+                }
+                if (py > 0 && mask[p - w] != 0 && !seen[p - w]) {
+                    seen[p - w] = true;
+                    stack[top++] = p - w;
+                }
+                if (py < h - 1 && mask[p + w] != 0 && !seen[p + w]) {
+                    seen[p + w] = true;
+                    stack[top++] = p + w;
+                }
+            }
+            if (area > bestArea) {
+                bestArea = area;
+                best = new Rect(minX, minY, maxX - minX + 1, maxY - minY + 1);
+            }
+            if (area >= minPieceArea) {
+                piecesMinX = Math.min(piecesMinX, minX);
+                piecesMinY = Math.min(piecesMinY, minY);
+                piecesMaxX = Math.max(piecesMaxX, maxX);
+                piecesMaxY = Math.max(piecesMaxY, maxY);
+            }
+        }
+        Rect pieces = piecesMaxX < 0 ? null
+                : new Rect(piecesMinX, piecesMinY, piecesMaxX - piecesMinX + 1, piecesMaxY - piecesMinY + 1);
+        return new Components(best, pieces);
+    }
+
+    /**
+     * {@code resize_grey_stretched} then normalisation: the v1 resize filter on the grey crop
+     * (float32, rows then columns), {@code (v - low) * (255 / (high - low))} clamped to
+     * [0, 255], replicated to three channels and normalised with the manifest's mean and std.
+     */
+    public static float[] tensor(Result r, int outH, int outW, float[] mean, float[] std) {
+        float[] grey = resizeGrey(r.crop(), r.cropWidth(), r.cropHeight(), outH, outW);
+        float scale = 255f / (float) (r.high() - r.low());
+        float low = r.low();
+        int plane = outH * outW;
+        float[] out = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            float v = (grey[i] - low) * scale;
+            v = Math.min(Math.max(v, 0f), 255f);
+            for (int c = 0; c < 3; c++) {
+                out[c * plane + i] = (v / 255f - mean[c]) / std[c];
+            }
+        }
+        return out;
+    }
+
+    /** The v1 resize on one grey plane: float pixels 0..255, row-major. */
+    static float[] resizeGrey(byte[] grey, int inW, int inH, int outH, int outW) {
+        float[] out = new float[outH * outW];
+        Resizer.resizePlane(grey, 1, inW, inH, outH, outW, new float[outH * inW], out);
+        return out;
+    }
+}

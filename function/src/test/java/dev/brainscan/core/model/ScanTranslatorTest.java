@@ -1,0 +1,109 @@
+package dev.brainscan.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.metric.Metrics;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.translate.TranslatorContext;
+import dev.brainscan.core.image.RgbImage;
+import dev.brainscan.core.result.StageTimer;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Translator on fixed tensors, with the ONNX Runtime engine's NDManager and no model. */
+class ScanTranslatorTest {
+    static final ModelManifest.Input INPUT = new ModelManifest.Input("image", 4, 4, 3, "NCHW",
+            new float[] {0.5f, 0.25f, 0.0f}, new float[] {0.25f, 0.5f, 1.0f});
+    static NDManager manager;
+
+    @BeforeAll
+    static void engine() {
+        OfflineRuntime.apply();
+        manager = NDManager.newBaseManager(Device.cpu(), "OnnxRuntime");
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    static TranslatorContext context() {
+        return new TranslatorContext() {
+            public Model getModel() {
+                return null;
+            }
+
+            public NDManager getNDManager() {
+                return manager;
+            }
+
+            public NDManager getPredictorManager() {
+                return manager;
+            }
+
+            public Block getBlock() {
+                return null;
+            }
+
+            public Metrics getMetrics() {
+                return null;
+            }
+
+            public Object getAttachment(String key) {
+                return null;
+            }
+
+            public void setAttachment(String key, Object value) {
+            }
+
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void processInput_normalisesEachChannelWithTheManifestsMeanAndStd() {
+        byte[] rgb = new byte[2 * 2 * 3];
+        for (int i = 0; i < 4; i++) {
+            rgb[i * 3] = (byte) 255;      // r = 1.0
+            rgb[i * 3 + 1] = (byte) 0;    // g = 0.0
+            rgb[i * 3 + 2] = (byte) 51;   // b = 0.2
+        }
+        ScanTranslator translator = new ScanTranslator(INPUT);
+        NDList list = translator.processInput(context(),
+                ScanTranslator.Input.of(new RgbImage("test", 2, 2, rgb), new StageTimer()));
+
+        NDArray image = list.singletonOrThrow();
+        assertEquals("image", image.getName());
+        assertEquals(new Shape(1, 3, 4, 4), image.getShape());
+        float[] expected = new float[48];
+        Arrays.fill(expected, 0, 16, (1.0f - 0.5f) / 0.25f);
+        Arrays.fill(expected, 16, 32, (0.0f - 0.25f) / 0.5f);
+        Arrays.fill(expected, 32, 48, 0.2f);
+        assertArrayEquals(expected, image.toFloatArray(), 1e-5f);
+    }
+
+    @Test
+    void processOutput_readsTheNamedOutputsWhateverTheirOrder() {
+        NDArray cam = manager.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(1, 2, 3));
+        cam.setName("cam");
+        NDArray probability = manager.create(new float[] {0.875f}, new Shape(1, 1));
+        probability.setName("probability");
+
+        Prediction p = new ScanTranslator(INPUT).processOutput(context(), new NDList(cam, probability));
+
+        assertEquals(0.875f, p.probability());
+        assertEquals(2, p.camHeight());
+        assertEquals(3, p.camWidth());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, p.cam());
+    }
+}
