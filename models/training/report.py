@@ -11,6 +11,14 @@ import numpy as np  # noqa: E402
 import metrics as M  # noqa: E402
 import preprocess as P  # noqa: E402
 
+# what train.py's --intensity draws (train.augment)
+INTENSITY = {
+    "mild": "gamma 0.6-1.65, contrast 0.7-1.5 about the crop's mean, gain 0.6-1.1",
+    "wide": "a quarter of the draws a dark exposure (gamma 1.2-2.2, gain 0.45-0.85), a fifth a "
+            "stretch of 1.3-2.0 about mid-grey clipped to 0-255, the rest gamma 0.6-1.65, contrast 0.7-1.5 "
+            "about the crop's mean, gain 0.6-1.1; all rounded to 8 bits",
+}
+
 NOTICE = "Research use only. Not a medical device; not for diagnosis."
 
 
@@ -97,7 +105,7 @@ def manifest(args, mean, std, a, b, threshold, low, export_info, oof, desc, type
         },
         "architecture": {"name": "small-typed", "parameters": desc["parameters"], "onnxBytes": desc["onnxBytes"],
                          "gflops": desc["gflops"], "opset": desc["opset"]},
-        "training": {"seed": args.seed, "folds": args.folds, "lowTierMaxRate": args.low_tier_max_rate, "epochs": args.epochs,
+        "training": {"seed": args.seed, "folds": args.folds, "intensityAugmentation": args.intensity, "lowTierMaxRate": args.low_tier_max_rate, "epochs": args.epochs,
                      "samplesPerEpoch": args.samples_per_epoch, "images": len(rows),
                      "groups": len({r["group"] for r in rows}), "minutes": timing},
         "metrics": {"split": "out-of-fold", **oof["overall"], "bySource": oof["bySource"],
@@ -286,8 +294,8 @@ and whose tier tumour rate has an upper 95 % Clopper-Pearson bound of at most
 
 Steps taken on the evaluation images: {steps}.
 Augmentation in training only: a quarter turn (half the draws), mirror, rotation +-15 deg,
-scale +-12 %, shift +-7 %, gamma 0.6-1.65, contrast 0.7-1.5, gain 0.6-1.1, blur, noise; then
-the same percentile stretch serving applies.
+scale +-12 %, shift +-7 %; intensity "{man['training'].get('intensityAugmentation', 'mild')}": {INTENSITY[man['training'].get('intensityAugmentation', 'mild')]};
+blur, noise; then the same percentile stretch serving applies.
 
 ## Architecture and cost
 A compact CNN: a stride-2 stem and four stages of 3x3 conv + batch norm + ReLU (16-32,

@@ -44,7 +44,8 @@ import report  # noqa: E402
 TUMOR_TYPES = ["glioma", "meningioma", "pituitary"]
 # the options that change what is trained (checkpoints are kept per recipe); the selection
 # options (threshold and tier targets) only change what is chosen from the scores
-RECIPE = ("data", "size", "folds", "epochs", "samples_per_epoch", "batch", "lr", "type_weight", "seed", "limit")
+RECIPE = ("data", "size", "folds", "epochs", "samples_per_epoch", "batch", "lr", "type_weight", "seed", "limit",
+          "intensity")
 
 
 def parse_args(argv):
@@ -60,10 +61,13 @@ def parse_args(argv):
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--type-weight", type=float, default=0.5, help="weight of the tumour-type loss")
+    p.add_argument("--intensity", choices=("mild", "wide"), default="wide",
+                   help="intensity augmentation: 'mild' (model 2.0.0) or 'wide' (adds dark exposures and "
+                        "clipped high-contrast stretches like the dark and contrast variant families)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--seed", type=int, default=20261130)
     p.add_argument("--name", default="brainscan-cnn")
-    p.add_argument("--version", default="2.0.0")
+    p.add_argument("--version", default="2.1.0")
     p.add_argument("--min-sensitivity", type=float, default=0.99)
     p.add_argument("--min-specificity", type=float, default=0.95)
     p.add_argument("--low-tier-max-share", type=float, default=0.01,
@@ -165,7 +169,7 @@ def restretch(x):
     return ((x - lo) * (255.0 / (hi - lo))).clamp(0, 255)
 
 
-def augment(batch, mean, std, gen):
+def augment(batch, mean, std, gen, intensity="wide"):
     """Orientation (any quarter turn, mirror), small affine, exposure/contrast/gamma, blur, noise."""
     x = batch.float().unsqueeze(1)  # N,1,H,W in [0,255]
     b = x.shape[0]
@@ -186,9 +190,23 @@ def augment(batch, mean, std, gen):
     gamma = torch.exp(u(-0.5, 0.5)).view(b, 1, 1, 1)
     contrast = u(0.7, 1.5).view(b, 1, 1, 1)
     gain = u(0.6, 1.1).view(b, 1, 1, 1)
-    x = 255.0 * (x / 255.0).clamp(0, 1) ** gamma
-    m = x.mean(dim=(2, 3), keepdim=True)
-    x = ((x - m) * contrast + m) * gain
+    mild_x = 255.0 * (x / 255.0).clamp(0, 1) ** gamma
+    m = mild_x.mean(dim=(2, 3), keepdim=True)
+    mild_x = ((mild_x - m) * contrast + m) * gain
+    if intensity == "mild":
+        x = mild_x
+    else:
+        # a quarter of the draws are dark exposures (gamma 1.2-2.2, gain 0.45-0.85), a fifth a
+        # clipped stretch of 1.3-2.0 about mid-grey; all are rounded to 8 bits as a real file
+        # is, so the serving stretch meets the same coarse levels it meets on a dark upload
+        mode = torch.rand(b, generator=gen).view(b, 1, 1, 1)
+        dark_gamma = u(1.2, 2.2).view(b, 1, 1, 1)
+        dark_gain = u(0.45, 0.85).view(b, 1, 1, 1)
+        dark_x = 255.0 * dark_gain * (x / 255.0).clamp(0, 1) ** dark_gamma
+        stretch = u(1.3, 2.0).view(b, 1, 1, 1)
+        contrast_x = ((x - 128.0) * stretch + 128.0).clamp(0, 255)
+        x = torch.where(mode < 0.25, dark_x, torch.where(mode < 0.45, contrast_x, mild_x))
+        x = x.clamp(0, 255).round()
     blur = torch.rand(b, generator=gen) < 0.3
     if blur.any():
         k = torch.tensor([1.0, 4.0, 6.0, 4.0, 1.0])
@@ -241,7 +259,7 @@ def train_model(tag, args, pixels, labels, types, groups, pool, mean, std, seed)
         total = 0.0
         for s in range(steps):
             bi = torch.from_numpy(idx[s * args.batch:(s + 1) * args.batch])
-            x = augment(images[bi], mean, std, gen)
+            x = augment(images[bi], mean, std, gen, args.intensity)
             z, tz = model.both(x)
             loss = F.binary_cross_entropy_with_logits(z, y_all[bi])
             tt = t_all[bi]
