@@ -1,10 +1,12 @@
 package dev.brainscan.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.testing.TestModels;
 import java.util.EnumSet;
@@ -89,12 +91,18 @@ class ClassifyFuzzTest {
                 dev.brainscan.testing.HostileCorpus.tolerated().stream());
     }
 
-    /** No Error or exception escapes or hides inside (INTERNAL), only documented codes, under 2 s. */
+    /**
+     * No Error or exception escapes or hides inside (INTERNAL), no decoder throws an Error
+     * (even one the decoder turns into the input's code), only documented codes, under 2 s.
+     */
     static void check(byte[] input) {
         ScanClassifier classifier = TestModels.classifier(); // loaded once, not timed
+        long errorsBefore = ImageDecoder.decoderErrors();
         long start = System.nanoTime();
         ScanClassifier.Classification c = classifier.run(input, "fuzz", Map.of());
         double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(errorsBefore, ImageDecoder.decoderErrors(),
+                "a decoder threw an Error (OutOfMemoryError, StackOverflowError, ...) on this input");
         assertNotNull(c.result());
         assertNull(c.internalError(), () -> "unexpected exception inside the pipeline: " + c.internalError());
         if (c.result().failed()) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -68,8 +69,23 @@ public final class ImageDecoder {
     /** Aborts readers that run past their budget; one daemon thread for the whole process. */
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
+    /** Errors a decoder threw that became an input's error code (see {@link #decoderErrors()}). */
+    private static final LongAdder DECODER_ERRORS = new LongAdder();
+
     private final Limits limits;
     private final Duration budget;
+
+    /**
+     * How many times, since the process started, a decoder threw an {@code Error}
+     * (OutOfMemoryError, StackOverflowError, ...) that was turned into that input's
+     * {@code IMAGE_TOO_LARGE} or {@code CORRUPT_IMAGE}. The limits are meant to make this
+     * never happen (memory and time bounded by construction), so the fuzz harness fails when
+     * it moves: the conversion keeps one input from taking the process down, it does not
+     * make the input safe.
+     */
+    public static long decoderErrors() {
+        return DECODER_ERRORS.sum();
+    }
 
     public ImageDecoder(Limits limits) {
         this(limits, DEFAULT_DECODE_BUDGET);
@@ -184,10 +200,12 @@ public final class ImageDecoder {
             }
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
         } catch (OutOfMemoryError e) {
+            DECODER_ERRORS.increment();
             throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
-                    "Decoding the DICOM JPEG frame needs more memory than allowed.");
+                    "Decoding the DICOM JPEG frame needs more memory than allowed.", e);
         } catch (Error e) {
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
+            DECODER_ERRORS.increment();
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.", e);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
@@ -287,12 +305,14 @@ public final class ImageDecoder {
                     "The " + format.id() + " data is truncated or damaged.", e);
         } catch (OutOfMemoryError e) {
             // Bounded by the checks above; should a decoder still ask for more, it is this input's error only.
+            DECODER_ERRORS.increment();
             throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
-                    "Decoding the " + format.id() + " image needs more memory than allowed.");
+                    "Decoding the " + format.id() + " image needs more memory than allowed.", e);
         } catch (Error e) {
             // StackOverflowError and the like from a decoder on crafted data
+            DECODER_ERRORS.increment();
             throw new ScanException(ErrorCode.CORRUPT_IMAGE,
-                    "The " + format.id() + " data is truncated or damaged.");
+                    "The " + format.id() + " data is truncated or damaged.", e);
         } finally {
             if (watchdog != null) {
                 watchdog.cancel(false);
