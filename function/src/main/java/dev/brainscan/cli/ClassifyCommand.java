@@ -1,6 +1,5 @@
 package dev.brainscan.cli;
 
-import dev.brainscan.core.Heatmap;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
@@ -269,11 +268,11 @@ final class ClassifyCommand implements Callable<Integer> {
             }
             List<ScanResult> out = new ArrayList<>();
             for (ScanClassifier.Classification c : classifier.runAll(Files.readAllBytes(input.path()), input.name(),
-                    source)) {
+                    source, heatmapDir != null)) {
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
-                if (heatmapDir != null && !c.result().failed()) {
+                if (heatmapDir != null && c.heatmapPng() != null) {
                     writeHeatmap(heatmapFile(heatmapDir, c.result().scanId()), c);
                 }
                 out.add(c.result());
@@ -306,12 +305,12 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         try {
             List<ScanResult> out = new ArrayList<>();
-            List<ScanClassifier.Classification> all = classifier.runAll(bytes, input.name(), source);
+            List<ScanClassifier.Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
             for (ScanClassifier.Classification c : all) {
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
-                if (heatmapDir != null && !c.result().failed()) {
+                if (heatmapDir != null && c.heatmapPng() != null) {
                     writeHeatmap(heatmapDir.resolve(all.size() == 1 ? "stdin.heatmap.png"
                             : "stdin#frame=" + c.result().dicom().frame() + ".heatmap.png"), c);
                 }
@@ -328,7 +327,7 @@ final class ClassifyCommand implements Callable<Integer> {
     private static void writeHeatmap(Path png, ScanClassifier.Classification c) {
         try {
             Files.createDirectories(png.getParent());
-            Files.write(png, Heatmap.png(c.crop(), c.prediction()));
+            Files.write(png, c.heatmapPng());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not a read failure of the input: an internal one
         }

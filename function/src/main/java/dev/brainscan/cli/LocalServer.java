@@ -4,10 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.brainscan.core.Heatmap;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ErrorCode;
-import dev.brainscan.flow.HeatmapObjects;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
@@ -113,10 +111,8 @@ public final class LocalServer implements AutoCloseable {
                     Map.of("Content-Type", contentType));
         };
         this.api = new HttpApi(classifier, store, uploads,
-                new HttpApi.Settings(BUCKET, "scans/", "results/", syncMaxBytes), log,
-                c -> Heatmap.base64Png(c.crop(), c.prediction()));
-        this.processor = new UploadProcessor(classifier, store, "scans/", "results/", log,
-                HeatmapObjects.writer(store));
+                new HttpApi.Settings(BUCKET, "scans/", "results/", syncMaxBytes), log);
+        this.processor = new UploadProcessor(classifier, store, "scans/", "results/", log, true);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("serve-request-", 0).factory());
         this.uploadWorker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "serve-upload-flow");

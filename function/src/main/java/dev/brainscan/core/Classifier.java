@@ -19,18 +19,32 @@ public interface Classifier {
     Limits limits();
 
     /**
-     * Classifies one scan. Bad input becomes an error record, never an exception; an
-     * unexpected failure becomes an {@code INTERNAL} record with the cause in
+     * Classifies one scan; with {@code heatmap}, a classified scan's outcome also carries its
+     * activation overlay as a PNG ({@link Heatmap}; at most {@link Heatmap#MAX_SIDE} px). Bad
+     * input becomes an error record, never an exception; an unexpected failure becomes an
+     * {@code INTERNAL} record with the cause in
      * {@link ScanClassifier.Classification#internalError()} for the caller to log.
      */
-    ScanClassifier.Classification run(byte[] bytes, String scanId, Map<String, String> source);
+    ScanClassifier.Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap);
+
+    /** {@link #run(byte[], String, Map, boolean)} without the heatmap. */
+    default ScanClassifier.Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+        return run(bytes, scanId, source, false);
+    }
 
     /**
      * Every outcome for one input: one per frame of a multi-frame DICOM file (frame n of a
-     * multi-frame file is {@code scanId#frame=n}), else the one {@link #run} gives.
+     * multi-frame file is {@code scanId#frame=n}), each with its heatmap when {@code heatmap},
+     * else the one {@link #run} gives.
      */
+    default List<ScanClassifier.Classification> runAll(byte[] bytes, String scanId, Map<String, String> source,
+                                                       boolean heatmap) {
+        return List.of(run(bytes, scanId, source, heatmap));
+    }
+
+    /** {@link #runAll(byte[], String, Map, boolean)} without heatmaps. */
     default List<ScanClassifier.Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
-        return List.of(run(bytes, scanId, source));
+        return runAll(bytes, scanId, source, false);
     }
 
     /**

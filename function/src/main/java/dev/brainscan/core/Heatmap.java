@@ -7,7 +7,6 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Base64;
 import javax.imageio.ImageIO;
 
 /**
@@ -25,8 +24,11 @@ import javax.imageio.ImageIO;
  * (10th-90th percentile): bright; a no-tumour scan scored under 0.2 has 3.2 at the median
  * (drawn at a tenth) and 8.6 at the 90th percentile. So a scan the model clears is not
  * drawn with a bright blob a reader could take for a lesion.
+ *
+ * <p>Drawn only inside the classifier, on request ({@link Classifier#run(byte[], String,
+ * java.util.Map, boolean)}): no caller sees the crop or the activation map.
  */
-public final class Heatmap {
+final class Heatmap {
     /** The overlay's longest side in pixels: a 512 x 512 PNG is at most ~0.8 MB, ~1.1 MB in base64. */
     public static final int MAX_SIDE = 512;
     private static final double MAX_ALPHA = 0.6;
@@ -41,7 +43,7 @@ public final class Heatmap {
     }
 
     /** Evidence in [0, 1] per crop pixel, row-major, from the activation map, on the absolute scale above. */
-    public static float[] evidence(Prediction p, int width, int height) {
+    static float[] evidence(Prediction p, int width, int height) {
         double scale = FULL_SCALE_LOGIT * p.cam().length;
         float[] out = new float[width * height];
         int ch = p.camHeight();
@@ -64,7 +66,7 @@ public final class Heatmap {
         return out;
     }
 
-    public static BufferedImage overlay(RgbImage crop, Prediction p) {
+    static BufferedImage overlay(RgbImage crop, Prediction p) {
         RgbImage base = fit(crop, MAX_SIDE);
         int w = base.width();
         int h = base.height();
@@ -123,7 +125,7 @@ public final class Heatmap {
         return new RgbImage(image.format(), ow, oh, out);
     }
 
-    public static byte[] png(RgbImage crop, Prediction p) {
+    static byte[] png(RgbImage crop, Prediction p) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(overlay(crop, p), "png", out)) {
@@ -133,10 +135,6 @@ public final class Heatmap {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    public static String base64Png(RgbImage crop, Prediction p) {
-        return Base64.getEncoder().encodeToString(png(crop, p));
     }
 
     static int[] colour(double t) {

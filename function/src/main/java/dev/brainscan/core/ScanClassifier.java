@@ -66,8 +66,20 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         return decoder.limits();
     }
 
-    /** A scan's outcome together with what the heatmap needs (the crop and the activation map). */
-    public record Classification(ScanResult result, RgbImage crop, Prediction prediction, Throwable internalError) {
+    /**
+     * A scan's outcome: its record, the heatmap PNG when one was asked for and the scan was
+     * classified (else null), and the cause of an {@code INTERNAL} record for the caller to log.
+     */
+    public record Classification(ScanResult result, byte[] heatmapPng, Throwable internalError) {
+        public static Classification of(ScanResult result) {
+            return new Classification(result, null, null);
+        }
+    }
+
+    /** Draws the heatmap from the crop and the model's activation map; {@link Heatmap#png} outside tests. */
+    @FunctionalInterface
+    interface HeatmapRenderer {
+        byte[] render(RgbImage crop, Prediction prediction);
     }
 
     public ScanResult classify(byte[] bytes, String scanId, Map<String, String> source) {
@@ -83,10 +95,19 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         return out;
     }
 
-    /** The outcome for one input; of a multi-frame DICOM file, only its first frame is classified. */
-    public Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+    /**
+     * The outcome for one input, with the heatmap PNG when {@code heatmap}; of a multi-frame
+     * DICOM file, only its first frame is classified.
+     */
+    @Override
+    public Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
+        return run(bytes, scanId, source, heatmap ? Heatmap::png : null);
+    }
+
+    /** {@link #run(byte[], String, Map, boolean)} with the heatmap drawn by {@code renderer} (null: none). */
+    Classification run(byte[] bytes, String scanId, Map<String, String> source, HeatmapRenderer renderer) {
         if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
-            return runDicom(bytes, scanId, source, 1).get(0);
+            return runDicom(bytes, scanId, source, 1, renderer).get(0);
         }
         StageTimer timer = new StageTimer();
         RgbImage image = null;
@@ -94,14 +115,13 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             image = decoder.decode(bytes);
             timer.lap("decode");
         } catch (ScanException e) {
-            return new Classification(failure(scanId, source, null, null, timer, e.code(), e.getMessage(), null),
-                    null, null, null);
+            return Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(), null));
         } catch (Exception | Error e) {
             return new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
-                    null), null, null, e);
+                    null), null, e);
         }
         boolean turned = "jpeg".equals(image.format()) && ExifOrientation.of(bytes) != 1;
-        return classifyImage(image, null, scanId, source, timer, turned);
+        return classifyImage(image, null, scanId, source, timer, turned, renderer);
     }
 
     /**
@@ -109,29 +129,31 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
      * is {@code scanId#frame=n}), else one.
      */
     @Override
-    public List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
+    public List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
+        HeatmapRenderer renderer = heatmap ? Heatmap::png : null;
         if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
-            return runDicom(bytes, scanId, source, Integer.MAX_VALUE);
+            return runDicom(bytes, scanId, source, Integer.MAX_VALUE, renderer);
         }
-        return List.of(run(bytes, scanId, source));
+        return List.of(run(bytes, scanId, source, renderer));
     }
 
-    private List<Classification> runDicom(byte[] bytes, String scanId, Map<String, String> source, int maxFrames) {
+    private List<Classification> runDicom(byte[] bytes, String scanId, Map<String, String> source, int maxFrames,
+                                          HeatmapRenderer renderer) {
         StageTimer timer = new StageTimer();
         DicomImage dicom;
         try {
             dicom = decoder.dicom(bytes);
         } catch (ScanException e) {
-            return List.of(new Classification(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
-                    null), null, null, null));
+            return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
+                    null)));
         } catch (Exception | Error e) {
             return List.of(new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL,
-                    INTERNAL_MESSAGE, null), null, null, e));
+                    INTERNAL_MESSAGE, null), null, e));
         }
         if (dicom.refusal() != null) {
             ScanException e = dicom.refusal();
-            return List.of(new Classification(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
-                    dicom.info()), null, null, null));
+            return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
+                    dicom.info())));
         }
         int frames = Math.min(dicom.frames(), maxFrames);
         List<Classification> out = new ArrayList<>(frames);
@@ -145,15 +167,15 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                 frame = dicom.frame(i);
                 timer.lap("decode");
             } catch (ScanException e) {
-                out.add(new Classification(failure(id, source, null, null, timer, e.code(), e.getMessage(),
-                        frameInfo(dicom, i)), null, null, null));
+                out.add(Classification.of(failure(id, source, null, null, timer, e.code(), e.getMessage(),
+                        frameInfo(dicom, i))));
                 continue;
             } catch (Exception | Error e) {
                 out.add(new Classification(failure(id, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
-                        frameInfo(dicom, i)), null, null, e));
+                        frameInfo(dicom, i)), null, e));
                 continue;
             }
-            out.add(classifyImage(frame.image(), frame.info(), id, source, timer, false));
+            out.add(classifyImage(frame.image(), frame.info(), id, source, timer, false, renderer));
         }
         return out;
     }
@@ -163,7 +185,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     }
 
     private Classification classifyImage(RgbImage image, DicomInfo dicom, String scanId, Map<String, String> source,
-                                         StageTimer timer, boolean exifTurned) {
+                                         StageTimer timer, boolean exifTurned, HeatmapRenderer renderer) {
         CropBox box = null;
         try {
             List<String> steps = new ArrayList<>(4);
@@ -195,7 +217,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                 rejectIfImplausible(plausibility.implausibility(MriPlausibility.features(fw, fh,
                         PreprocessingV2.framed(luma.grey(), image.width(), frame), pre.region(), chroma)));
                 steps.addAll(0, pre.steps());
-                crop = image.crop(box);
+                // The model reads the tensor; the RGB crop is only the heatmap's canvas.
+                crop = renderer != null ? image.crop(box) : null;
                 timer.lap("crop");
                 ModelManifest.Input in = model.manifest().input();
                 prediction = model.predictTensor(
@@ -213,13 +236,13 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                     shownScore(score), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
                     source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null,
                     preprocessing);
-            return new Classification(result, crop, prediction, null);
+            // Drawn after the record, so its timings are the classification's alone.
+            return new Classification(result, renderer == null ? null : renderer.render(crop, prediction), null);
         } catch (ScanException e) {
-            return new Classification(failure(scanId, source, image, box, timer, e.code(), e.getMessage(), dicom), null,
-                    null, null);
+            return Classification.of(failure(scanId, source, image, box, timer, e.code(), e.getMessage(), dicom));
         } catch (Exception | Error e) {
             return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
-                    dicom), null, null, e);
+                    dicom), null, e);
         }
     }
 

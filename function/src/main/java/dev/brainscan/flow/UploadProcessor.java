@@ -45,24 +45,17 @@ public final class UploadProcessor {
     private final String inputPrefix;
     private final String resultPrefix;
     private final ScanLog log;
-    private final HeatmapWriter heatmaps;
+    /** WRITE_HEATMAPS: a classified scan's heatmap goes to {@link #heatmapKey} beside its result. */
+    private final boolean heatmaps;
     private final String channel;
 
-    /** Writes the heatmap beside the result when configured; a no-op otherwise. */
-    public interface HeatmapWriter {
-        HeatmapWriter NONE = (bucket, resultKey, classification) -> { };
-
-        void write(String bucket, String resultKey, ScanClassifier.Classification classification)
-                throws StoreException;
-    }
-
     public UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
-                           ScanLog log, HeatmapWriter heatmaps) {
+                           ScanLog log, boolean heatmaps) {
         this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, "s3");
     }
 
     private UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
-                            ScanLog log, HeatmapWriter heatmaps, String channel) {
+                            ScanLog log, boolean heatmaps, String channel) {
         this.channel = channel;
         this.classifier = classifier;
         this.store = store;
@@ -97,6 +90,11 @@ public final class UploadProcessor {
         return resultPrefix + key.substring(inputPrefix.length()) + ".json";
     }
 
+    /** {@code results/ward7/p12.jpg.json} -> {@code results/ward7/p12.jpg.heatmap.png}. */
+    public static String heatmapKey(String resultKey) {
+        return resultKey.substring(0, resultKey.length() - ".json".length()) + ".heatmap.png";
+    }
+
     /**
      * One record for one object: a scan's, or for a multi-frame DICOM file or a {@code .zip}
      * of a series, the series record holding the per-slice (per-frame) records.
@@ -123,12 +121,11 @@ public final class UploadProcessor {
                     }
                 });
             } catch (ScanException e) {
-                return new ScanClassifier.Classification(classifier.failure(key, source, e.code(), e.getMessage()),
-                        null, null, null);
+                return ScanClassifier.Classification.of(classifier.failure(key, source, e.code(), e.getMessage()));
             }
-            return new ScanClassifier.Classification(classifier.series(slices, key, source, true), null, null, null);
+            return ScanClassifier.Classification.of(classifier.series(slices, key, source, true));
         }
-        List<ScanClassifier.Classification> all = classifier.runAll(bytes, key, source);
+        List<ScanClassifier.Classification> all = classifier.runAll(bytes, key, source, heatmaps);
         if (all.size() == 1) {
             return all.get(0);
         }
@@ -137,8 +134,8 @@ public final class UploadProcessor {
                 log.internalError("s3", requestId, key, c.internalError());
             }
         }
-        return new ScanClassifier.Classification(classifier.series(
-                all.stream().map(ScanClassifier.Classification::result).toList(), key, source, true), null, null, null);
+        return ScanClassifier.Classification.of(classifier.series(
+                all.stream().map(ScanClassifier.Classification::result).toList(), key, source, true));
     }
 
     /**
@@ -198,7 +195,7 @@ public final class UploadProcessor {
                         "The service could not read the scan.");
             };
             log.event(channel, requestId, key, "unreadable", e.kind() + ": " + e.getMessage());
-            classification = new ScanClassifier.Classification(failure, null, null, null);
+            classification = ScanClassifier.Classification.of(failure);
         }
         ScanResult result = classification.result();
         if (classification.internalError() != null) {
@@ -210,8 +207,8 @@ public final class UploadProcessor {
                 return Outcome.IGNORED;
             }
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
-            if (!result.failed() && classification.crop() != null) {
-                heatmaps.write(bucket, resultKey, classification);
+            if (!result.failed() && classification.heatmapPng() != null) {
+                store.put(bucket, heatmapKey(resultKey), classification.heatmapPng(), "image/png");
             }
         } catch (StoreException e) {
             if (e.isTransient()) {

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The HTTP API of docs/contracts.md section 5 over API Gateway's payload 2.0 event. The Lambda
@@ -45,25 +44,18 @@ public final class HttpApi {
     public record Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes) {
     }
 
-    /** Turns a successful classification into a base64 PNG overlay (the heatmap), or null. */
-    public interface HeatmapRenderer extends Function<ScanClassifier.Classification, String> {
-    }
-
     private final Classifier classifier;
     private final ObjectStore store;
     private final UploadUrls uploads;
     private final Settings settings;
     private final ScanLog log;
-    private final HeatmapRenderer heatmaps;
 
-    public HttpApi(Classifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log,
-                   HeatmapRenderer heatmaps) {
+    public HttpApi(Classifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log) {
         this.classifier = classifier;
         this.store = store;
         this.uploads = uploads;
         this.settings = settings;
         this.log = log;
-        this.heatmaps = heatmaps;
     }
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
@@ -146,7 +138,8 @@ public final class HttpApi {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("channel", "http");
         source.put("requestId", requestId);
-        List<ScanClassifier.Classification> all = classifier.runAll(body, requestId, source);
+        List<ScanClassifier.Classification> all = classifier.runAll(body, requestId, source,
+                "true".equalsIgnoreCase(query(event, "heatmap")));
         for (ScanClassifier.Classification each : all) {
             if (each.internalError() != null) {
                 log.internalError("http", requestId, null, each.internalError());
@@ -158,8 +151,8 @@ public final class HttpApi {
             // A multi-frame DICOM file: one series record holding the per-frame records.
             result = classifier.series(all.stream().map(ScanClassifier.Classification::result).toList(), requestId,
                     source, true);
-        } else if (!result.failed() && "true".equalsIgnoreCase(query(event, "heatmap")) && heatmaps != null) {
-            result = result.withHeatmap(heatmaps.apply(c));
+        } else if (!result.failed() && c.heatmapPng() != null) {
+            result = result.withHeatmap(Base64.getEncoder().encodeToString(c.heatmapPng()));
         }
         log.scan("http", requestId, null, result);
         return json(Responses.status(result), result, requestId);

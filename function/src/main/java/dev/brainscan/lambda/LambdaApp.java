@@ -2,12 +2,10 @@ package dev.brainscan.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.brainscan.config.Config;
-import dev.brainscan.core.Heatmap;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.model.OfflineRuntime;
 import dev.brainscan.core.model.ScanModel;
-import dev.brainscan.flow.HeatmapObjects;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.ScanMetrics;
 import dev.brainscan.flow.UploadProcessor;
@@ -54,10 +52,10 @@ public final class LambdaApp implements Resource {
         this.metrics = ScanMetrics.emf(System.out);
         ScanLog log = new ScanLog(System.out, config.logObjectKeys(), metrics);
         this.uploads = new UploadProcessor(classifier, store, config.inputPrefix(), config.resultPrefix(), log,
-                config.writeHeatmaps() ? HeatmapObjects.writer(store) : UploadProcessor.HeatmapWriter.NONE);
+                config.writeHeatmaps());
         this.http = new HttpApi(classifier, store, uploadUrls,
                 new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes()),
-                log, c -> Heatmap.base64Png(c.crop(), c.prediction()));
+                log);
     }
 
     /** The execution environment's one instance, built on first use (during the Lambda init phase). */

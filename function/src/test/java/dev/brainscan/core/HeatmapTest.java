@@ -23,24 +23,31 @@ class HeatmapTest {
         ScanClassifier classifier = TestModels.classifier();
         for (int i = 0; i < 8; i++) {
             Phantom.Slice slice = Phantom.generate(900 + i, 256, 256, true);
-            ScanClassifier.Classification c = classifier.run(Phantom.encode(slice.image(), "png"), "p", Map.of());
+            // The classifier draws the heatmap itself; the test's renderer also keeps the map it drew from.
+            Prediction[] drawn = new Prediction[1];
+            ScanClassifier.Classification c = classifier.run(Phantom.encode(slice.image(), "png"), "p", Map.of(),
+                    (crop, p) -> {
+                        drawn[0] = p;
+                        return Heatmap.png(crop, p);
+                    });
             CropBox box = c.result().crop();
+            Prediction prediction = drawn[0];
             // The hottest cell of the map (the overlay saturates on an absolute scale, so the
             // cell, not the drawn pixel, says where the evidence peaks), at its centre.
-            float[] cam = c.prediction().cam();
+            float[] cam = prediction.cam();
             int hottest = 0;
             for (int k = 1; k < cam.length; k++) {
                 if (cam[k] > cam[hottest]) {
                     hottest = k;
                 }
             }
-            int cw = c.prediction().camWidth();
-            int ch = c.prediction().camHeight();
+            int cw = prediction.camWidth();
+            int ch = prediction.camHeight();
             int x = box.x() + (int) ((hottest % cw + 0.5) * box.width() / cw);
             int y = box.y() + (int) ((hottest / cw + 0.5) * box.height() / ch);
             assertTrue(x >= box.x() && x < box.x() + box.width() && y >= box.y() && y < box.y() + box.height());
             // ... and the overlay is at its brightest on the lesion.
-            float[] evidence = Heatmap.evidence(c.prediction(), box.width(), box.height());
+            float[] evidence = Heatmap.evidence(prediction, box.width(), box.height());
             float max = 0;
             for (float v : evidence) {
                 max = Math.max(max, v);
@@ -50,16 +57,32 @@ class HeatmapTest {
             assertTrue(evidence[ly * box.width() + lx] >= 0.9f * max, "phantom " + i + ": overlay at the lesion "
                     + evidence[ly * box.width() + lx] + ", brightest " + max);
             // The map has 8x8 cells over the crop: allow two lesion radii or one cell, whichever is larger.
-            double cell = Math.max(box.width(), box.height()) / (double) c.prediction().camWidth();
+            double cell = Math.max(box.width(), box.height()) / (double) prediction.camWidth();
             double distance = Math.hypot(x - slice.lesion().x(), y - slice.lesion().y());
             assertTrue(distance <= Math.max(2.0 * slice.lesion().radius(), cell), String.format(Locale.ROOT,
                     "phantom %d: hottest point (%d,%d) is %.0f px from the lesion at (%d,%d) r=%d", i, x, y, distance,
                     slice.lesion().x(), slice.lesion().y(), slice.lesion().radius()));
 
-            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Heatmap.png(c.crop(), c.prediction())));
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(c.heatmapPng()));
             assertEquals(box.width(), png.getWidth());
             assertEquals(box.height(), png.getHeight());
         }
+    }
+
+    /** Asked for, the heatmap comes with a classified scan's outcome; not asked for, it does not. */
+    @Test
+    void heatmap_isDrawnOnlyWhenAskedFor() throws Exception {
+        ScanClassifier classifier = TestModels.classifier();
+        byte[] scan = Phantom.jpeg(5, 256, 256, true);
+        ScanClassifier.Classification with = classifier.run(scan, "p", Map.of(), true);
+        ScanClassifier.Classification without = classifier.run(scan, "p", Map.of(), false);
+        assertEquals(with.result().crop(), without.result().crop());
+        assertEquals(with.result().score(), without.result().score());
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(with.heatmapPng()));
+        assertEquals(with.result().crop().width(), png.getWidth());
+        assertEquals(null, without.heatmapPng());
+        assertEquals(null, classifier.run(new byte[] {1, 2, 3}, "x", Map.of(), true).heatmapPng(),
+                "no heatmap for a refused scan");
     }
 
     @Test
@@ -109,8 +132,7 @@ class HeatmapTest {
         byte[] scan = Phantom.jpeg(77, 3500, 3500, true);
         dev.brainscan.http.HttpApi api = new dev.brainscan.http.HttpApi(classifier, null, null,
                 new dev.brainscan.http.HttpApi.Settings("", "scans/", "results/", 4_000_000),
-                new dev.brainscan.flow.ScanLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false),
-                c -> Heatmap.base64Png(c.crop(), c.prediction()));
+                new dev.brainscan.flow.ScanLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false));
         var event = com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/classify").withQueryStringParameters(Map.of("heatmap", "true"))
                 .withHeaders(Map.of("content-type", "image/jpeg")).withIsBase64Encoded(true)

@@ -101,7 +101,7 @@ class DicomChannelsTest {
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         return new Flow(new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
                 new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), logKeys),
-                HeatmapObjects.writer(store)), store, logs);
+                true), store, logs);
     }
 
     @Test
@@ -176,7 +176,7 @@ class DicomChannelsTest {
     @Test
     void http_dicomBody_isClassified() throws Exception {
         HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
-                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false), null);
+                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
         APIGatewayV2HTTPResponse ok = post(api, files.get("s1.dcm"));
         assertEquals(200, ok.getStatusCode(), ok.getBody());
         JsonNode r = Json.MAPPER.readTree(ok.getBody());
@@ -226,7 +226,7 @@ class DicomChannelsTest {
         // HTTP: bodies and the log.
         ByteArrayOutputStream httpLog = new ByteArrayOutputStream();
         HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
-                4_000_000), new ScanLog(new PrintStream(httpLog, true, StandardCharsets.UTF_8), true), null);
+                4_000_000), new ScanLog(new PrintStream(httpLog, true, StandardCharsets.UTF_8), true));
         for (byte[] b : files.values()) {
             outputs.add(post(api, b).getBody());
         }

@@ -52,7 +52,7 @@ class ResultGoldenTest {
         }
         UploadProcessor processor = new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
                 new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false),
-                UploadProcessor.HeatmapWriter.NONE);
+                false);
 
         processor.process("brainscan-bucket", key, "req-1");
 

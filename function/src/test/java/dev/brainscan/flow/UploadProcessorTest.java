@@ -1,5 +1,6 @@
 package dev.brainscan.flow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +18,6 @@ import dev.brainscan.testing.MemoryStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,12 +29,19 @@ class UploadProcessorTest {
     static final byte[] SCAN = {1, 2, 3, 4};
 
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    final List<String> heatmapsWritten = new ArrayList<>();
+    static final String HEATMAP_KEY = "results/ward7/p12.jpg.heatmap.png";
 
     UploadProcessor processor(FakeClassifier classifier, MemoryStore store) {
+        return processor(classifier, store, false);
+    }
+
+    UploadProcessor processor(FakeClassifier classifier, MemoryStore store, boolean heatmaps) {
         return new UploadProcessor(classifier, store, "scans/", "results/",
-                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false),
-                (bucket, resultKey, c) -> heatmapsWritten.add(resultKey));
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), heatmaps);
+    }
+
+    List<String> keysWritten(MemoryStore store) {
+        return store.puts().stream().map(MemoryStore.Put::key).toList();
     }
 
     JsonNode written(MemoryStore store) throws Exception {
@@ -59,7 +66,7 @@ class UploadProcessorTest {
         FakeClassifier classifier = FakeClassifier.scoring(0.9);
         MemoryStore store = new MemoryStore().with(KEY, SCAN);
 
-        assertEquals(Outcome.CLASSIFIED, processor(classifier, store).process("bucket", KEY, "req-1"));
+        assertEquals(Outcome.CLASSIFIED, processor(classifier, store, true).process("bucket", KEY, "req-1"));
 
         JsonNode result = written(store);
         assertEquals("tumor", result.get("label").asText());
@@ -67,7 +74,9 @@ class UploadProcessorTest {
         assertEquals(Map.of("bucket", "bucket", "key", KEY, "versionId", "v1", "eTag", "\"etag-1\""),
                 classifier.calls().get(0).source());
         assertEquals("application/json", store.puts().get(0).contentType());
-        assertEquals(List.of(RESULT_KEY), heatmapsWritten);
+        assertEquals(List.of(RESULT_KEY, HEATMAP_KEY), keysWritten(store));
+        assertEquals("image/png", store.puts().get(1).contentType());
+        assertArrayEquals(FakeClassifier.heatmapOf(KEY), store.puts().get(1).bytes());
     }
 
     @Test
@@ -87,10 +96,10 @@ class UploadProcessorTest {
         MemoryStore store = new MemoryStore().with(KEY, SCAN);
 
         assertEquals(Outcome.REJECTED,
-                processor(FakeClassifier.refusing(ErrorCode.CORRUPT_IMAGE), store).process("b", KEY, "req"));
+                processor(FakeClassifier.refusing(ErrorCode.CORRUPT_IMAGE), store, true).process("b", KEY, "req"));
 
         assertEquals("CORRUPT_IMAGE", written(store).get("error").get("code").asText());
-        assertTrue(heatmapsWritten.isEmpty());
+        assertEquals(List.of(RESULT_KEY), keysWritten(store), "no heatmap for a refused scan");
         assertTrue(logText().contains("\"outcome\":\"rejected\""), logText());
     }
 

@@ -35,8 +35,7 @@ class HttpApiTest {
             Instant.parse("2026-11-23T10:05:00Z"), Map.of("Content-Type", type));
 
     HttpApi api(FakeClassifier classifier) {
-        return new HttpApi(classifier, store, urls, new HttpApi.Settings("bucket", "scans/", "results/", 100), log(),
-                c -> "PNG-of-" + c.result().scanId());
+        return new HttpApi(classifier, store, urls, new HttpApi.Settings("bucket", "scans/", "results/", 100), log());
     }
 
     ScanLog log() {
@@ -99,7 +98,8 @@ class HttpApiTest {
         APIGatewayV2HTTPEvent event = request("POST", "/classify", "image/jpeg", SCAN);
         event.setQueryStringParameters(Map.of("heatmap", "true"));
 
-        assertEquals("PNG-of-req-1", body(api(FakeClassifier.scoring(0.1)).handle(event)).get("heatmapPng").asText());
+        assertEquals(Base64.getEncoder().encodeToString(FakeClassifier.heatmapOf("req-1")),
+                body(api(FakeClassifier.scoring(0.1)).handle(event)).get("heatmapPng").asText());
         assertFalse(body(api(FakeClassifier.refusing(ErrorCode.NO_BRAIN_REGION)).handle(event)).has("heatmapPng"));
     }
 
@@ -240,7 +240,7 @@ class HttpApiTest {
     @Test
     void uploads_withoutABucket_is404() throws Exception {
         HttpApi api = new HttpApi(FakeClassifier.scoring(0.9), null, null,
-                new HttpApi.Settings("", "scans/", "results/", 100), log(), null);
+                new HttpApi.Settings("", "scans/", "results/", 100), log());
         assertEquals(404, api.handle(request("POST", "/uploads", null, null)).getStatusCode());
         assertEquals(404, api.handle(request("GET", "/results/a.jpg", null, null)).getStatusCode());
     }

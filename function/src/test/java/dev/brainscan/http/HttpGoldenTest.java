@@ -29,7 +29,7 @@ class HttpGoldenTest {
                 Instant.parse("2026-11-23T10:05:00Z"), Map.of("Content-Type", type));
         return new HttpApi(classifier, store, urls,
                 new HttpApi.Settings("brainscan-local", "scans/", "results/", syncMaxBytes),
-                new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false), null);
+                new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false));
     }
 
     HttpApi api() {

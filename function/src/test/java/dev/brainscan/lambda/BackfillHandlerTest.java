@@ -23,7 +23,7 @@ class BackfillHandlerTest {
 
     static BackfillHandler handler(FakeClassifier classifier, MemoryStore store) {
         return new BackfillHandler(new UploadProcessor(classifier, store, "scans/", "results/",
-                new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false), UploadProcessor.HeatmapWriter.NONE));
+                new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false), false));
     }
 
     static S3BatchEventV2 event(String... encodedKeys) {

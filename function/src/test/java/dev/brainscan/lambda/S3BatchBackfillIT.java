@@ -75,7 +75,7 @@ class S3BatchBackfillIT {
     UploadProcessor processor(URI endpoint) {
         PrintStream out = new PrintStream(logs, true, StandardCharsets.UTF_8);
         return new UploadProcessor(TestModels.classifier(), new S3ObjectStore(S3Env.client(endpoint)), "scans/",
-                "results/", new ScanLog(out, false, ScanMetrics.emf(out)), UploadProcessor.HeatmapWriter.NONE);
+                "results/", new ScanLog(out, false, ScanMetrics.emf(out)), false);
     }
 
     void put(String key, byte[] bytes) {

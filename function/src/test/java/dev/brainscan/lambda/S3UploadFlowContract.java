@@ -9,7 +9,6 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.flow.HeatmapObjects;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.store.S3ObjectStore;
@@ -72,7 +71,7 @@ abstract class S3UploadFlowContract {
         S3ObjectStore store = new S3ObjectStore(S3Env.client(endpoint));
         return new ClassifyUploadHandler(new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
                 new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), logKeys),
-                heatmaps ? HeatmapObjects.writer(store) : UploadProcessor.HeatmapWriter.NONE));
+                heatmaps));
     }
 
     void put(String key, byte[] bytes) {
@@ -266,7 +265,7 @@ abstract class S3UploadFlowContract {
         ClassifyUploadHandler crashing = new ClassifyUploadHandler(new UploadProcessor(
                 dev.brainscan.testing.FakeClassifier.throwing(new IllegalStateException("injected crash")), store,
                 "scans/", "results/", new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false),
-                UploadProcessor.HeatmapWriter.NONE));
+                false));
         for (int attempt = 0; attempt < 3; attempt++) { // the first try and Lambda's two retries
             assertThrows(IllegalStateException.class, () -> crashing.handleRequest(Events.s3("s3-put.json"), null));
         }
@@ -307,7 +306,7 @@ abstract class S3UploadFlowContract {
         String newer = "0A1B2C3D4E5F67A0"; // right-padded: 0A1B2C3D4E5F67A000 > the sample event's 0A1B2C3D4E5F678901
         UploadProcessor processor = new UploadProcessor(TestModels.classifier(),
                 new S3ObjectStore(S3Env.client(s3Endpoint())), "scans/", "results/",
-                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), UploadProcessor.HeatmapWriter.NONE);
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), false);
         assertEquals(UploadProcessor.Outcome.CLASSIFIED, processor.process(BUCKET, SPECIAL_KEY, "v2", "v2", newer));
         String written = result(RESULT).get("processedAt").asText();
 

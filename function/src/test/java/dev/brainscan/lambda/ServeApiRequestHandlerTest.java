@@ -40,7 +40,7 @@ class ServeApiRequestHandlerTest {
                 Instant.parse("2026-11-23T10:05:00Z"), Map.of("Content-Type", type));
         HttpApi api = new HttpApi(TestModels.classifier(), store, urls,
                 new HttpApi.Settings("brainscan-local", "scans/", "results/", 4_000_000),
-                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), null);
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false));
         handler = new ServeApiRequestHandler(api);
     }
 
@@ -82,7 +82,7 @@ class ServeApiRequestHandlerTest {
     @Test
     void classify_overTheSyncLimit_is413PointingToUploads() throws Exception {
         HttpApi small = new HttpApi(TestModels.classifier(), store, null,
-                new HttpApi.Settings("b", "scans/", "results/", 1000), new ScanLog(new PrintStream(logs), false), null);
+                new HttpApi.Settings("b", "scans/", "results/", 1000), new ScanLog(new PrintStream(logs), false));
         APIGatewayV2HTTPResponse r = new ServeApiRequestHandler(small)
                 .handleRequest(Events.http("http-classify-jpeg.json"), null);
         assertEquals(413, r.getStatusCode());

@@ -4,15 +4,14 @@ import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier.Classification;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.image.RgbImage;
 import dev.brainscan.core.model.ModelManifest;
-import dev.brainscan.core.model.Prediction;
 import dev.brainscan.core.result.CropBox;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,18 +83,22 @@ public final class FakeClassifier implements Classifier {
         return limits;
     }
 
+    /** The heatmap a classified scan carries when one is asked for: {@code PNG-of-<scanId>} in UTF-8. */
+    public static byte[] heatmapOf(String scanId) {
+        return ("PNG-of-" + scanId).getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
-    public Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+    public Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
         calls.add(new Call(bytes.length, scanId, Map.copyOf(source)));
         if (thrown != null) {
             throw thrown;
         }
         if (refusal != null) {
-            return new Classification(failure(scanId, source, refusal, "Refused: " + refusal.name() + "."), null, null,
-                    null);
+            return Classification.of(failure(scanId, source, refusal, "Refused: " + refusal.name() + "."));
         }
         if (internal != null) {
-            return new Classification(failure(scanId, source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE), null, null,
+            return new Classification(failure(scanId, source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE), null,
                     internal);
         }
         ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
@@ -103,9 +106,7 @@ public final class FakeClassifier implements Classifier {
                 manifest.riskTier(score), manifest.decisionThreshold(), manifest.identity(), source,
                 new ScanResult.ImageInfo("jpeg", 64, 48), new CropBox(10, 8, 40, 30), Map.of("total", 1.0),
                 PROCESSED_AT, manifest.notice(), null, null);
-        RgbImage crop = new RgbImage("jpeg", 40, 30, new byte[40 * 30 * 3]);
-        return new Classification(result, crop, new Prediction(score.floatValue(), new float[] {0, 1, 2, 3}, 2, 2),
-                null);
+        return new Classification(result, heatmap ? heatmapOf(scanId) : null, null);
     }
 
     @Override

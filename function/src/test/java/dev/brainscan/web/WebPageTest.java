@@ -25,7 +25,7 @@ class WebPageTest {
 
     private static APIGatewayV2HTTPResponse get(String path) {
         HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
-                4_000_000), new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false), null);
+                4_000_000), new ScanLog(new PrintStream(OutputStream.nullOutputStream()), false));
         return api.handle(APIGatewayV2HTTPEvent.builder().withRawPath(path)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("page-test")
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").withPath(path)

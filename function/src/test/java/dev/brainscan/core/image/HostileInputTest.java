@@ -75,7 +75,7 @@ class HostileInputTest {
     @MethodSource("cases")
     void httpHandler_answersTheStatusAndErrorJson(HostileCorpus.Case c) throws Exception {
         HttpApi api = new HttpApi(CLASSIFIER, null, null, new HttpApi.Settings("", "scans/", "results/", 4_000_000),
-                new ScanLog(new PrintStream(new ByteArrayOutputStream()), false), null);
+                new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRawPath("/classify")
                 .withHeaders(Map.of("content-type", "application/octet-stream")).withIsBase64Encoded(true)
                 .withBody(Base64.getEncoder().encodeToString(c.bytes()))
