@@ -50,7 +50,18 @@ public final class BrainCropper {
 
     /** The crop on a grey image from {@link #grey(RgbImage)} (left unchanged). */
     public Region find(byte[] grey, int w, int h) throws ScanException {
-        BitMask mask = thresholdedBlur(grey, w, h, parameters.threshold());
+        return regionOf(thresholdedBlur(grey, w, h, parameters.threshold()), w, h);
+    }
+
+    /**
+     * As {@link #find(byte[], int, int)} on an image {@link #blurred} already: the same region,
+     * without blurring again (preprocessing v2 blurs once for its frame finder and dark rule).
+     */
+    public Region findInBlurred(byte[] blurred, int w, int h) throws ScanException {
+        return regionOf(thresholded(blurred, w, h, parameters.threshold()), w, h);
+    }
+
+    private Region regionOf(BitMask mask, int w, int h) throws ScanException {
         // k iterations of a 3x3 square are one square of side 2k+1.
         mask = mask.morph(parameters.erodeIterations(), true).morph(parameters.dilateIterations(), false);
         Region best = largestRegion(mask.toBytes(Workspace.get().zeroedBytes(w * h)), w, h);
@@ -93,22 +104,7 @@ public final class BrainCropper {
 
     /** GaussianBlur(5x5, sigma 0) then THRESH_BINARY: set where the rounded blur is above the threshold. */
     static BitMask thresholdedBlur(byte[] grey, int w, int h, int threshold) {
-        // Horizontal pass: the exact 1-4-6-4-1 sums (x16), reflect-101 at the row ends.
-        short[] horizontal = Workspace.get().shorts(w * h);
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            for (int x = 0; x < Math.min(2, w); x++) {
-                horizontal[base + x] = (short) tap5(grey, base, x, w);
-            }
-            for (int x = 2; x < w - 2; x++) {
-                int i = base + x;
-                horizontal[i] = (short) ((grey[i - 2] & 0xff) + 4 * (grey[i - 1] & 0xff) + 6 * (grey[i] & 0xff)
-                        + 4 * (grey[i + 1] & 0xff) + (grey[i + 2] & 0xff));
-            }
-            for (int x = Math.max(2, w - 2); x < w; x++) {
-                horizontal[base + x] = (short) tap5(grey, base, x, w);
-            }
-        }
+        short[] horizontal = horizontalTaps(grey, w, h);
         // Vertical pass and threshold: blurred > t  <=>  (sum + 128) >> 8 > t  <=>  sum >= (t + 1) * 256 - 128
         int limit = (threshold + 1) * 256 - 128;
         BitMask mask = new BitMask(w, h);
@@ -131,6 +127,63 @@ public final class BrainCropper {
             }
         }
         return mask;
+    }
+
+    /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
+    public static byte[] blurred(byte[] grey, int w, int h) {
+        short[] horizontal = horizontalTaps(grey, w, h);
+        byte[] out = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            int r0 = reflect101(y - 2, h) * w;
+            int r1 = reflect101(y - 1, h) * w;
+            int r2 = y * w;
+            int r3 = reflect101(y + 1, h) * w;
+            int r4 = reflect101(y + 2, h) * w;
+            for (int x = 0; x < w; x++) {
+                int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
+                        + 4 * horizontal[r3 + x] + horizontal[r4 + x];
+                out[r2 + x] = (byte) ((sum + 128) >> 8);
+            }
+        }
+        return out;
+    }
+
+    /** THRESH_BINARY on an already blurred image: set where it is above the threshold. */
+    static BitMask thresholded(byte[] blurred, int w, int h, int threshold) {
+        BitMask mask = new BitMask(w, h);
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            int rowWord = y * mask.words;
+            for (int x0 = 0; x0 < w; x0 += 64) {
+                int end = Math.min(w, x0 + 64);
+                long word = 0;
+                for (int x = x0; x < end; x++) {
+                    word |= (long) ((threshold - (blurred[base + x] & 0xff)) >>> 31) << (x - x0); // 1 when above
+                }
+                mask.bits[rowWord + (x0 >>> 6)] = word;
+            }
+        }
+        return mask;
+    }
+
+    /** The horizontal 1-4-6-4-1 sums (x16) of every row, reflect-101 at the ends, in per-thread scratch. */
+    private static short[] horizontalTaps(byte[] grey, int w, int h) {
+        short[] horizontal = Workspace.get().shorts(w * h);
+        for (int y = 0; y < h; y++) {
+            int base = y * w;
+            for (int x = 0; x < Math.min(2, w); x++) {
+                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            }
+            for (int x = 2; x < w - 2; x++) {
+                int i = base + x;
+                horizontal[i] = (short) ((grey[i - 2] & 0xff) + 4 * (grey[i - 1] & 0xff) + 6 * (grey[i] & 0xff)
+                        + 4 * (grey[i + 1] & 0xff) + (grey[i + 2] & 0xff));
+            }
+            for (int x = Math.max(2, w - 2); x < w; x++) {
+                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            }
+        }
+        return horizontal;
     }
 
     private static int tap5(byte[] grey, int base, int x, int w) {

@@ -71,7 +71,7 @@ public final class PreprocessingV2 {
     /** {@code preprocess_v2} on a BT.601 grey image ({@link BrainCropper#grey}); NO_BRAIN_REGION as v1. */
     public Result run(byte[] grey, int w, int h) throws ScanException {
         List<String> steps = new ArrayList<>(2);
-        // one blur of the whole image serves the frame finder and, without a frame, the dark rule
+        // one blur of the whole image serves the frame finder and, without a frame, the dark rule and the crop
         byte[] blurredImage = blurred(grey, w, h);
         Rect frame = findFrameInBlurred(blurredImage, w, h);
         byte[] sub = grey;
@@ -87,18 +87,20 @@ public final class PreprocessingV2 {
             sub = copy(grey, w, fx, fy, sw, sh);
             steps.add(STEP_FRAME);
         }
-        int[] hist = histogram(frame == null ? blurredImage : blurred(sub, sw, sh));
+        // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the whole
+        byte[] blurredSub = frame == null ? blurredImage : blurred(sub, sw, sh);
+        int[] hist = histogram(blurredSub);
         BrainCropper.Region region = null;
         if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
             try {
-                region = cropper(crop.threshold()).find(sub, sw, sh);
+                region = cropper(crop.threshold()).findInBlurred(blurredSub, sw, sh);
             } catch (ScanException e) {
                 region = null;
             }
         }
         if (region == null) {
             int t = Math.min(Math.max(otsu(hist), parameters.adaptiveMin()), parameters.adaptiveMax());
-            region = cropper(t).find(sub, sw, sh);
+            region = cropper(t).findInBlurred(blurredSub, sw, sh);
             steps.add(STEP_ADAPTIVE);
         }
         CropBox r = region.box();
@@ -126,32 +128,8 @@ public final class PreprocessingV2 {
         return out;
     }
 
-    /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
     static byte[] blurred(byte[] grey, int w, int h) {
-        int[] horizontal = new int[w * h];
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            for (int x = 0; x < w; x++) {
-                horizontal[base + x] = (grey[base + BrainCropper.reflect101(x - 2, w)] & 0xff)
-                        + 4 * (grey[base + BrainCropper.reflect101(x - 1, w)] & 0xff) + 6 * (grey[base + x] & 0xff)
-                        + 4 * (grey[base + BrainCropper.reflect101(x + 1, w)] & 0xff)
-                        + (grey[base + BrainCropper.reflect101(x + 2, w)] & 0xff);
-            }
-        }
-        byte[] out = new byte[w * h];
-        for (int y = 0; y < h; y++) {
-            int r0 = BrainCropper.reflect101(y - 2, h) * w;
-            int r1 = BrainCropper.reflect101(y - 1, h) * w;
-            int r2 = y * w;
-            int r3 = BrainCropper.reflect101(y + 1, h) * w;
-            int r4 = BrainCropper.reflect101(y + 2, h) * w;
-            for (int x = 0; x < w; x++) {
-                int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
-                        + 4 * horizontal[r3 + x] + horizontal[r4 + x];
-                out[r2 + x] = (byte) ((sum + 128) >> 8);
-            }
-        }
-        return out;
+        return BrainCropper.blurred(grey, w, h);
     }
 
     static int[] histogram(byte[] pixels) {
