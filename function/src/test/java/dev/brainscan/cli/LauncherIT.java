@@ -108,7 +108,9 @@ class LauncherIT {
         Path aot = ROOT.resolve("function/target/brainscan.aot");
         boolean aotUsable = feature >= 25 && Files.isRegularFile(aot)
                 && Files.readString(ROOT.resolve("function/target/brainscan.aot.jdk")).strip()
-                        .equals(jdk.toRealPath().toString());
+                        .equals(jdk.toRealPath().toString())
+                && Files.getLastModifiedTime(aot).compareTo(
+                        Files.getLastModifiedTime(ROOT.resolve("function/target/brainscan.jar"))) >= 0;
         assertEquals(aotUsable, r.err().contains("AOT cache on"), r.err());
         // Nothing from the JVM about options it does not know or a cache it cannot map.
         assertFalse(r.err().contains("Unrecognized") || r.err().contains("[error]") || r.err().contains("[warning]"),
