@@ -9,6 +9,7 @@ import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
+import dev.brainscan.http.HttpRequest;
 import dev.brainscan.http.Responses;
 import dev.brainscan.http.UploadUrls;
 import dev.brainscan.store.LocalObjectStore;
@@ -213,7 +214,7 @@ public final class LocalServer implements AutoCloseable {
 
     /** The presigned-PUT stand-in: stores the scan, then runs the upload flow as the S3 trigger would. */
     private void upload(HttpExchange ex, String rawKey) throws IOException {
-        String key = HttpApi.percentDecode(rawKey);
+        String key = HttpRequest.percentDecode(rawKey);
         Instant expires = key == null ? null : issuedUploads.get(key);
         if (!ex.getRequestMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
             send(ex, Responses.error(ErrorCode.NOT_FOUND, "This upload URL is unknown or expired; ask POST /uploads for one.",

@@ -42,6 +42,20 @@ public final class Responses {
         return json(status(code), Map.of("error", new ScanResult.ErrorBody(code.name(), message)), requestId);
     }
 
+    /** 404: no route for this method and path; names the routes there are. */
+    public static APIGatewayV2HTTPResponse noRoute(String method, String path, String requestId) {
+        return error(ErrorCode.NOT_FOUND, "There is no route " + method + " " + HttpRequest.truncate(path)
+                + ". Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health.", requestId);
+    }
+
+    /** 405 with {@code allow}: the path exists, but not for this method. */
+    public static APIGatewayV2HTTPResponse wrongMethod(String method, String path, String allowed, String requestId) {
+        APIGatewayV2HTTPResponse r = error(ErrorCode.METHOD_NOT_ALLOWED, HttpRequest.truncate(path) + " does not take "
+                + HttpRequest.truncate(method) + "; it takes " + allowed + ".", requestId);
+        r.getHeaders().put("allow", allowed);
+        return r;
+    }
+
     /** Logs {@code e} with its stack trace and answers 500 with a message that reveals nothing of it. */
     public static APIGatewayV2HTTPResponse internalError(ScanLog log, String channel, String requestId, Throwable e) {
         log.internalError(channel, requestId, null, e);

@@ -255,6 +255,31 @@ class HttpApiTest {
     }
 
     @Test
+    void routeKey_thatApiGatewayMatched_choosesTheRoute() throws Exception {
+        store.with("results/ward7/p12.jpg.json", "{\"label\":\"no_tumor\"}".getBytes(StandardCharsets.UTF_8));
+        APIGatewayV2HTTPEvent event = request("GET", "/results/ward7%2Fp12.jpg", null, null);
+        event.setRouteKey("GET /results/{id+}");
+        assertEquals("{\"label\":\"no_tumor\"}", api(FakeClassifier.scoring(0.9)).handle(event).getBody());
+
+        // No method in the request context: the route key's.
+        APIGatewayV2HTTPEvent health = APIGatewayV2HTTPEvent.builder().withRouteKey("GET /health").withRawPath("/health")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("req-2").build()).build();
+        assertEquals("ok", body(api(FakeClassifier.scoring(0.9)).handle(health)).get("status").asText());
+    }
+
+    @Test
+    void everyRouteKeyOfTheTemplate_isARoute() throws Exception {
+        String template = java.nio.file.Files.readString(dev.brainscan.testing.TestPaths.repoRoot().resolve("template.yaml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s+RouteKey: (.+)$").matcher(template);
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        while (m.find()) {
+            keys.add(m.group(1).trim());
+        }
+        assertTrue(keys.size() >= 6, keys.toString());
+        assertTrue(api(FakeClassifier.scoring(0.9)).routeKeys().containsAll(keys), keys.toString());
+    }
+
+    @Test
     void results_invalidIds_are400() throws Exception {
         for (String id : new String[] {"..%2Fx", "a//b", "%2Fabs", "bad%zz", "a%0Ab"}) {
             APIGatewayV2HTTPResponse r = api(FakeClassifier.scoring(0.9)).handle(request("GET", "/results/" + id, null, null));

@@ -1,0 +1,83 @@
+package dev.brainscan.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.brainscan.core.Classifier;
+import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.flow.ScanLog;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /classify}: the scan as the body or as the multipart part {@code file}, at
+ * most {@code syncMaxBytes}; the answer is the result record with its error code's status,
+ * with the heatmap as {@code heatmapPng} when {@code ?heatmap=true}.
+ */
+final class ClassifyRoute implements Route {
+    private final Classifier classifier;
+    private final long syncMaxBytes;
+    private final ScanLog log;
+
+    ClassifyRoute(Classifier classifier, long syncMaxBytes, ScanLog log) {
+        this.classifier = classifier;
+        this.syncMaxBytes = syncMaxBytes;
+        this.log = log;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handle(HttpRequest request) throws ScanException {
+        String requestId = request.requestId();
+        byte[] body = scan(request);
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("channel", "http");
+        source.put("requestId", requestId);
+        List<ScanClassifier.Classification> all = classifier.runAll(body, requestId, source,
+                "true".equalsIgnoreCase(request.query("heatmap")));
+        for (ScanClassifier.Classification each : all) {
+            if (each.internalError() != null) {
+                log.internalError("http", requestId, null, each.internalError());
+            }
+        }
+        ScanClassifier.Classification c = all.get(0);
+        ScanResult result = c.result();
+        if (all.size() > 1) {
+            // A multi-frame DICOM file: one series record holding the per-frame records.
+            result = classifier.series(all.stream().map(ScanClassifier.Classification::result).toList(), requestId,
+                    source, true);
+        } else if (!result.failed() && c.heatmapPng() != null) {
+            result = result.withHeatmap(Base64.getEncoder().encodeToString(c.heatmapPng()));
+        }
+        log.scan("http", requestId, null, result);
+        return Responses.json(Responses.status(result), result, requestId);
+    }
+
+    /** The scan's bytes: the body, or its multipart part "file"; refused when absent or too large. */
+    private byte[] scan(HttpRequest request) throws ScanException {
+        byte[] body = request.body();
+        String contentType = request.header("content-type");
+        String boundary = Multipart.boundary(contentType);
+        if (boundary != null) {
+            body = Multipart.part(body, boundary, "file");
+            if (body == null) {
+                throw new ScanException(ErrorCode.BAD_REQUEST, "The multipart form has no part named \"file\".");
+            }
+        } else if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            throw new ScanException(ErrorCode.BAD_REQUEST, "The multipart content type has no boundary.");
+        }
+        if (body.length == 0) {
+            throw new ScanException(ErrorCode.BAD_REQUEST,
+                    "The request has no image: send its bytes as the body, or a multipart form with a part named \"file\".");
+        }
+        if (body.length > syncMaxBytes) {
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "The image is %d bytes; POST /classify takes at most %d. Use POST /uploads for larger scans.",
+                    body.length, syncMaxBytes));
+        }
+        return body;
+    }
+}

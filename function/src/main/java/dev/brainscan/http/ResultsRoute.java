@@ -1,0 +1,57 @@
+package dev.brainscan.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanException;
+import dev.brainscan.flow.ScanLog;
+import dev.brainscan.store.ObjectStore;
+import dev.brainscan.store.StoreException;
+import java.nio.charset.StandardCharsets;
+
+/** {@code GET /results/{id+}}: the stored result JSON of an upload, as stored. */
+final class ResultsRoute implements Route {
+    static final String PREFIX = "/results/";
+    private static final long MAX_RESULT_BYTES = 2_000_000;
+
+    private final ObjectStore store;
+    private final String bucket;
+    private final String resultPrefix;
+    private final ScanLog log;
+
+    /** {@code store} null or {@code bucket} empty: results are not stored on this deployment. */
+    ResultsRoute(ObjectStore store, String bucket, String resultPrefix, ScanLog log) {
+        this.store = store;
+        this.bucket = bucket;
+        this.resultPrefix = resultPrefix;
+        this.log = log;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handle(HttpRequest request) throws ScanException {
+        if (store == null || bucket.isEmpty()) {
+            throw new ScanException(ErrorCode.NOT_FOUND, "Results are not stored on this deployment.");
+        }
+        String path = request.path();
+        String id = HttpRequest.percentDecode(path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "");
+        if (id != null && (resultPrefix + id + ".json").getBytes(StandardCharsets.UTF_8).length > 1024) {
+            // S3 keys are at most 1024 bytes: no upload can have a result under this id.
+            throw new ScanException(ErrorCode.NOT_FOUND, "There is no result for this id: it is longer than any key.");
+        }
+        if (id == null || id.isEmpty() || id.startsWith("/") || id.contains("..")
+                || id.contains("//") || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new ScanException(ErrorCode.BAD_REQUEST, "The result id is not valid.");
+        }
+        try {
+            byte[] json = store.get(bucket, resultPrefix + id + ".json", MAX_RESULT_BYTES).bytes();
+            return Responses.response(200, "application/json; charset=utf-8", new String(json, StandardCharsets.UTF_8),
+                    request.requestId());
+        } catch (StoreException e) {
+            if (e.kind() == StoreException.Kind.NOT_FOUND) {
+                throw new ScanException(ErrorCode.NOT_FOUND,
+                        "There is no result for this id yet; it appears once the scan has been classified.");
+            }
+            log.event("http", request.requestId(), id, "result-unreadable", e.kind() + ": " + e.getMessage());
+            throw new ScanException(ErrorCode.INTERNAL, "The result could not be read; try again shortly.");
+        }
+    }
+}
