@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.BrainCropper;
 import dev.brainscan.core.image.ImageDecoder;
@@ -69,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     private final Map<String, Object> figures = new LinkedHashMap<>();
+    private Config config;
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +82,8 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "brainscan bench: %d scans x %d rounds, %d cores, %s %s%n", inputs.size(), rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
-        try (ScanClassifier classifier = model.classifier(spec, 1)) {
+        config = model.config(spec);
+        try (ScanClassifier classifier = ModelOptions.classifier(config)) {
             for (int warm = 0; warm < 3; warm++) {
                 for (byte[] b : inputs) {
                     Json.write(classifier.classify(b, "warm-up", Map.of()));
@@ -138,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         float[] tensor = classifier.model().translator().tensor(
                 first.crop(new BrainCropper(classifier.manifest().cropParameters()).find(first).box()));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        byte[] onnx = model.modelDir != null ? ModelSource.directory(model.modelDir).onnx() : ModelSource.bundled().onnx();
+        byte[] onnx = config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled).onnx();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);

@@ -1,5 +1,6 @@
 package dev.brainscan.cli;
 
+import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
@@ -115,12 +116,12 @@ final class ClassifyCommand implements Callable<Integer> {
      * cost is that one extra decode. Errors in the load surface here as they would inline.
      */
     private ScanClassifier loadWhilePriming(List<ScanInputs.ScanInput> inputs) {
-        Limits limits = model.limits(spec); // a bad limit is a usage error, reported before any work
-        FutureTask<ScanClassifier> load = new FutureTask<>(() -> model.classifier(spec, 1));
+        Config config = model.config(spec); // a bad limit is a usage error, reported before any work
+        FutureTask<ScanClassifier> load = new FutureTask<>(() -> ModelOptions.classifier(config));
         Thread loader = new Thread(load, "model-load");
         loader.setDaemon(true);
         loader.start();
-        primeDecoder(inputs, limits);
+        primeDecoder(inputs, config.limits());
         try {
             return load.get();
         } catch (InterruptedException e) {

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.app.Brainscan;
+import dev.brainscan.config.Config;
+import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
@@ -58,7 +60,6 @@ import java.util.stream.Stream;
 public final class LocalServer implements AutoCloseable {
     static final String BUCKET = "local";
     static final String UPLOAD_PATH = "/local-uploads/";
-    private static final Duration UPLOAD_TTL = Duration.ofMinutes(5);
     /** Upload URLs outstanding at most; past it the soonest to expire is dropped. */
     static final int MAX_ISSUED_UPLOADS = 1000;
     /** A request (line, headers and body) must have arrived within this many seconds. */
@@ -93,27 +94,29 @@ public final class LocalServer implements AutoCloseable {
     private final Set<String> allowedOrigins;
     private volatile boolean deleteStoreOnClose;
 
-    private LocalServer(ScanClassifier classifier, int port, Path storeDir, PrintStream logOut, int threads,
-                        long syncMaxBytes) throws IOException {
+    private LocalServer(Classifier classifier, Config config, int port, Path storeDir, PrintStream logOut,
+                        int threads) throws IOException {
+        Config local = config.forLocalBucket(BUCKET);
+        Duration uploadTtl = Duration.ofSeconds(local.uploadUrlTtlSeconds());
         this.store = new LocalObjectStore(storeDir);
         this.maxUploadBytes = classifier.limits().maxBytes();
-        this.maxRequestBytes = syncMaxBytes + 256 * 1024; // room for a multipart envelope
-        this.log = new ScanLog(logOut, false);
+        this.maxRequestBytes = local.syncMaxBytes() + 256 * 1024; // room for a multipart envelope
+        this.log = new ScanLog(logOut, local.logObjectKeys());
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         int actualPort = server.getAddress().getPort();
         this.allowedHosts = Set.of("127.0.0.1:" + actualPort, "localhost:" + actualPort);
         this.allowedOrigins = Set.of("http://127.0.0.1:" + actualPort, "http://localhost:" + actualPort);
         this.classifySlots = new Semaphore(threads);
         UploadUrls uploads = (key, contentType) -> {
-            Instant expires = Instant.now().plus(UPLOAD_TTL);
+            Instant expires = Instant.now().plus(uploadTtl);
             boundUploads();
             issuedUploads.put(key, expires);
             return new UploadUrls.Upload("http://127.0.0.1:" + actualPort + UPLOAD_PATH + key, expires,
                     Map.of("Content-Type", contentType));
         };
-        this.api = new HttpApi(classifier, store, uploads,
-                new HttpApi.Settings(BUCKET, "scans/", "results/", syncMaxBytes), log);
-        this.processor = new UploadProcessor(classifier, store, "scans/", "results/", log, true);
+        Brainscan.Channels channels = Brainscan.channels(local, classifier, store, uploads, log);
+        this.api = channels.http();
+        this.processor = channels.uploads();
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("serve-request-", 0).factory());
         this.uploadWorker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "serve-upload-flow");
@@ -125,9 +128,13 @@ public final class LocalServer implements AutoCloseable {
         server.start();
     }
 
-    public static LocalServer start(ScanClassifier classifier, int port, Path storeDir, PrintStream log, int threads,
-                                    long syncMaxBytes) throws IOException {
-        return new LocalServer(classifier, port, storeDir, log, threads, syncMaxBytes);
+    /**
+     * Serves {@code classifier} on 127.0.0.1:{@code port} ({@code 0}: a free one) with {@code config}'s
+     * prefixes, limits and upload URL lifetime, {@code storeDir} standing in for the bucket.
+     */
+    public static LocalServer start(Classifier classifier, Config config, int port, Path storeDir, PrintStream log,
+                                    int threads) throws IOException {
+        return new LocalServer(classifier, config, port, storeDir, log, threads);
     }
 
     public int port() {

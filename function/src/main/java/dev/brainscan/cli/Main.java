@@ -34,11 +34,8 @@ public final class Main implements Runnable {
         COMMANDS.put("phantom", PhantomCommand::new);
     }
 
-    /** When main was entered (epoch ms), for the start-up report. */
-    static long mainEnteredAt;
-
     public static void main(String[] args) {
-        mainEnteredAt = System.currentTimeMillis();
+        StartupReport.mainEntered();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -42,15 +42,10 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535 || threads < 1) {
             throw new ParameterException(spec.commandLine(), "--port must be 0-65535 and --threads at least 1");
         }
-        long syncMax;
-        try {
-            syncMax = Config.fromEnv().syncMaxBytes();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Config config = model.config(spec);
         Path dir = store != null ? Files.createDirectories(store) : Files.createTempDirectory("brainscan-serve-");
-        ScanClassifier classifier = model.classifier(spec, 1);
-        LocalServer server = LocalServer.start(classifier, port, dir, System.out, threads, syncMax);
+        ScanClassifier classifier = ModelOptions.classifier(config);
+        LocalServer server = LocalServer.start(classifier, config, port, dir, System.out, threads);
         if (store == null) {
             server.deleteStoreOnClose(); // the temporary bucket stand-in (scans, results) goes with the server
         }

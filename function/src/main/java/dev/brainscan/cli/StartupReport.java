@@ -20,22 +20,39 @@ final class StartupReport {
     private StartupReport() {
     }
 
+    /** When main was entered, and when the model load began and ended (epoch ms). */
+    private static volatile long mainEnteredAt;
+    private static volatile long loadStartedAt;
+    private static volatile long loadEndedAt;
+
+    static void mainEntered() {
+        mainEnteredAt = System.currentTimeMillis();
+    }
+
+    static void modelLoadStarted() {
+        loadStartedAt = System.currentTimeMillis();
+    }
+
+    static void modelLoaded() {
+        loadEndedAt = System.currentTimeMillis();
+    }
+
     static boolean enabled() {
         return Boolean.getBoolean(PROPERTY);
     }
 
     static String line(ScanModel model, long firstResultAt) {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        long mainAt = Main.mainEnteredAt > 0 ? Main.mainEnteredAt : jvmStart;
+        long mainAt = mainEnteredAt > 0 ? mainEnteredAt : jvmStart;
         ScanModel.LoadTimings t = model.loadTimings();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("jvmToMainMs", mainAt - jvmStart);
-        out.put("mainToModelMs", ModelOptions.loadStartedAt - mainAt);
-        out.put("modelLoadMs", ModelOptions.loadEndedAt - ModelOptions.loadStartedAt);
+        out.put("mainToModelMs", loadStartedAt - mainAt);
+        out.put("modelLoadMs", loadEndedAt - loadStartedAt);
         out.put("engineMs", round(t.engineMs()));
         out.put("sessionMs", round(t.sessionMs()));
         out.put("firstInferenceMs", round(t.firstInferenceMs()));
-        out.put("modelToFirstResultMs", firstResultAt - ModelOptions.loadEndedAt);
+        out.put("modelToFirstResultMs", firstResultAt - loadEndedAt);
         out.put("firstResultMs", firstResultAt - jvmStart);
         out.put("peakRssMb", peakRssMb());
         return Json.write(out);

@@ -7,7 +7,7 @@ import picocli.CommandLine.IVersionProvider;
 /** {@code --version}: the tool's version and the bundled model's identity. */
 final class VersionProvider implements IVersionProvider {
     static String toolVersion() {
-        String v = Main.class.getPackage().getImplementationVersion();
+        String v = VersionProvider.class.getPackage().getImplementationVersion();
         return v != null ? v : "dev";
     }
 

@@ -36,6 +36,24 @@ public record Config(
     /** API Gateway's and Lambda's 6 MB synchronous payload, less base64 and the JSON envelope. */
     public static final long DEFAULT_SYNC_MAX_BYTES = 4_000_000L;
 
+    /** This configuration with other limits (the CLI's {@code --max-bytes} and friends). */
+    public Config withLimits(Limits newLimits) {
+        return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
+                writeHeatmaps, logObjectKeys, intraOpThreads);
+    }
+
+    /** This configuration with another model directory (the CLI's {@code --model}). */
+    public Config withModelDir(Path dir) {
+        return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
+                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads);
+    }
+
+    /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
+    public Config forLocalBucket(String localBucket) {
+        return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
+                true, logObjectKeys, intraOpThreads);
+    }
+
     public static Config fromEnv() {
         return fromEnv(System.getenv());
     }

@@ -1,11 +1,9 @@
 package dev.brainscan.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.brainscan.app.Brainscan;
 import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.model.ModelSource;
-import dev.brainscan.core.model.OfflineRuntime;
-import dev.brainscan.core.model.ScanModel;
 import dev.brainscan.flow.ScanLog;
 import dev.brainscan.flow.ScanMetrics;
 import dev.brainscan.flow.UploadProcessor;
@@ -50,12 +48,10 @@ public final class LambdaApp implements Resource {
         this.config = config;
         this.classifier = classifier;
         this.metrics = ScanMetrics.emf(System.out);
-        ScanLog log = new ScanLog(System.out, config.logObjectKeys(), metrics);
-        this.uploads = new UploadProcessor(classifier, store, config.inputPrefix(), config.resultPrefix(), log,
-                config.writeHeatmaps());
-        this.http = new HttpApi(classifier, store, uploadUrls,
-                new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes()),
-                log);
+        Brainscan.Channels channels = Brainscan.channels(config, classifier, store, uploadUrls,
+                new ScanLog(System.out, config.logObjectKeys(), metrics));
+        this.uploads = channels.uploads();
+        this.http = channels.http();
     }
 
     /** The execution environment's one instance, built on first use (during the Lambda init phase). */
@@ -69,12 +65,10 @@ public final class LambdaApp implements Resource {
 
     /** Builds everything from environment variables; a bad variable fails here, by name. */
     static LambdaApp create(Map<String, String> env) {
-        OfflineRuntime.apply();
         Config config = Config.fromEnv(env);
-        ScanModel model = ScanModel.load(config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled),
-                config.intraOpThreads());
+        ScanClassifier classifier = Brainscan.classifier(config);
         S3Client s3 = S3Clients.client(env);
-        return new LambdaApp(config, new ScanClassifier(model, config.limits()), new S3ObjectStore(s3),
+        return new LambdaApp(config, classifier, new S3ObjectStore(s3),
                 new S3UploadUrls(S3Clients.presigner(env), config.bucket(),
                         Duration.ofSeconds(config.uploadUrlTtlSeconds())));
     }

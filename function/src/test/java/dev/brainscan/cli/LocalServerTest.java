@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.config.Config;
+import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.testing.TestModels;
@@ -39,8 +41,8 @@ class LocalServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = LocalServer.start(TestModels.classifier(), 0, tmp.resolve("store"),
-                new PrintStream(new ByteArrayOutputStream()), 2, 4_000_000);
+        server = LocalServer.start(TestModels.classifier(), Config.fromEnv(Map.of()), 0,
+                tmp.resolve("store"), new PrintStream(new ByteArrayOutputStream()), 2);
     }
 
     @AfterEach
@@ -169,8 +171,8 @@ class LocalServerTest {
     @Test
     void temporaryStore_isDeletedOnClose() throws Exception {
         Path store = Files.createTempDirectory(tmp, "serve-");
-        LocalServer temporary = LocalServer.start(TestModels.classifier(), 0, store,
-                new PrintStream(new ByteArrayOutputStream()), 1, 4_000_000);
+        LocalServer temporary = LocalServer.start(TestModels.classifier(), Config.fromEnv(Map.of()), 0,
+                store, new PrintStream(new ByteArrayOutputStream()), 1);
         temporary.deleteStoreOnClose();
         Files.createDirectories(store.resolve("results/x"));
         Files.writeString(store.resolve("results/x/a.json"), "{}");

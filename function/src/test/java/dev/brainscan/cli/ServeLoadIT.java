@@ -2,6 +2,8 @@ package dev.brainscan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.config.Config;
+import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.http.Responses;
@@ -53,8 +55,8 @@ class ServeLoadIT {
                 inputs.add(new Input(c.name(), c.bytes(), Responses.status(c.expected()), c.expected().name()));
             }
         }
-        try (LocalServer server = LocalServer.start(TestModels.classifier(), 0, store,
-                new PrintStream(new ByteArrayOutputStream()), 8, 4_000_000)) {
+        try (LocalServer server = LocalServer.start(TestModels.classifier(), Config.fromEnv(Map.of()), 0,
+                store, new PrintStream(new ByteArrayOutputStream()), 8)) {
             URI classify = URI.create("http://127.0.0.1:" + server.port() + "/classify");
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             run(client, classify, inputs, 50); // warm-up: JIT, pools

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.brainscan.config.Config;
+import java.util.Map;
 import dev.brainscan.cli.LocalServer;
 import dev.brainscan.phantom.Phantom;
 import dev.brainscan.testing.Prerequisites;
@@ -68,8 +70,8 @@ class WebPageE2EIT {
         clean(shots);
 
         ByteArrayOutputStream serverLog = new ByteArrayOutputStream();
-        try (LocalServer server = LocalServer.start(TestModels.classifier(), 0, tmp.resolve("store"),
-                new PrintStream(serverLog, true, StandardCharsets.UTF_8), 2, 4_000_000)) {
+        try (LocalServer server = LocalServer.start(TestModels.classifier(), Config.fromEnv(Map.of()), 0,
+                tmp.resolve("store"), new PrintStream(serverLog, true, StandardCharsets.UTF_8), 2)) {
             String baseUrl = "http://127.0.0.1:" + server.port() + "/";
             ProcessBuilder pb = new ProcessBuilder(node.get().toString(), "page.e2e.mjs", baseUrl, shots.toString(),
                     scan.toString(), text.toString(), sliceA.toString(), sliceB.toString())
