@@ -1,5 +1,6 @@
 package dev.brainscan.cli;
 
+import dev.brainscan.core.Classification;
 import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
@@ -268,7 +269,7 @@ final class ClassifyCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max)));
             }
             List<ScanResult> out = new ArrayList<>();
-            for (ScanClassifier.Classification c : classifier.runAll(Files.readAllBytes(input.path()), input.name(),
+            for (Classification c : classifier.runAll(Files.readAllBytes(input.path()), input.name(),
                     source, heatmapDir != null)) {
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
@@ -306,8 +307,8 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         try {
             List<ScanResult> out = new ArrayList<>();
-            List<ScanClassifier.Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
-            for (ScanClassifier.Classification c : all) {
+            List<Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
+            for (Classification c : all) {
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
@@ -325,7 +326,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeHeatmap(Path png, ScanClassifier.Classification c) {
+    private static void writeHeatmap(Path png, Classification c) {
         try {
             Files.createDirectories(png.getParent());
             Files.write(png, c.heatmapPng());

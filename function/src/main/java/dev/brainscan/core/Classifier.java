@@ -23,12 +23,12 @@ public interface Classifier {
      * activation overlay as a PNG ({@link Heatmap}; at most {@link Heatmap#MAX_SIDE} px). Bad
      * input becomes an error record, never an exception; an unexpected failure becomes an
      * {@code INTERNAL} record with the cause in
-     * {@link ScanClassifier.Classification#internalError()} for the caller to log.
+     * {@link Classification#internalError()} for the caller to log.
      */
-    ScanClassifier.Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap);
+    Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap);
 
     /** {@link #run(byte[], String, Map, boolean)} without the heatmap. */
-    default ScanClassifier.Classification run(byte[] bytes, String scanId, Map<String, String> source) {
+    default Classification run(byte[] bytes, String scanId, Map<String, String> source) {
         return run(bytes, scanId, source, false);
     }
 
@@ -37,13 +37,13 @@ public interface Classifier {
      * multi-frame file is {@code scanId#frame=n}), each with its heatmap when {@code heatmap},
      * else the one {@link #run} gives.
      */
-    default List<ScanClassifier.Classification> runAll(byte[] bytes, String scanId, Map<String, String> source,
+    default List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source,
                                                        boolean heatmap) {
         return List.of(run(bytes, scanId, source, heatmap));
     }
 
     /** {@link #runAll(byte[], String, Map, boolean)} without heatmaps. */
-    default List<ScanClassifier.Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
+    default List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
         return runAll(bytes, scanId, source, false);
     }
 

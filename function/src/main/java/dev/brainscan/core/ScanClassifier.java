@@ -66,16 +66,6 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         return decoder.limits();
     }
 
-    /**
-     * A scan's outcome: its record, the heatmap PNG when one was asked for and the scan was
-     * classified (else null), and the cause of an {@code INTERNAL} record for the caller to log.
-     */
-    public record Classification(ScanResult result, byte[] heatmapPng, Throwable internalError) {
-        public static Classification of(ScanResult result) {
-            return new Classification(result, null, null);
-        }
-    }
-
     /** Draws the heatmap from the crop and the model's activation map; {@link Heatmap#png} outside tests. */
     @FunctionalInterface
     interface HeatmapRenderer {

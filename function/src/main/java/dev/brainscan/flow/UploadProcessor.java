@@ -1,5 +1,6 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.core.Classification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
@@ -99,7 +100,7 @@ public final class UploadProcessor {
      * One record for one object: a scan's, or for a multi-frame DICOM file or a {@code .zip}
      * of a series, the series record holding the per-slice (per-frame) records.
      */
-    private ScanClassifier.Classification classifyObject(byte[] bytes, String key, Map<String, String> source,
+    private Classification classifyObject(byte[] bytes, String key, Map<String, String> source,
                                                          String requestId) {
         if (SeriesArchive.isZip(bytes)) {
             List<ScanResult> slices = new ArrayList<>();
@@ -113,7 +114,7 @@ public final class UploadProcessor {
                                 "An archive inside the archive is not opened; upload one series per zip."));
                         return;
                     }
-                    for (ScanClassifier.Classification c : classifier.runAll(entry, id, entrySource)) {
+                    for (Classification c : classifier.runAll(entry, id, entrySource)) {
                         if (c.internalError() != null) {
                             log.internalError("s3", requestId, key, c.internalError());
                         }
@@ -121,21 +122,21 @@ public final class UploadProcessor {
                     }
                 });
             } catch (ScanException e) {
-                return ScanClassifier.Classification.of(classifier.failure(key, source, e.code(), e.getMessage()));
+                return Classification.of(classifier.failure(key, source, e.code(), e.getMessage()));
             }
-            return ScanClassifier.Classification.of(classifier.series(slices, key, source, true));
+            return Classification.of(classifier.series(slices, key, source, true));
         }
-        List<ScanClassifier.Classification> all = classifier.runAll(bytes, key, source, heatmaps);
+        List<Classification> all = classifier.runAll(bytes, key, source, heatmaps);
         if (all.size() == 1) {
             return all.get(0);
         }
-        for (ScanClassifier.Classification c : all) {
+        for (Classification c : all) {
             if (c.internalError() != null) {
                 log.internalError("s3", requestId, key, c.internalError());
             }
         }
-        return ScanClassifier.Classification.of(classifier.series(
-                all.stream().map(ScanClassifier.Classification::result).toList(), key, source, true));
+        return Classification.of(classifier.series(
+                all.stream().map(Classification::result).toList(), key, source, true));
     }
 
     /**
@@ -169,7 +170,7 @@ public final class UploadProcessor {
         if (ordered) {
             source.put("sequencer", sequencer);
         }
-        ScanClassifier.Classification classification;
+        Classification classification;
         try {
             ObjectStore.StoredObject object = store.get(bucket, key, classifier.limits().maxBytes());
             if (object.versionId() != null) {
@@ -195,7 +196,7 @@ public final class UploadProcessor {
                         "The service could not read the scan.");
             };
             log.event(channel, requestId, key, "unreadable", e.kind() + ": " + e.getMessage());
-            classification = ScanClassifier.Classification.of(failure);
+            classification = Classification.of(failure);
         }
         ScanResult result = classification.result();
         if (classification.internalError() != null) {

@@ -1,5 +1,6 @@
 package dev.brainscan.http;
 
+import dev.brainscan.core.Classification;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
@@ -36,18 +37,18 @@ final class ClassifyRoute implements Route {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("channel", "http");
         source.put("requestId", requestId);
-        List<ScanClassifier.Classification> all = classifier.runAll(body, requestId, source,
+        List<Classification> all = classifier.runAll(body, requestId, source,
                 "true".equalsIgnoreCase(request.query("heatmap")));
-        for (ScanClassifier.Classification each : all) {
+        for (Classification each : all) {
             if (each.internalError() != null) {
                 log.internalError("http", requestId, null, each.internalError());
             }
         }
-        ScanClassifier.Classification c = all.get(0);
+        Classification c = all.get(0);
         ScanResult result = c.result();
         if (all.size() > 1) {
             // A multi-frame DICOM file: one series record holding the per-frame records.
-            result = classifier.series(all.stream().map(ScanClassifier.Classification::result).toList(), requestId,
+            result = classifier.series(all.stream().map(Classification::result).toList(), requestId,
                     source, true);
         } else if (!result.failed() && c.heatmapPng() != null) {
             result = result.withHeatmap(Base64.getEncoder().encodeToString(c.heatmapPng()));

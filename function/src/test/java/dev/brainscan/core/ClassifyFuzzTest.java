@@ -107,7 +107,7 @@ class ClassifyFuzzTest {
         long errorsBefore = ImageDecoder.decoderErrors();
         long cpuStart = PROCESS.getProcessCpuTime();
         long start = System.nanoTime();
-        ScanClassifier.Classification c = classifier.run(input, "fuzz", Map.of());
+        Classification c = classifier.run(input, "fuzz", Map.of());
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (PROCESS.getProcessCpuTime() - cpuStart) / 1e9;
         assertEquals(errorsBefore, ImageDecoder.decoderErrors(),

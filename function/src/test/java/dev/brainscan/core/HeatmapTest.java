@@ -25,7 +25,7 @@ class HeatmapTest {
             Phantom.Slice slice = Phantom.generate(900 + i, 256, 256, true);
             // The classifier draws the heatmap itself; the test's renderer also keeps the map it drew from.
             Prediction[] drawn = new Prediction[1];
-            ScanClassifier.Classification c = classifier.run(Phantom.encode(slice.image(), "png"), "p", Map.of(),
+            Classification c = classifier.run(Phantom.encode(slice.image(), "png"), "p", Map.of(),
                     (crop, p) -> {
                         drawn[0] = p;
                         return Heatmap.png(crop, p);
@@ -74,8 +74,8 @@ class HeatmapTest {
     void heatmap_isDrawnOnlyWhenAskedFor() throws Exception {
         ScanClassifier classifier = TestModels.classifier();
         byte[] scan = Phantom.jpeg(5, 256, 256, true);
-        ScanClassifier.Classification with = classifier.run(scan, "p", Map.of(), true);
-        ScanClassifier.Classification without = classifier.run(scan, "p", Map.of(), false);
+        Classification with = classifier.run(scan, "p", Map.of(), true);
+        Classification without = classifier.run(scan, "p", Map.of(), false);
         assertEquals(with.result().crop(), without.result().crop());
         assertEquals(with.result().score(), without.result().score());
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(with.heatmapPng()));

@@ -1,7 +1,7 @@
 package dev.brainscan.testing;
 
+import dev.brainscan.core.Classification;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.ScanClassifier.Classification;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.model.ModelManifest;
