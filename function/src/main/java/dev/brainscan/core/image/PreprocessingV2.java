@@ -304,7 +304,9 @@ public final class PreprocessingV2 {
 
     static Components components(byte[] mask, int w, int h, double minPieceArea) {
         boolean[] seen = new boolean[w * h];
-        int[] stack = new int[1024];
+        // the stack a previous scan grew, reused: the frame finder's background component is
+        // most of the image, and a stack grown from 1,024 each time was copied up to ten times per scan
+        int[] stack = Workspace.get().ints(1024);
         long bestArea = 0;
         Rect best = null;
         int piecesMinX = Integer.MAX_VALUE;
@@ -333,7 +335,7 @@ public final class PreprocessingV2 {
                 minY = Math.min(minY, py);
                 maxY = Math.max(maxY, py);
                 if (top + 4 > stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, stack.length * 2);
+                    stack = Workspace.get().keep(java.util.Arrays.copyOf(stack, stack.length * 2));
                 }
                 if (px > 0 && mask[p - 1] != 0 && !seen[p - 1]) {
                     seen[p - 1] = true;

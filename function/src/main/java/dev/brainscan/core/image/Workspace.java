@@ -15,6 +15,7 @@ final class Workspace {
     private short[] shorts = new short[0];
     private byte[] bytes = new byte[0];
     private float[] floats = new float[0];
+    private int[] ints = new int[0];
 
     static Workspace get() {
         return CURRENT.get();
@@ -30,6 +31,26 @@ final class Workspace {
             shorts = a;
         }
         return a;
+    }
+
+    /** At least {@code n} ints, contents undefined. */
+    int[] ints(int n) {
+        if (ints.length >= n) {
+            return ints;
+        }
+        int[] a = new int[n];
+        if (n <= KEEP_LIMIT) {
+            ints = a;
+        }
+        return a;
+    }
+
+    /** Keeps a grown array for the next borrower (unless it is huge); returns it. */
+    int[] keep(int[] grown) {
+        if (grown.length > ints.length && grown.length <= KEEP_LIMIT) {
+            ints = grown;
+        }
+        return grown;
     }
 
     /** At least {@code n} bytes, the first {@code n} zero. */
