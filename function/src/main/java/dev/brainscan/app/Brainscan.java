@@ -5,7 +5,7 @@ import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.model.ScanModel;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.UploadUrls;

@@ -8,7 +8,7 @@ import dev.brainscan.app.Brainscan;
 import dev.brainscan.config.Config;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.log.ScanLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.ErrorCode;

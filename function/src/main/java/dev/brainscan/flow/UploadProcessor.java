@@ -1,5 +1,6 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.core.Classification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Classifier;

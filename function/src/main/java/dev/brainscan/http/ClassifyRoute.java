@@ -7,7 +7,7 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;

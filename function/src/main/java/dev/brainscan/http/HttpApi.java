@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ScanException;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.ObjectStore;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -3,7 +3,7 @@ package dev.brainscan.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
 import java.nio.charset.StandardCharsets;

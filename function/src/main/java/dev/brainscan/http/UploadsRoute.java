@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanException;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;

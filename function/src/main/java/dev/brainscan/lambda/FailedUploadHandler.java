@@ -9,7 +9,7 @@ import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.flow.FailedUploads;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.S3ObjectStore;
 import dev.brainscan.store.StoreException;
 import java.util.ArrayList;

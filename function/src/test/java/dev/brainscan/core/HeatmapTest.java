@@ -132,7 +132,7 @@ class HeatmapTest {
         byte[] scan = Phantom.jpeg(77, 3500, 3500, true);
         dev.brainscan.http.HttpApi api = new dev.brainscan.http.HttpApi(classifier, null, null,
                 new dev.brainscan.http.HttpApi.Settings("", "scans/", "results/", 4_000_000),
-                new dev.brainscan.flow.ScanLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false));
+                new dev.brainscan.log.ScanLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false));
         var event = com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.builder()
                 .withRawPath("/classify").withQueryStringParameters(Map.of("heatmap", "true"))
                 .withHeaders(Map.of("content-type", "image/jpeg")).withIsBase64Encoded(true)

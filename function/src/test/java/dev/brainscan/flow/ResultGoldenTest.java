@@ -2,6 +2,7 @@ package dev.brainscan.flow;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.phantom.Phantom;
 import dev.brainscan.store.StoreException;
 import dev.brainscan.testing.GoldenJson;

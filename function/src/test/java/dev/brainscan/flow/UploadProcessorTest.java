@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.log.ScanLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.result.ErrorCode;

@@ -10,7 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.StoreException;
 import dev.brainscan.testing.FakeClassifier;
 import dev.brainscan.testing.MemoryStore;

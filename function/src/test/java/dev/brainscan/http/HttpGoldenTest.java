@@ -3,7 +3,7 @@ package dev.brainscan.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.testing.Events;
 import dev.brainscan.testing.FakeClassifier;
 import dev.brainscan.testing.GoldenJson;

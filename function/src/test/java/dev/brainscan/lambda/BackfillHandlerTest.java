@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.S3BatchEventV2;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse.ResultCode;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
 import dev.brainscan.core.result.ErrorCode;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.store.StoreException;
 import dev.brainscan.testing.FakeClassifier;

@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.store.S3ObjectStore;
 import dev.brainscan.testing.Events;

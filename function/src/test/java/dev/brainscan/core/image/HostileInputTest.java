@@ -12,7 +12,7 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.flow.ScanLog;
+import dev.brainscan.log.ScanLog;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.Responses;
 import dev.brainscan.testing.HostileCorpus;

@@ -1,4 +1,4 @@
-package dev.brainscan.flow;
+package dev.brainscan.log;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

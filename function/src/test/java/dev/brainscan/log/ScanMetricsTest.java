@@ -1,4 +1,4 @@
-package dev.brainscan.flow;
+package dev.brainscan.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

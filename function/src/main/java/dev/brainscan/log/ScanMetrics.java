@@ -1,4 +1,4 @@
-package dev.brainscan.flow;
+package dev.brainscan.log;
 
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
