@@ -50,7 +50,7 @@ public final class BrainCropper {
 
     /** The crop on a grey image from {@link #grey(RgbImage)} (left unchanged). */
     public Region find(byte[] grey, int w, int h) throws ScanException {
-        return regionOf(thresholdedBlur(grey, w, h, parameters.threshold()), w, h);
+        return regionOf(thresholded(blurred(grey, w, h), w, h, parameters.threshold()), w, h);
     }
 
     /**
@@ -100,33 +100,6 @@ public final class BrainCropper {
             chroma += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
         }
         return new Luma(grey, (double) chroma / n);
-    }
-
-    /** GaussianBlur(5x5, sigma 0) then THRESH_BINARY: set where the rounded blur is above the threshold. */
-    static BitMask thresholdedBlur(byte[] grey, int w, int h, int threshold) {
-        short[] horizontal = horizontalTaps(grey, w, h);
-        // Vertical pass and threshold: blurred > t  <=>  (sum + 128) >> 8 > t  <=>  sum >= (t + 1) * 256 - 128
-        int limit = (threshold + 1) * 256 - 128;
-        BitMask mask = new BitMask(w, h);
-        for (int y = 0; y < h; y++) {
-            int r0 = reflect101(y - 2, h) * w;
-            int r1 = reflect101(y - 1, h) * w;
-            int r2 = y * w;
-            int r3 = reflect101(y + 1, h) * w;
-            int r4 = reflect101(y + 2, h) * w;
-            int rowWord = y * mask.words;
-            for (int x0 = 0; x0 < w; x0 += 64) {
-                int end = Math.min(w, x0 + 64);
-                long word = 0;
-                for (int x = x0; x < end; x++) {
-                    int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
-                            + 4 * horizontal[r3 + x] + horizontal[r4 + x];
-                    word |= (long) ((limit - 1 - sum) >>> 31) << (x - x0); // 1 when sum >= limit
-                }
-                mask.bits[rowWord + (x0 >>> 6)] = word;
-            }
-        }
-        return mask;
     }
 
     /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
