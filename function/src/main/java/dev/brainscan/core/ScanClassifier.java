@@ -165,7 +165,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                         frameInfo(dicom, i)), null, e));
                 continue;
             }
-            out.add(classifyImage(frame.image(), frame.info(), id, source, timer, false, renderer));
+            out.add(classifyImage(ImageDecoder.image(frame), frame.info(), id, source, timer, false, renderer));
         }
         return out;
     }

@@ -144,7 +144,7 @@ public final class ImageDecoder {
             if (dicom.refusal() != null) {
                 throw dicom.refusal();
             }
-            return dicom.frame(0).image();
+            return image(dicom.frame(0));
         }
         return decodeRaster(bytes);
     }
@@ -155,7 +155,13 @@ public final class ImageDecoder {
      */
     public DicomImage dicom(byte[] bytes) throws ScanException {
         checkSize(bytes);
-        return DicomImage.parse(bytes, limits, this::jpegFrame);
+        return DicomImage.parse(bytes, new DicomImage.Bounds(limits.maxBytes(), limits.maxPixels(), limits.minSide()),
+                this::jpegFrame);
+    }
+
+    /** A DICOM frame as the image the rest of the pipeline reads. */
+    public static RgbImage image(DicomImage.Frame frame) {
+        return new RgbImage("dicom", frame.width(), frame.height(), frame.rgb());
     }
 
     /**
@@ -186,7 +192,7 @@ public final class ImageDecoder {
             if (warnings.warned) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
             }
-            return new DicomImage.JpegFrame(raster, image);
+            return new DicomImage.JpegFrame(raster, image == null ? null : toRgb(image));
         } catch (ScanException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -1,8 +1,5 @@
 package dev.brainscan.core.image.dicom;
 
-import dev.brainscan.core.image.ImageDecoder;
-import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.image.RgbImage;
 import dev.brainscan.core.result.DicomInfo;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
@@ -61,7 +58,7 @@ public final class DicomImage {
                 Sanitize.uid(ds.string(DicomParser.SOP_INSTANCE_UID)), safeModality, ds.syntax.uid, null, null, null);
     }
 
-    private void check(Limits limits) throws ScanException {
+    private void check(Bounds limits) throws ScanException {
         String modality = ds.string(DicomParser.MODALITY);
         String safeModality = Sanitize.modality(modality);
         if (!"MR".equals(modality)) {
@@ -164,15 +161,12 @@ public final class DicomImage {
     }
 
     /**
-     * Parses and checks the header; no pixel is decoded yet. Throws when the file's structure
-     * is damaged; a readable file that cannot be classified comes back with its {@link #refusal()}.
+     * Parses and checks the header against the bounds; no pixel is decoded yet (frames decode
+     * one by one, JPEG frames through {@code jpegDecoder}, the image wing's guarded reader).
+     * Throws when the file's structure is damaged; a readable file that cannot be classified
+     * comes back with its {@link #refusal()}.
      */
-    public static DicomImage parse(byte[] bytes, Limits limits) throws ScanException {
-        return parse(bytes, limits, new ImageDecoder(limits)::jpegFrame);
-    }
-
-    /** As {@link #parse(byte[], Limits)}, with the decoder of JPEG frames given. */
-    public static DicomImage parse(byte[] bytes, Limits limits, JpegDecoder jpegDecoder) throws ScanException {
+    public static DicomImage parse(byte[] bytes, Bounds limits, JpegDecoder jpegDecoder) throws ScanException {
         // A deflated dataset may inflate to what the byte limit allows an uncompressed file.
         long budget = limits.maxBytes();
         DicomImage image = new DicomImage(DicomParser.parse(bytes, budget), jpegDecoder);
@@ -202,7 +196,12 @@ public final class DicomImage {
     }
 
     /** One decoded frame with the {@code dicom} block that describes it. */
-    public record Frame(RgbImage image, DicomInfo info) {
+    /** The input limits that apply to a DICOM file (the image wing's {@code Limits}). */
+    public record Bounds(long maxBytes, long maxPixels, int minSide) {
+    }
+
+    /** One frame as 8-bit RGB, row by row, and what the result says about it. */
+    public record Frame(int width, int height, byte[] rgb, DicomInfo info) {
     }
 
     /** Decodes frame {@code index} (0-based; {@code dicom.frame} is 1-based). */
@@ -249,8 +248,7 @@ public final class DicomImage {
             }
         } else if (samples == 3 && photometric.startsWith("YBR")) {
             // The JPEG decoder's own YCbCr conversion: the same pixels as the JPEG read on its own.
-            java.awt.image.BufferedImage decoded = jpeg(fragmentBytes(index), true).image();
-            return new Frame(new RgbImage("dicom", columns, rows, ImageDecoder.toRgb(decoded)),
+            return new Frame(columns, rows, jpeg(fragmentBytes(index), true).rgb(),
                     info.withFrame(index + 1, new DicomInfo.Window(null, null, DicomInfo.WINDOW_NONE, null)));
         } else {
             Raster raster = jpeg(fragmentBytes(index), false).raster();
@@ -277,7 +275,7 @@ public final class DicomImage {
             if (photometric.startsWith("YBR")) {
                 ybrToRgb(rgb);
             }
-            return new Frame(new RgbImage("dicom", columns, rows, rgb),
+            return new Frame(columns, rows, rgb,
                     info.withFrame(index + 1, new DicomInfo.Window(null, null, DicomInfo.WINDOW_NONE, null)));
         }
         return window(values, index);
@@ -342,7 +340,7 @@ public final class DicomImage {
             rgb[o + 1] = v;
             rgb[o + 2] = v;
         }
-        return new Frame(new RgbImage("dicom", columns, rows, rgb), info.withFrame(index + 1, used));
+        return new Frame(columns, rows, rgb, info.withFrame(index + 1, used));
     }
 
     private static int clamp(double y) {
@@ -518,8 +516,8 @@ public final class DicomImage {
         return out;
     }
 
-    /** A decoded JPEG frame: the raster, and the image when the decoder converted colours. */
-    public record JpegFrame(Raster raster, java.awt.image.BufferedImage image) {
+    /** A decoded JPEG frame: the raster, and its 8-bit RGB pixels when the decoder converted colours (else null). */
+    public record JpegFrame(Raster raster, byte[] rgb) {
     }
 
     /** Decodes one JPEG frame (the core's ImageDecoder: its container guard, reader and time budget). */

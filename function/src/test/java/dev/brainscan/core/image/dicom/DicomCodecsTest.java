@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.image.ImageDecoder;
+import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.phantom.Phantom;
@@ -76,17 +78,17 @@ class DicomCodecsTest {
     }
 
     static String syntax(Path file) throws Exception {
-        return DicomImage.parse(Files.readAllBytes(file), dev.brainscan.core.image.Limits.DEFAULT).info().transferSyntax();
+        return new ImageDecoder(Limits.DEFAULT).dicom(Files.readAllBytes(file)).info().transferSyntax();
     }
 
     static List<byte[]> frames(Path file) throws Exception {
-        DicomImage d = DicomImage.parse(Files.readAllBytes(file), dev.brainscan.core.image.Limits.DEFAULT);
+        DicomImage d = new ImageDecoder(Limits.DEFAULT).dicom(Files.readAllBytes(file));
         if (d.refusal() != null) {
             throw d.refusal();
         }
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < d.frames(); i++) {
-            out.add(d.frame(i).image().rgb());
+            out.add(d.frame(i).rgb());
         }
         return out;
     }
