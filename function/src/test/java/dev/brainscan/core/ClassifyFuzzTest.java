@@ -18,9 +18,11 @@ import java.util.stream.Collectors;
  * Coverage-guided fuzzing of decode + crop + classify with Jazzer. Whatever the bytes, the
  * pipeline returns a result or one of the documented client errors: no exception escapes,
  * no INTERNAL error (an unexpected exception inside) and no input takes over 2 seconds of CPU
- * (the process's, every thread's) or 10 seconds of wall clock (a stall that burns no CPU).
+ * on the calling thread (where the readers decode) or 10 seconds of wall clock (a stall).
  * CPU, not wall clock, for the 2 s rule: on a shared machine (2 cores under a training run
- * and other builds) a 0.3 s-CPU input measured 2.6 s of wall clock during a JPEG run.
+ * and other builds) a 0.3 s-CPU JPEG measured 2.6 s of wall clock; and the thread's, not the
+ * process's: in a run's first seconds the JIT's compiler threads made a 0.16 s GIF cost
+ * 2.3 s of process CPU. Memory is the heap's (-Xmx512m) and the Error rule's.
  *
  * <p>In the normal test run this replays the seed corpus in
  * {@code src/test/resources/dev/brainscan/core/ClassifyFuzzTestInputs/} (a short regression
@@ -34,8 +36,8 @@ class ClassifyFuzzTest {
             ErrorCode.NO_BRAIN_REGION, ErrorCode.NOT_A_BRAIN_MRI, ErrorCode.IMAGE_TOO_LARGE).stream()
             .map(Enum::name).collect(Collectors.toSet());
 
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final java.lang.management.ThreadMXBean THREAD =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     @FuzzTest(maxDuration = "10m")
     void classify(byte[] input) {
@@ -100,16 +102,16 @@ class ClassifyFuzzTest {
     /**
      * No Error or exception escapes or hides inside (INTERNAL), no decoder throws an Error
      * (even one the decoder turns into the input's code), only documented codes, under 2 s of
-     * CPU and 10 s of wall clock.
+     * the thread's CPU and 10 s of wall clock.
      */
     static void check(byte[] input) {
         ScanClassifier classifier = TestModels.classifier(); // loaded once, not timed
         long errorsBefore = ImageDecoder.decoderErrors();
-        long cpuStart = PROCESS.getProcessCpuTime();
+        long cpuStart = THREAD.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         Classification c = classifier.run(input, "fuzz", Map.of());
         double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (PROCESS.getProcessCpuTime() - cpuStart) / 1e9;
+        double cpuSeconds = (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         assertEquals(errorsBefore, ImageDecoder.decoderErrors(),
                 "a decoder threw an Error (OutOfMemoryError, StackOverflowError, ...) on this input");
         assertNotNull(c.result());
@@ -119,7 +121,7 @@ class ClassifyFuzzTest {
         } else {
             assertTrue(c.result().score() >= 0 && c.result().score() <= 1);
         }
-        assertTrue(cpuSeconds < 2.0, "input took " + cpuSeconds + " s of CPU (" + seconds + " s wall)");
+        assertTrue(cpuSeconds < 2.0, "input took " + cpuSeconds + " s of CPU on the calling thread (" + seconds + " s wall)");
         assertTrue(seconds < 10.0, "input took " + seconds + " s of wall clock (" + cpuSeconds + " s of CPU)");
     }
 }
