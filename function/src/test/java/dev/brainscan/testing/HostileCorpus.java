@@ -84,6 +84,7 @@ public final class HostileCorpus {
                 ErrorCode.CORRUPT_IMAGE));
         out.add(new Case("webp-lossless-64x15364-no-pixel-data", vp8lPlain(64, 15364, 0), ErrorCode.CORRUPT_IMAGE));
         out.add(new Case("text-starting-BM", bmText(), ErrorCode.UNSUPPORTED_FORMAT));
+        out.add(new Case("gif-frame-240x240-in-240x100-screen", gifScreenSmallerThanFrame(100), ErrorCode.CORRUPT_IMAGE));
         List<NonMriCorpus.Sample> nonMri = NonMriCorpus.generate(1, 99);
         for (NonMriCorpus.Sample s : nonMri) {
             out.add(new Case("not-mri-" + s.family(), FormatVariants.jpeg(s.image(), false, 0.92f),
@@ -631,6 +632,17 @@ public final class HostileCorpus {
     }
 
     /** A text file that starts with "BM" and even has a plausible DIB header size: not a bitmap. */
+    /**
+     * A GIF whose first image does not fit its logical screen (the pixel limit checks the
+     * screen): the fuzz finding had a 64x64 screen over a 64x62015 frame.
+     */
+    static byte[] gifScreenSmallerThanFrame(int screenHeight) {
+        byte[] gif = FormatVariants.encode(FormatVariants.palette(FormatVariants.grey(FormatVariants.phantom())), "gif");
+        gif[8] = (byte) screenHeight;
+        gif[9] = (byte) (screenHeight >>> 8);
+        return gif;
+    }
+
     static byte[] bmText() {
         byte[] text = utf8("BM notes for ward 7: scans pending, call radiology before noon. ".repeat(150));
         le(text, 14, 40);

@@ -262,10 +262,7 @@ public final class ImageDecoder {
             case PNG -> ContainerGuard.png(bytes, limits);
             case WEBP -> ContainerGuard.webp(bytes);
             case BMP -> ContainerGuard.bmp(bytes);
-            case GIF -> {
-                int[] d = headerDimensions(format, bytes);
-                yield new ContainerGuard.Checked(bytes, d == null ? 0 : d[0], d == null ? 0 : d[1]);
-            }
+            case GIF -> ContainerGuard.gif(bytes);
             case DICOM -> throw new IllegalStateException("DICOM is decoded by DicomImage");
         };
     }
