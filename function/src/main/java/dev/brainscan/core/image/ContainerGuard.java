@@ -321,9 +321,9 @@ final class ContainerGuard {
 
     /**
      * Walks the GIF blocks to the first image (the one decoded) and refuses a frame that does
-     * not lie within the logical screen: the screen's size is what the pixel limit checked,
-     * so a frame beyond it (a fuzz finding: a 4 KB file with a 64x64 screen and a 64x62015
-     * frame) is damage, like a WebP canvas that disagrees with its frame. A truncated or
+     * not lie within the logical screen: a frame beyond it (a fuzz finding: a 4 KB file with
+     * a 64x64 screen and a 64x62015 frame, 4 MP) is damage, like a WebP canvas that
+     * disagrees with its frame; the frame's own size still meets the pixel limit in the reader. A truncated or
      * unknown block stream is left to the reader, which refuses it.
      */
     static Checked gif(byte[] b) throws ScanException {
