@@ -59,10 +59,7 @@ public final class LocalObjectStore implements ObjectStore {
     public void put(String bucket, String key, byte[] bytes, String contentType) throws StoreException {
         Path p = resolve(key, true);
         try {
-            Files.createDirectories(p.getParent());
-            Path tmp = Files.createTempFile(p.getParent(), ".put-", ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(written(p, bytes), p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new StoreException(StoreException.Kind.TRANSIENT, "write failed", e);
         }
@@ -72,9 +69,7 @@ public final class LocalObjectStore implements ObjectStore {
     public boolean putIfAbsent(String bucket, String key, byte[] bytes, String contentType) throws StoreException {
         Path p = resolve(key, true);
         try {
-            Files.createDirectories(p.getParent());
-            Path tmp = Files.createTempFile(p.getParent(), ".put-", ".tmp");
-            Files.write(tmp, bytes);
+            Path tmp = written(p, bytes);
             try {
                 Files.createLink(p, tmp); // atomic: fails when the object exists
                 return true;
@@ -88,5 +83,13 @@ public final class LocalObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw new StoreException(StoreException.Kind.TRANSIENT, "write failed", e);
         }
+    }
+
+    /** The bytes in a temporary file beside {@code p} (its folder created), ready to move or link into place. */
+    private static Path written(Path p, byte[] bytes) throws IOException {
+        Files.createDirectories(p.getParent());
+        Path tmp = Files.createTempFile(p.getParent(), ".put-", ".tmp");
+        Files.write(tmp, bytes);
+        return tmp;
     }
 }

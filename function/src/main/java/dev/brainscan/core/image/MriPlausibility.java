@@ -91,11 +91,9 @@ public final class MriPlausibility {
             return 0; // every channel equals the grey: the fit is exact and nothing is left
         }
         double denominator = (double) n * syy - (double) sy * sy;
-        float[][] predicted = {fit(n, sy, denominator, sr, sry), fit(n, sy, denominator, sg, sgy),
-            fit(n, sy, denominator, sb, sby)};
-        float[] pr = predicted[0];
-        float[] pg = predicted[1];
-        float[] pb = predicted[2];
+        float[] pr = fit(n, sy, denominator, sr, sry);
+        float[] pg = fit(n, sy, denominator, sg, sgy);
+        float[] pb = fit(n, sy, denominator, sb, sby);
         double total = 0;
         for (int i = 0, p = 0; i < n; i++, p += 3) {
             int y = grey[i] & 0xff;

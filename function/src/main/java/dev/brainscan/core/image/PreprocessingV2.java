@@ -72,7 +72,7 @@ public final class PreprocessingV2 {
     public Result run(byte[] grey, int w, int h) throws ScanException {
         List<String> steps = new ArrayList<>(2);
         // one blur of the whole image serves the frame finder and, without a frame, the dark rule and the crop
-        byte[] blurredImage = blurred(grey, w, h);
+        byte[] blurredImage = BrainCropper.blurred(grey, w, h);
         Rect frame = findFrameInBlurred(blurredImage, w, h);
         byte[] sub = grey;
         int sw = w;
@@ -88,7 +88,7 @@ public final class PreprocessingV2 {
             steps.add(STEP_FRAME);
         }
         // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the whole
-        byte[] blurredSub = frame == null ? blurredImage : blurred(sub, sw, sh);
+        byte[] blurredSub = frame == null ? blurredImage : BrainCropper.blurred(sub, sw, sh);
         int[] hist = histogram(blurredSub);
         BrainCropper.Region region = null;
         if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
@@ -126,10 +126,6 @@ public final class PreprocessingV2 {
             System.arraycopy(grey, (y + row) * w + x, out, row * cw, cw);
         }
         return out;
-    }
-
-    static byte[] blurred(byte[] grey, int w, int h) {
-        return BrainCropper.blurred(grey, w, h);
     }
 
     static int[] histogram(byte[] pixels) {
@@ -212,7 +208,7 @@ public final class PreprocessingV2 {
      * dark in at least {@code framePiecesMinEdgeDark}.
      */
     Rect findFrame(byte[] grey, int w, int h) {
-        return findFrameInBlurred(blurred(grey, w, h), w, h);
+        return findFrameInBlurred(BrainCropper.blurred(grey, w, h), w, h);
     }
 
     /** {@link #findFrame} on the image's blur, already computed. */
