@@ -2,8 +2,6 @@ package dev.brainscan.cli;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.brainscan.app.Brainscan;
 import dev.brainscan.config.Config;
 import dev.brainscan.core.Classifier;
@@ -18,10 +16,9 @@ import dev.brainscan.store.LocalObjectStore;
 import dev.brainscan.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +39,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP API on 127.0.0.1 for laptops: each request becomes the same payload-2.0
@@ -50,37 +60,31 @@ import java.util.stream.Stream;
  * a PUT there stores the scan and runs the same upload flow the S3 trigger runs, and
  * {@code GET /results/{id}} reads the result it wrote.
  *
- * <p>As a local service: each connection gets a virtual thread (slow clients cannot take
- * the workers {@code /health} needs) and classification runs at most {@code threads} at a
- * time; a request must arrive within {@link #MAX_REQUEST_SECONDS}; a request whose Host is
- * not this loopback address and port, or whose Origin is another site, is refused with 403
- * (DNS rebinding, cross-site posts); every answer carries the JSON error format and the
- * security headers; the upload URLs issued are bounded in number and expire.
+ * <p>As a local service, on Jetty (the JDK's own server answers a malformed request line or
+ * oversized headers with an HTML page of its own, before any handler runs; Jetty passes those
+ * to {@link JsonErrors}): connections are multiplexed, each request runs on a virtual thread
+ * (slow clients cannot take the workers {@code /health} needs) and classification runs at most
+ * {@code threads} at a time; a body must arrive at {@link #MIN_BYTES_PER_SECOND} or better and
+ * no connection may idle for {@link #MAX_REQUEST_SECONDS}; a request whose Host is not this
+ * loopback address and port, or whose Origin is another site, is refused with 403 (DNS
+ * rebinding, cross-site posts); every answer, the server's own errors included, carries the
+ * JSON error format and the security headers; the upload URLs issued are bounded in number
+ * and expire.
  */
 public final class LocalServer implements AutoCloseable {
     static final String BUCKET = "local";
     static final String UPLOAD_PATH = "/local-uploads/";
     /** Upload URLs outstanding at most; past it the soonest to expire is dropped. */
     static final int MAX_ISSUED_UPLOADS = 1000;
-    /** A request (line, headers and body) must have arrived within this many seconds. */
+    /** A connection that sends nothing for this many seconds is closed. */
     static final int MAX_REQUEST_SECONDS = 30;
+    /** A body dribbled slower than this is cut off with 408. */
+    static final int MIN_BYTES_PER_SECOND = 1024;
+    static final int MAX_CONNECTIONS = 256;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
 
-    static {
-        // The JDK server reads these once; a request dribbled byte by byte is cut off, and a
-        // flood of connections is bounded. An explicit -D setting wins.
-        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
-        setIfAbsent("sun.net.httpserver.maxRspTime", "120");
-        setIfAbsent("jdk.httpserver.maxConnections", "256");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService requests;
+    private final Server server;
+    private final ServerConnector connector;
     private final ExecutorService uploadWorker;
     private final HttpApi api;
     private final UploadProcessor processor;
@@ -102,8 +106,27 @@ public final class LocalServer implements AutoCloseable {
         this.maxUploadBytes = classifier.limits().maxBytes();
         this.maxRequestBytes = local.syncMaxBytes() + 256 * 1024; // room for a multipart envelope
         this.log = new ScanLog(logOut, local.logObjectKeys());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        int actualPort = server.getAddress().getPort();
+        this.server = new Server(requestThreads());
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+        connector.setPort(port);
+        connector.setIdleTimeout(MAX_REQUEST_SECONDS * 1000L);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+        server.setErrorHandler(new JsonErrors());
+        server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                exchange(request, response, callback);
+                return true;
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("could not start the local server on port " + port, e);
+        }
+        int actualPort = connector.getLocalPort();
         this.allowedHosts = Set.of("127.0.0.1:" + actualPort, "localhost:" + actualPort);
         this.allowedOrigins = Set.of("http://127.0.0.1:" + actualPort, "http://localhost:" + actualPort);
         this.classifySlots = new Semaphore(threads);
@@ -117,15 +140,30 @@ public final class LocalServer implements AutoCloseable {
         Brainscan.Channels channels = Brainscan.channels(local, classifier, store, uploads, log);
         this.api = channels.http();
         this.processor = channels.uploads();
-        this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("serve-request-", 0).factory());
         this.uploadWorker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "serve-upload-flow");
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(requests);
-        server.createContext("/", this::exchange);
-        server.start();
+    }
+
+    /** Jetty's selectors on a few platform threads; every request handler on its own virtual thread. */
+    private static QueuedThreadPool requestThreads() {
+        QueuedThreadPool pool = new QueuedThreadPool(16, 2);
+        pool.setName("serve");
+        pool.setDaemon(true);
+        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("serve-request-", 0).factory()));
+        return pool;
+    }
+
+    private static HttpConfiguration httpConfiguration() {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setMinRequestDataRate(MIN_BYTES_PER_SECOND);
+        return http;
     }
 
     /**
@@ -138,7 +176,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public Path storeDir() {
@@ -167,38 +205,41 @@ public final class LocalServer implements AutoCloseable {
         this.deleteStoreOnClose = true;
     }
 
-    private void exchange(HttpExchange ex) throws IOException {
-        try (ex) {
-            String refusal = refusal(ex);
+    private void exchange(Request request, Response response, Callback callback) {
+        try {
+            String refusal = refusal(request);
             if (refusal != null) {
-                send(ex, Responses.error(ErrorCode.FORBIDDEN, refusal, "local"));
+                send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN, refusal, "local"));
                 return;
             }
-            String rawPath = ex.getRequestURI().getRawPath();
+            String rawPath = request.getHttpURI().getPath();
             if (rawPath.startsWith(UPLOAD_PATH)) {
-                upload(ex, rawPath.substring(UPLOAD_PATH.length()));
+                upload(request, response, callback, rawPath.substring(UPLOAD_PATH.length()));
                 return;
             }
-            byte[] body = readAtMost(ex.getRequestBody(), maxRequestBytes);
+            byte[] body = readAtMost(request, maxRequestBytes);
             if (body == null) {
-                send(ex, Responses.error(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                send(request, response, callback, Responses.error(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
                         "The request is over %d bytes. Use POST /uploads for larger scans.", maxRequestBytes), "local"));
                 return;
             }
-            APIGatewayV2HTTPEvent event = toEvent(ex, body);
-            boolean classifies = ex.getRequestMethod().equalsIgnoreCase("POST") && "/classify".equals(rawPath);
+            APIGatewayV2HTTPEvent event = toEvent(request, body);
+            boolean classifies = request.getMethod().equalsIgnoreCase("POST") && "/classify".equals(rawPath);
             if (classifies) {
                 classifySlots.acquireUninterruptibly();
             }
             try {
-                send(ex, api.handle(event));
+                send(request, response, callback, api.handle(event));
             } finally {
                 if (classifies) {
                     classifySlots.release();
                 }
             }
+        } catch (IOException e) {
+            // the client went away or dribbled too slowly: nothing to answer it with
+            callback.failed(e);
         } catch (RuntimeException | Error e) {
-            send(ex, Responses.internalError(log, "http", "local", e));
+            send(request, response, callback, Responses.internalError(log, "http", "local", e));
         }
     }
 
@@ -207,12 +248,12 @@ public final class LocalServer implements AutoCloseable {
      * (a DNS-rebound name reaches 127.0.0.1 with the attacker's Host), and an Origin, where a
      * browser sends one, must be this server (another site's page cannot post scans here).
      */
-    private String refusal(HttpExchange ex) {
-        String host = ex.getRequestHeaders().getFirst("Host");
+    private String refusal(Request request) {
+        String host = request.getHeaders().get("Host");
         if (host == null || !allowedHosts.contains(host.trim().toLowerCase(Locale.ROOT))) {
             return "This server answers only requests for http://127.0.0.1:" + port() + ".";
         }
-        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String origin = request.getHeaders().get("Origin");
         if (origin != null && !allowedOrigins.contains(origin.trim().toLowerCase(Locale.ROOT))) {
             return "Requests from other sites are refused.";
         }
@@ -220,17 +261,18 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** The presigned-PUT stand-in: stores the scan, then runs the upload flow as the S3 trigger would. */
-    private void upload(HttpExchange ex, String rawKey) throws IOException {
+    private void upload(Request request, Response response, Callback callback, String rawKey) throws IOException {
         String key = HttpRequest.percentDecode(rawKey);
         Instant expires = key == null ? null : issuedUploads.get(key);
-        if (!ex.getRequestMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
-            send(ex, Responses.error(ErrorCode.NOT_FOUND, "This upload URL is unknown or expired; ask POST /uploads for one.",
-                    "local"));
+        if (!request.getMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
+            send(request, response, callback, Responses.error(ErrorCode.NOT_FOUND,
+                    "This upload URL is unknown or expired; ask POST /uploads for one.", "local"));
             return;
         }
-        byte[] body = readAtMost(ex.getRequestBody(), maxUploadBytes);
+        byte[] body = readAtMost(request, maxUploadBytes);
         if (body == null) {
-            send(ex, Responses.error(ErrorCode.IMAGE_TOO_LARGE, "The file is over " + maxUploadBytes + " bytes.", "local"));
+            send(request, response, callback, Responses.error(ErrorCode.IMAGE_TOO_LARGE,
+                    "The file is over " + maxUploadBytes + " bytes.", "local"));
             return;
         }
         issuedUploads.remove(key);
@@ -238,7 +280,8 @@ public final class LocalServer implements AutoCloseable {
             store.put(BUCKET, key, body, "application/octet-stream");
         } catch (StoreException e) {
             log.internalError("http", "local", key, e);
-            send(ex, Responses.error(ErrorCode.INTERNAL, "The upload could not be stored.", "local"));
+            send(request, response, callback, Responses.error(ErrorCode.INTERNAL, "The upload could not be stored.",
+                    "local"));
             return;
         }
         String requestId = UUID.randomUUID().toString();
@@ -250,16 +293,17 @@ public final class LocalServer implements AutoCloseable {
                 log.internalError("s3", requestId, key, e);
             }
         });
-        securityHeaders(ex);
-        ex.sendResponseHeaders(200, -1);
+        securityHeaders(response.getHeaders());
+        response.setStatus(200);
+        response.write(true, null, callback);
     }
 
-    static APIGatewayV2HTTPEvent toEvent(HttpExchange ex, byte[] body) {
+    static APIGatewayV2HTTPEvent toEvent(Request request, byte[] body) {
         Map<String, String> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-            headers.put(h.getKey().toLowerCase(Locale.ROOT), String.join(",", h.getValue()));
+        for (HttpField h : request.getHeaders()) {
+            headers.merge(h.getName().toLowerCase(Locale.ROOT), h.getValue(), (x, y) -> x + "," + y);
         }
-        String rawQuery = ex.getRequestURI().getRawQuery();
+        String rawQuery = request.getHttpURI().getQuery();
         Map<String, String> query = new LinkedHashMap<>();
         if (rawQuery != null) {
             for (String pair : rawQuery.split("&")) {
@@ -276,8 +320,8 @@ public final class LocalServer implements AutoCloseable {
                 }
             }
         }
-        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-        String path = ex.getRequestURI().getRawPath();
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        String path = request.getHttpURI().getPath();
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey("$default")
@@ -293,56 +337,86 @@ public final class LocalServer implements AutoCloseable {
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(method)
                                 .withPath(path)
-                                .withProtocol(ex.getProtocol())
-                                .withSourceIp(ex.getRemoteAddress().getAddress().getHostAddress())
+                                .withProtocol(request.getConnectionMetaData().getProtocol())
+                                .withSourceIp(Request.getRemoteAddr(request))
                                 .withUserAgent(headers.get("user-agent"))
                                 .build())
                         .build())
                 .build();
     }
 
-    private static void send(HttpExchange ex, APIGatewayV2HTTPResponse r) throws IOException {
+    private static void send(Request request, Response response, Callback callback, APIGatewayV2HTTPResponse r) {
         byte[] body = r.getBody() == null ? new byte[0]
                 : r.getIsBase64Encoded() ? Base64.getDecoder().decode(r.getBody())
                 : r.getBody().getBytes(StandardCharsets.UTF_8);
+        HttpFields.Mutable headers = response.getHeaders();
         if (r.getHeaders() != null) {
-            r.getHeaders().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            r.getHeaders().forEach(headers::put);
         }
-        securityHeaders(ex);
-        boolean head = ex.getRequestMethod().equalsIgnoreCase("HEAD");
-        ex.sendResponseHeaders(r.getStatusCode(), body.length == 0 || head ? -1 : body.length);
-        if (body.length > 0 && !head) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+        securityHeaders(headers);
+        response.setStatus(r.getStatusCode());
+        boolean head = request.getMethod().equalsIgnoreCase("HEAD");
+        if (!head) {
+            headers.put("content-length", Integer.toString(body.length));
         }
+        response.write(true, head || body.length == 0 ? null : ByteBuffer.wrap(body), callback);
     }
 
     /** The headers every answer carries; the page keeps its own content-security policy. */
-    static void securityHeaders(HttpExchange ex) {
-        var h = ex.getResponseHeaders();
-        h.set("x-content-type-options", "nosniff");
-        h.set("x-frame-options", "DENY");
-        h.set("referrer-policy", "no-referrer");
-        h.set("cross-origin-resource-policy", "same-origin");
-        if (!h.containsKey("content-security-policy")) {
-            h.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    static void securityHeaders(HttpFields.Mutable h) {
+        h.put("x-content-type-options", "nosniff");
+        h.put("x-frame-options", "DENY");
+        h.put("referrer-policy", "no-referrer");
+        h.put("cross-origin-resource-policy", "same-origin");
+        if (!h.contains("content-security-policy")) {
+            h.put("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
         }
-        if (!h.containsKey("cache-control")) {
-            h.set("cache-control", "no-store");
+        if (!h.contains("cache-control")) {
+            h.put("cache-control", "no-store");
+        }
+    }
+
+    /**
+     * What Jetty answers itself (a malformed request line, headers over {@link #MAX_HEADER_BYTES},
+     * a body dribbled too slowly): the same JSON error and headers as every other answer, and
+     * nothing echoed from the request.
+     */
+    static final class JsonErrors implements Request.Handler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer code ? code : 400;
+            // the parser's 505 (an HTTP version it does not speak) is the client's doing too
+            ErrorCode code = status == 413 ? ErrorCode.IMAGE_TOO_LARGE
+                    : status == 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
+            String message = code == ErrorCode.INTERNAL ? Responses.INTERNAL_MESSAGE
+                    : "The request is not valid HTTP/1.1 within this server's limits (status " + status + ").";
+            APIGatewayV2HTTPResponse r = Responses.error(code, message, "local");
+            HttpFields.Mutable headers = response.getHeaders();
+            headers.clear();
+            r.getHeaders().forEach(headers::put);
+            securityHeaders(headers);
+            byte[] body = r.getBody().getBytes(StandardCharsets.UTF_8);
+            headers.put("content-length", Integer.toString(body.length));
+            response.setStatus(status);
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return true;
         }
     }
 
     /** The whole body, or null when it is over {@code max} bytes (the rest is not read). */
-    private static byte[] readAtMost(InputStream in, long max) throws IOException {
+    private static byte[] readAtMost(Request request, long max) throws IOException {
+        InputStream in = Content.Source.asInputStream(request);
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
         return bytes.length > max ? null : bytes;
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        requests.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.internalError("http", "local", null, e);
+        }
         uploadWorker.shutdownNow();
         if (deleteStoreOnClose) {
             try {

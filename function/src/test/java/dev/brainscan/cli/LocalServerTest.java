@@ -159,6 +159,32 @@ class LocalServerTest {
     }
 
     @Test
+    void serversOwnErrors_answerJsonWithHeaders_andEchoNothing() throws Exception {
+        String secret = "Jane-Doe-MRN-12345";
+        String[] malformed = {
+            "GARBAGE " + secret + "\r\n\r\n",
+            "GET /health?" + secret + " HTTP/9.9\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n",
+            "GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nX-Big: "
+                    + secret + "x".repeat(LocalServer.MAX_HEADER_BYTES) + "\r\n\r\n",
+            "GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nBroken header " + secret + "\r\n\r\n",
+            "POST /classify HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                    + "\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        };
+        for (String request : malformed) {
+            String r = raw(request);
+            assertTrue(r.matches("(?s)HTTP/1\\.1 (4\\d\\d|505) .*"), r);
+            String head = r.substring(0, r.indexOf("\r\n\r\n")).toLowerCase();
+            assertTrue(head.contains("x-content-type-options: nosniff"), r);
+            assertTrue(head.contains("content-security-policy:"), r);
+            assertTrue(head.contains("content-type: application/json"), r);
+            assertFalse(r.toLowerCase().contains("<html"), r);
+            assertFalse(r.contains(secret), r);
+            JsonNode error = Json.MAPPER.readTree(r.substring(r.indexOf("\r\n\r\n") + 4)).get("error");
+            assertEquals("BAD_REQUEST", error.get("code").asText(), r);
+        }
+    }
+
+    @Test
     void issuedUploads_areBounded() throws Exception {
         for (int i = 0; i < LocalServer.MAX_ISSUED_UPLOADS + 20; i++) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/uploads"))
