@@ -2,6 +2,7 @@ package dev.brainscan.cli;
 
 import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,18 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--port must be 0-65535 and --threads at least 1");
         }
         Config config = model.config(spec);
-        Path dir = store != null ? Files.createDirectories(store) : Files.createTempDirectory("brainscan-serve-");
+        // the model first: a stop while it loads (seconds) must not leave a temporary store behind
         ScanClassifier classifier = ModelOptions.classifier(config);
-        LocalServer server = LocalServer.start(classifier, config, port, dir, System.out, threads);
+        Path dir = store != null ? Files.createDirectories(store) : Files.createTempDirectory("brainscan-serve-");
+        LocalServer server;
+        try {
+            server = LocalServer.start(classifier, config, port, dir, System.out, threads);
+        } catch (IOException | RuntimeException e) {
+            if (store == null) {
+                LocalServer.deleteTree(dir);
+            }
+            throw e;
+        }
         if (store == null) {
             server.deleteStoreOnClose(); // the temporary bucket stand-in (scans, results) goes with the server
         }

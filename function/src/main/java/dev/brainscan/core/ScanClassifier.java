@@ -194,7 +194,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             } else {
                 // A tint (photographed film, sepia) is not colour content: the gate sees the chroma
                 // left after each channel's affine fit against the grey; the model sees grey.
-                double chroma = MriPlausibility.castFreeChroma(image, luma.grey());
+                // a chroma of 0 means every pixel has r = g = b: nothing to fit, nothing left over
+                double chroma = luma.chroma() == 0 ? 0 : MriPlausibility.castFreeChroma(image, luma.grey());
                 rejectIfImplausible(plausibility.colourImplausibility(chroma));
                 if (luma.chroma() > MriPlausibility.TINTED) {
                     steps.add(STEP_GREY);
