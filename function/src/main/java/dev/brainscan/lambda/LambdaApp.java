@@ -10,6 +10,7 @@ import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.S3UploadUrls;
 import dev.brainscan.phantom.Phantom;
+import dev.brainscan.phantom.PhantomDicom;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.S3ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -26,12 +27,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * loaded once; the S3 client; the two flows the handlers adapt. Built during init (and so
  * inside the SnapStart snapshot); an init failure is rethrown so Lambda retries the start.
  *
- * <p>SnapStart priming: before the snapshot, generated scans run through the whole HTTP
- * path (decode, crop, resize, inference, heatmap, JSON) and through the S3 flow with the
+ * <p>SnapStart priming: before the snapshot, generated scans (JPEGs and a DICOM MR slice) run
+ * through the whole HTTP path (decode, crop, resize, inference, heatmap, JSON) and through the S3 flow with the
  * real S3 client (request marshalling, endpoint resolution, checksums, signing, response
- * parsing), whose requests {@link S3Priming} answers inside the process. So the restored
- * environment starts with those classes loaded and that code compiled. Priming touches no
- * network, creates no random id, opens no connection and resolves no real credentials, so
+ * parsing), whose requests {@link S3Priming} answers inside the process, and the SDK's
+ * URL-connection HTTP client through one PUT to a one-shot server on a loopback socket in
+ * this process. So the restored environment starts with those classes loaded and that code
+ * compiled. Priming reaches no network beyond that loopback socket (closed before it
+ * returns, no connection kept), creates no random id and resolves no real credentials, so
  * nothing unique to one environment is captured; after restore there is nothing to refresh.
  * It writes no metric line.
  */
@@ -105,6 +108,7 @@ public final class LambdaApp implements Resource {
 
     /** Generated scans through the S3 flow and the real S3 client, answered by {@link S3Priming}. */
     private void primeS3() {
+        S3Priming.exerciseHttpClient();
         for (int i = 0; i < 3; i++) {
             byte[] scan = Phantom.jpeg(i, 256, 256, i % 2 == 0);
             String key = config.inputPrefix() + "snapstart-priming/scan-" + i + ".jpg";
@@ -122,20 +126,23 @@ public final class LambdaApp implements Resource {
     }
 
     private void primeHttp() {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
+            // three JPEGs with heatmaps, then a DICOM MR slice (12-bit, windowed from its pixels)
+            boolean dicom = i == 3;
+            byte[] scan = dicom ? PhantomDicom.mr16(i, 256, 256, true) : Phantom.jpeg(i, 256, 256, i % 2 == 0);
             APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                     .withRawPath("/classify")
-                    .withHeaders(Map.of("content-type", "image/jpeg"))
-                    .withQueryStringParameters(Map.of("heatmap", "true"))
+                    .withHeaders(Map.of("content-type", dicom ? "application/dicom" : "image/jpeg"))
+                    .withQueryStringParameters(dicom ? null : Map.of("heatmap", "true"))
                     .withIsBase64Encoded(true)
-                    .withBody(Base64.getEncoder().encodeToString(Phantom.jpeg(i, 256, 256, i % 2 == 0)))
+                    .withBody(Base64.getEncoder().encodeToString(scan))
                     .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                             .withRequestId("snapstart-priming")
                             .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
                             .build())
                     .build();
             if (http.handle(event).getStatusCode() != 200) {
-                throw new IllegalStateException("priming classification failed");
+                throw new IllegalStateException("priming classification failed" + (dicom ? " (DICOM)" : ""));
             }
         }
     }

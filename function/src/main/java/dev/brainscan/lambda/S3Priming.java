@@ -1,6 +1,15 @@
 package dev.brainscan.lambda;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -11,8 +20,10 @@ import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * SnapStart priming of the S3 path without a network: while {@link #run} runs on a thread,
@@ -25,6 +36,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  */
 final class S3Priming {
     private static final ThreadLocal<byte[]> OBJECT = new ThreadLocal<>();
+    private static final String PRIMING_DATE = "Thu, 01 Jan 2026 00:00:00 GMT";
     private static final AtomicInteger ANSWERED = new AtomicInteger();
     private static final AwsCredentials PRIMING_CREDENTIALS =
             AwsBasicCredentials.create("AKIDSNAPSTARTPRIMING", "snapstart-priming-not-a-secret");
@@ -79,6 +91,12 @@ final class S3Priming {
                                 .putHeader("ETag", "\"00000000000000000000000000000000\"")
                                 .putHeader("Content-Type", get ? "image/jpeg" : "application/xml")
                                 .putHeader("x-amz-request-id", "SNAPSTARTPRIMING")
+                                // the headers a real S3 answer carries (fixed values: nothing unique)
+                                .putHeader("x-amz-id-2", "SNAPSTARTPRIMING")
+                                .putHeader("Date", PRIMING_DATE)
+                                .putHeader("Last-Modified", PRIMING_DATE)
+                                .putHeader("Accept-Ranges", "bytes")
+                                .putHeader("Server", "AmazonS3")
                                 .build();
                         return HttpExecuteResponse.builder().response(response)
                                 .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body))).build();
@@ -100,6 +118,65 @@ final class S3Priming {
                 real.close();
             }
         };
+    }
+
+    /**
+     * The real HTTP client's own code (the JDK's HttpURLConnection under the SDK's URL-connection
+     * client), which the answers above bypass: one PUT with a small body to a one-shot server on a
+     * loopback socket inside this process, answered 200 with {@code Connection: close} so no
+     * connection is kept. A throwaway client of the same kind; both sockets are closed before
+     * this returns, so nothing open reaches the snapshot.
+     */
+    static void exerciseHttpClient() {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             SdkHttpClient client = UrlConnectionHttpClient.builder().build()) {
+            Thread answer = Thread.ofPlatform().name("snapstart-priming-http").daemon().start(() -> answerOnce(server));
+            byte[] body = new byte[64];
+            SdkHttpFullRequest request = SdkHttpFullRequest.builder()
+                    .method(SdkHttpMethod.PUT)
+                    .uri(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/snapstart-priming"))
+                    .putHeader("Content-Length", Integer.toString(body.length))
+                    .putHeader("Content-Type", "application/octet-stream")
+                    .contentStreamProvider(() -> new ByteArrayInputStream(body))
+                    .build();
+            HttpExecuteResponse response = client.prepareRequest(HttpExecuteRequest.builder().request(request)
+                    .contentStreamProvider(request.contentStreamProvider().orElseThrow()).build()).call();
+            if (response.responseBody().isPresent()) {
+                try (InputStream in = response.responseBody().get()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+            answer.join(5000);
+            if (response.httpResponse().statusCode() != 200) {
+                throw new IllegalStateException("priming the HTTP client got " + response.httpResponse().statusCode());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("priming the HTTP client failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void answerOnce(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            // the request head, then the Content-Length body the client sends (64 bytes)
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            in.readNBytes(64);
+            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n"
+                    + "x-amz-request-id: SNAPSTARTPRIMING\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        } catch (IOException ignored) {
+            // the client side reports what went wrong
+        }
     }
 
     /** {@code real} (resolved lazily, on the first real request), fixed credentials inside {@link #run}. */

@@ -1,5 +1,6 @@
 package dev.brainscan.testing;
 
+import dev.brainscan.phantom.PhantomDicom;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -176,40 +177,19 @@ public final class DicomWriter {
     }
 
     private static byte[] uid(String s) {
-        byte[] v = s.getBytes(StandardCharsets.US_ASCII);
-        if (v.length % 2 == 1) {
-            byte[] p = new byte[v.length + 1];
-            System.arraycopy(v, 0, p, 0, v.length);
-            return p;
-        }
-        return v;
+        return PhantomDicom.uid(s);
     }
 
     /** One element's header and value. */
     public static void element(ByteArrayOutputStream out, int tag, String vr, byte[] value, boolean explicit) {
-        le16(out, tag >>> 16);
-        le16(out, tag & 0xffff);
-        if (explicit) {
-            out.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
-            if (java.util.Set.of("OB", "OD", "OF", "OL", "OW", "SQ", "UC", "UN", "UR", "UT").contains(vr)) {
-                le16(out, 0);
-                le32(out, value.length);
-            } else {
-                le16(out, value.length);
-            }
-        } else {
-            le32(out, value.length);
-        }
-        out.writeBytes(value);
+        PhantomDicom.element(out, tag, vr, value, explicit);
     }
 
     public static void le16(ByteArrayOutputStream out, int v) {
-        out.write(v & 0xff);
-        out.write((v >> 8) & 0xff);
+        PhantomDicom.le16(out, v);
     }
 
     public static void le32(ByteArrayOutputStream out, long v) {
-        le16(out, (int) (v & 0xffff));
-        le16(out, (int) ((v >> 16) & 0xffff));
+        PhantomDicom.le32(out, v);
     }
 }
