@@ -17,6 +17,9 @@ INTENSITY = {
     "wide": "a quarter of the draws a dark exposure (gamma 1.2-2.2, gain 0.45-0.85), a fifth a "
             "stretch of 1.3-2.0 about mid-grey clipped to 0-255, the rest gamma 0.6-1.65, contrast 0.7-1.5 "
             "about the crop's mean, gain 0.6-1.1; all rounded to 8 bits",
+    "varied": "a quarter of the draws a dark exposure (gamma 1.2-2.2, gain 0.45-0.85), a fifth a "
+              "stretch of 1.3-2.0 about a pivot drawn from 80-150, clipped to 0-255, the rest gamma 0.6-1.65, "
+              "contrast 0.7-1.5 about the crop's mean, gain 0.6-1.1; all rounded to 8 bits",
 }
 
 NOTICE = "Research use only. Not a medical device; not for diagnosis."

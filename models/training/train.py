@@ -56,18 +56,19 @@ def parse_args(argv):
                    help="cache of preprocessed pixels (outside the repository)")
     p.add_argument("--size", type=int, default=128, help="model input height and width")
     p.add_argument("--folds", type=int, default=4)
-    p.add_argument("--epochs", type=int, default=28)
+    p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--samples-per-epoch", type=int, default=4096)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--type-weight", type=float, default=0.5, help="weight of the tumour-type loss")
-    p.add_argument("--intensity", choices=("mild", "wide"), default="wide",
-                   help="intensity augmentation: 'mild' (model 2.0.0) or 'wide' (adds dark exposures and "
-                        "clipped high-contrast stretches like the dark and contrast variant families)")
+    p.add_argument("--intensity", choices=("mild", "wide", "varied"), default="varied",
+                   help="intensity augmentation: 'mild' (model 2.0.0), 'wide' (2.1.0: adds dark exposures and "
+                        "clipped high-contrast stretches about mid-grey) or 'varied' (2.2.0: the stretches "
+                        "pivot anywhere in 80-150, as contrast processing does)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--seed", type=int, default=20261130)
     p.add_argument("--name", default="brainscan-cnn")
-    p.add_argument("--version", default="2.1.0")
+    p.add_argument("--version", default="2.2.0")
     p.add_argument("--min-sensitivity", type=float, default=0.99)
     p.add_argument("--min-specificity", type=float, default=0.95)
     p.add_argument("--low-tier-max-share", type=float, default=0.01,
@@ -197,14 +198,16 @@ def augment(batch, mean, std, gen, intensity="wide"):
         x = mild_x
     else:
         # a quarter of the draws are dark exposures (gamma 1.2-2.2, gain 0.45-0.85), a fifth a
-        # clipped stretch of 1.3-2.0 about mid-grey; all are rounded to 8 bits as a real file
+        # clipped stretch of 1.3-2.0 (about mid-grey, or a pivot in 80-150 when varied); all are rounded to 8 bits as a real file
         # is, so the serving stretch meets the same coarse levels it meets on a dark upload
         mode = torch.rand(b, generator=gen).view(b, 1, 1, 1)
         dark_gamma = u(1.2, 2.2).view(b, 1, 1, 1)
         dark_gain = u(0.45, 0.85).view(b, 1, 1, 1)
         dark_x = 255.0 * dark_gain * (x / 255.0).clamp(0, 1) ** dark_gamma
         stretch = u(1.3, 2.0).view(b, 1, 1, 1)
-        contrast_x = ((x - 128.0) * stretch + 128.0).clamp(0, 255)
+        # a contrast tool pivots wherever its user sets it, not only at mid-grey
+        pivot = (u(80, 150) if intensity == "varied" else torch.full((b,), 128.0)).view(b, 1, 1, 1)
+        contrast_x = ((x - pivot) * stretch + pivot).clamp(0, 255)
         x = torch.where(mode < 0.25, dark_x, torch.where(mode < 0.45, contrast_x, mild_x))
         x = x.clamp(0, 255).round()
     blur = torch.rand(b, generator=gen) < 0.3
