@@ -112,9 +112,11 @@ public final class LambdaApp implements Resource {
         for (int i = 0; i < 3; i++) {
             byte[] scan = Phantom.jpeg(i, 256, 256, i % 2 == 0);
             String key = config.inputPrefix() + "snapstart-priming/scan-" + i + ".jpg";
+            String sequencer = "0065A1B2C3D4E5F6" + i;
             UploadProcessor.Outcome outcome = S3Priming.run(scan, () -> {
                 try {
-                    return uploads.process("snapstart-priming", key, "snapstart-priming");
+                    // a sequencer, as S3 events carry one: the ordering check's GET of the result runs too
+                    return uploads.process("snapstart-priming", key, "snapstart-priming", null, sequencer);
                 } catch (StoreException e) {
                     throw new IllegalStateException("priming the S3 path failed", e);
                 }

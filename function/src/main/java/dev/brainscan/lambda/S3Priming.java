@@ -30,13 +30,17 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * the S3 client's requests on that thread are marshalled, endpoint-resolved, checksummed and
  * signed as usual (with fixed priming credentials, so the real credential chain is never
  * resolved into the snapshot), and then answered here, before anything leaves the process:
- * a GET with the given object bytes, any other request with an empty 200. The response is
+ * a GET of a result ({@code .json}) with S3's 404 NoSuchKey, any other GET with the given
+ * object bytes, any other request with an empty 200. The response is
  * unmarshalled by the SDK as a real one. On every other thread, and on this one outside
  * {@link #run}, requests go to the real HTTP client untouched.
  */
 final class S3Priming {
     private static final ThreadLocal<byte[]> OBJECT = new ThreadLocal<>();
     private static final String PRIMING_DATE = "Thu, 01 Jan 2026 00:00:00 GMT";
+    private static final byte[] NO_SUCH_KEY = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+            + "<Message>The specified key does not exist.</Message><RequestId>SNAPSTARTPRIMING</RequestId>"
+            + "<HostId>SNAPSTARTPRIMING</HostId></Error>").getBytes(StandardCharsets.UTF_8);
     private static final AtomicInteger ANSWERED = new AtomicInteger();
     private static final AwsCredentials PRIMING_CREDENTIALS =
             AwsBasicCredentials.create("AKIDSNAPSTARTPRIMING", "snapstart-priming-not-a-secret");
@@ -85,11 +89,14 @@ final class S3Priming {
                             }
                         });
                         boolean get = request.httpRequest().method() == SdkHttpMethod.GET;
-                        byte[] body = get ? object : new byte[0];
-                        SdkHttpResponse response = SdkHttpResponse.builder().statusCode(200)
+                        // the flow's GET of an existing result (the ordering check) meets S3's
+                        // 404 NoSuchKey on a first event: its XML error body is parsed then too
+                        boolean missing = get && request.httpRequest().encodedPath().endsWith(".json");
+                        byte[] body = missing ? NO_SUCH_KEY : get ? object : new byte[0];
+                        SdkHttpResponse response = SdkHttpResponse.builder().statusCode(missing ? 404 : 200)
                                 .putHeader("Content-Length", Integer.toString(body.length))
                                 .putHeader("ETag", "\"00000000000000000000000000000000\"")
-                                .putHeader("Content-Type", get ? "image/jpeg" : "application/xml")
+                                .putHeader("Content-Type", get && !missing ? "image/jpeg" : "application/xml")
                                 .putHeader("x-amz-request-id", "SNAPSTARTPRIMING")
                                 // the headers a real S3 answer carries (fixed values: nothing unique)
                                 .putHeader("x-amz-id-2", "SNAPSTARTPRIMING")

@@ -42,9 +42,10 @@ class LambdaAppTest {
             System.setOut(stdout);
             app.close();
         }
-        // Three scans, each a GET of the scan, a PUT of its result and one of its heatmap
-        // (WRITE_HEATMAPS=true here), answered inside the process.
-        assertEquals(9, S3Priming.answered() - answered);
+        // Three scans, each a GET of the scan, a GET of its result (the ordering check: 404), a
+        // PUT of its result and one of its heatmap (WRITE_HEATMAPS=true here), answered inside
+        // the process.
+        assertEquals(12, S3Priming.answered() - answered);
         String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(out.contains("\"channel\":\"s3\"") && out.contains("\"outcome\":\"classified\""), out);
         assertTrue(dev.brainscan.testing.Emf.lines(out).isEmpty(), "priming is not traffic: no metric line");

@@ -108,15 +108,24 @@ class PrimingLatencyIT {
 
     double[] run(String mainClass, String mode) throws Exception {
         Path out = dir.resolve("run-" + mode + "-" + System.nanoTime() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
-                "-cp", System.getProperty("java.class.path"), mainClass, mode,
-                s3proxy.getUri().toString())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"));
+        // diagnostics, e.g. -Dpriming.jvmArgs=-Xlog:class+load (the log lands beside the timings)
+        String extra = System.getProperty("priming.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, mode, s3proxy.getUri().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
         pb.environment().put("OPT_OUT_TRACKING", "true");
         Process p = pb.start();
         assertEquals(0, p.waitFor(), Files.readString(out, StandardCharsets.UTF_8));
+        // each child's output is kept for diagnosis (target/priming-logs/<main>-<mode>-<n>.log)
+        Path kept = Files.createDirectories(Path.of("target", "priming-logs"));
+        Files.copy(out, kept.resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + out.getFileName()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Matcher m = TIMES.matcher(Files.readString(out, StandardCharsets.UTF_8));
         assertTrue(m.find(), Files.readString(out, StandardCharsets.UTF_8));
         return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
