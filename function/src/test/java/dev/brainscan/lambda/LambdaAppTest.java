@@ -15,6 +15,12 @@ class LambdaAppTest {
             "WRITE_HEATMAPS", "true");
 
     @Test
+    void primingExercisesTheRealHttpClientOnLoopback() {
+        // a one-shot server inside the process answers one PUT through the SDK's URL-connection client
+        assertTrue(S3Priming.exerciseHttpClient());
+    }
+
+    @Test
     void create_fromTheEnvironment_servesTheRoutes() {
         LambdaApp app = LambdaApp.create(ENV);
         try {
