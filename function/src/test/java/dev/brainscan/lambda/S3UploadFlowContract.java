@@ -280,9 +280,9 @@ abstract class S3UploadFlowContract {
         assertEquals(SPECIAL_KEY, r.get("scanId").asText());
         assertEquals("0A1B2C3D4E5F678901", r.get("source").get("sequencer").asText());
         assertFalse(r.has("label"));
-        // Written by this call. Once, in a clean-clone run, the log said "result-exists" instead
-        // (not reproduced in three reruns; most likely the conditional PUT landed and an SDK
-        // retry of it met 412). Either way the error result above is this call's.
+        // Written by this call. Once, in a clean-clone run against S3Proxy, the log said
+        // "result-exists" instead (not reproduced in three reruns; cause not established), while
+        // the error result was right. The error result above is what the contract promises.
         String log = logs.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("\"outcome\":\"error-result-written\"") || log.contains("\"outcome\":\"result-exists\""),
                 log);
