@@ -6,6 +6,7 @@ import dev.brainscan.app.Brainscan;
 import dev.brainscan.config.Config;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
@@ -390,15 +391,10 @@ public final class LocalServer implements AutoCloseable {
                     : status == 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST;
             String message = code == ErrorCode.INTERNAL ? Responses.INTERNAL_MESSAGE
                     : "The request is not valid HTTP/1.1 within this server's limits (status " + status + ").";
-            APIGatewayV2HTTPResponse r = Responses.error(code, message, "local");
-            HttpFields.Mutable headers = response.getHeaders();
-            headers.clear();
-            r.getHeaders().forEach(headers::put);
-            securityHeaders(headers);
-            byte[] body = r.getBody().getBytes(StandardCharsets.UTF_8);
-            headers.put("content-length", Integer.toString(body.length));
-            response.setStatus(status);
-            response.write(true, ByteBuffer.wrap(body), callback);
+            // Jetty's own status (431, 414, 505, ...) is kept; the body and headers are everyone's
+            response.getHeaders().clear();
+            send(request, response, callback,
+                    Responses.json(status, Map.of("error", new ScanResult.ErrorBody(code.name(), message)), "local"));
             return true;
         }
     }

@@ -41,10 +41,7 @@ class PrimingLatencyIT {
 
     @Test
     void firstS3EventAfterRestore_withAndWithoutS3Priming() throws Exception {
-        var s3 = S3Env.client(s3proxy.getUri());
-        s3.createBucket(b -> b.bucket("brainscan-local"));
-        s3.putObject(b -> b.bucket("brainscan-local").key("scans/ward 7/patient+1/Müller scan.jpg"),
-                RequestBody.fromBytes(Files.readAllBytes(TestPaths.events().resolve("scans/phantom-001-lesion.jpg"))));
+        var s3 = bucketWithScan();
         int rounds = Integer.getInteger("priming.rounds", 1);
         Map<String, List<double[]>> times = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
@@ -55,8 +52,7 @@ class PrimingLatencyIT {
         StringBuilder report = new StringBuilder("first S3 event after a simulated restore (" + rounds + " rounds):\n");
         times.forEach((mode, list) -> report.append(String.format(Locale.ROOT,
                 "  priming %-4s first %s ms (median %.1f), second %s ms (median %.1f)%n", mode,
-                list.stream().map(t -> String.format(Locale.ROOT, "%.1f", t[0])).toList(), median(list, 0),
-                list.stream().map(t -> String.format(Locale.ROOT, "%.1f", t[1])).toList(), median(list, 1))));
+                times(list, 0), median(list, 0), times(list, 1), median(list, 1))));
         System.out.print(report);
         assertEquals(Map.of("http", rounds, "full", rounds),
                 Map.of("http", times.get("http").size(), "full", times.get("full").size()));
@@ -72,10 +68,7 @@ class PrimingLatencyIT {
      */
     @Test
     void firstRequestOfEveryKind_afterPrimedRestore() throws Exception {
-        var s3 = S3Env.client(s3proxy.getUri());
-        s3.createBucket(b -> b.bucket("brainscan-local"));
-        s3.putObject(b -> b.bucket("brainscan-local").key("scans/ward 7/patient+1/Müller scan.jpg"),
-                RequestBody.fromBytes(Files.readAllBytes(TestPaths.events().resolve("scans/phantom-001-lesion.jpg"))));
+        var s3 = bucketWithScan();
         int rounds = Integer.getInteger("priming.rounds", 1);
         List<String> kinds = List.of("http", "heatmap", "dicom", "s3");
         Map<String, List<double[]>> times = new LinkedHashMap<>();
@@ -89,12 +82,23 @@ class PrimingLatencyIT {
                 + " rounds):\n");
         times.forEach((kind, list) -> report.append(String.format(Locale.ROOT,
                 "  %-8s first %s ms (median %.1f), warm %s ms (median %.1f), ratio of medians %.2f%n", kind,
-                list.stream().map(t -> String.format(Locale.ROOT, "%.1f", t[0])).toList(), median(list, 0),
-                list.stream().map(t -> String.format(Locale.ROOT, "%.1f", t[1])).toList(), median(list, 1),
-                median(list, 0) / median(list, 1))));
+                times(list, 0), median(list, 0), times(list, 1), median(list, 1), median(list, 0) / median(list, 1))));
         System.out.print(report);
         assertEquals(kinds, List.copyOf(times.keySet()));
         s3.close();
+    }
+
+    /** The bucket both tests use, holding the scan the S3 event names. */
+    software.amazon.awssdk.services.s3.S3Client bucketWithScan() throws java.io.IOException {
+        var s3 = S3Env.client(s3proxy.getUri());
+        s3.createBucket(b -> b.bucket("brainscan-local"));
+        s3.putObject(b -> b.bucket("brainscan-local").key("scans/ward 7/patient+1/Müller scan.jpg"),
+                RequestBody.fromBytes(Files.readAllBytes(TestPaths.events().resolve("scans/phantom-001-lesion.jpg"))));
+        return s3;
+    }
+
+    static List<String> times(List<double[]> list, int i) {
+        return list.stream().map(t -> String.format(Locale.ROOT, "%.1f", t[i])).toList();
     }
 
     static double median(List<double[]> list, int i) {

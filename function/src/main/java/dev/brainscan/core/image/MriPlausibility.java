@@ -133,55 +133,29 @@ public final class MriPlausibility {
         // Texture at a fixed scale: per-pixel differences shrink as resolution grows, so large
         // images are block-averaged until their short side is under 512 pixels.
         int f = Math.max(1, Math.min(w, h) / 256);
+        long dark = 0;
+        long bright = 0;
+        for (byte g : grey) {
+            int v = g & 0xff;
+            dark += (v - DARK - 1) >>> 31; // 1 when v <= DARK
+            bright += (219 - v) >>> 31; // 1 when v >= 220
+        }
+        byte[] t = f == 1 ? grey : blockAverage(grey, w, h, f);
+        int tw = w / f;
+        int th = h / f;
         long edges = 0;
         long lit = 0;
         long flat = 0;
-        long dark = 0;
-        long bright = 0;
-        int tw = w / f;
-        int th = h / f;
-        if (f == 1) {
-            // one pass: the texture sums and the dark/bright counts over the same pixels
-            for (int i = 0; i < w; i++) {
-                int v = grey[i] & 0xff;
-                dark += (v - DARK - 1) >>> 31;
-                bright += (219 - v) >>> 31;
-            }
-            for (int y = 1; y < h; y++) {
-                int base = y * w;
-                int first = grey[base] & 0xff;
-                dark += (first - DARK - 1) >>> 31;
-                bright += (219 - first) >>> 31;
-                for (int i = base + 1; i < base + w; i++) {
-                    int v = grey[i] & 0xff;
-                    int dx = Math.abs(v - (grey[i - 1] & 0xff));
-                    int dy = Math.abs(v - (grey[i - w] & 0xff));
-                    edges += dx + dy;
-                    int isLit = (DARK - v) >>> 31; // 1 when v > DARK
-                    lit += isLit;
-                    dark += isLit ^ 1;
-                    bright += (219 - v) >>> 31;
-                    flat += isLit & (((dx | dy) - 1) >>> 31); // and both differences 0
-                }
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                int v = grey[i] & 0xff;
-                dark += (v - DARK - 1) >>> 31;
-                bright += (219 - v) >>> 31;
-            }
-            byte[] t = blockAverage(grey, w, h, f);
-            for (int y = 1; y < th; y++) {
-                int base = y * tw;
-                for (int i = base + 1; i < base + tw; i++) {
-                    int v = t[i] & 0xff;
-                    int dx = Math.abs(v - (t[i - 1] & 0xff));
-                    int dy = Math.abs(v - (t[i - tw] & 0xff));
-                    edges += dx + dy;
-                    int isLit = (DARK - v) >>> 31;
-                    lit += isLit;
-                    flat += isLit & (((dx | dy) - 1) >>> 31);
-                }
+        for (int y = 1; y < th; y++) {
+            int base = y * tw;
+            for (int i = base + 1; i < base + tw; i++) {
+                int v = t[i] & 0xff;
+                int dx = Math.abs(v - (t[i - 1] & 0xff));
+                int dy = Math.abs(v - (t[i - tw] & 0xff));
+                edges += dx + dy;
+                int isLit = (DARK - v) >>> 31; // 1 when v > DARK
+                lit += isLit;
+                flat += isLit & (((dx | dy) - 1) >>> 31); // and both differences 0
             }
         }
         int margin = Math.max(1, Math.min(w, h) / 25);
