@@ -181,6 +181,7 @@ def main():
     summary = {"peer": "python-opencv", "opencv": cv2.__version__, "preprocessing": 2 if v2 else 1,
                "threads": args.threads, "scans": n, "perScanMedianMs": round(med(times), 3),
                "firstFiveMedianMs": round(med(times[:5]), 3), "secondHalfMedianMs": round(med(times[n // 2:]), 3),
+               "perScanSumMs": round(float(sum(times)), 1),
                "processMs": round((time.time() - started) * 1000, 1) if started else None}
     print(json.dumps(summary), file=sys.stderr)
 

@@ -197,4 +197,108 @@ class PreprocessingV2Test {
                 .toList();
         assertTrue(unexpected.isEmpty(), "unlisted differences: " + unexpected);
     }
+    /**
+     * The run-labelled components against a plain 4-connected flood fill (the definition) on
+     * random masks: blobs, noise, stripes, single rows and columns, ties in area.
+     */
+    @Test
+    void components_matchAFloodFill_onRandomMasks() {
+        java.util.Random rnd = new java.util.Random(20261130);
+        int[][] sizes = {{1, 1}, {1, 17}, {23, 1}, {2, 2}, {9, 7}, {40, 31}, {64, 64}, {97, 53}};
+        int cases = 0;
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            for (double density : new double[] {0.0, 0.2, 0.45, 0.6, 0.8, 1.0}) {
+                for (int rep = 0; rep < 12; rep++) {
+                    byte[] mask = new byte[w * h];
+                    boolean stripes = rep % 4 == 3;
+                    for (int i = 0; i < mask.length; i++) {
+                        boolean on = stripes ? ((i % w) + (i / w) * (rep + 1)) % 3 == 0 : rnd.nextDouble() < density;
+                        mask[i] = (byte) (on ? 1 : 0);
+                    }
+                    double minPiece = rnd.nextInt(6);
+                    PreprocessingV2.Components expected = floodFill(mask, w, h, minPiece);
+                    PreprocessingV2.Components actual = PreprocessingV2.components(mask, w, h, minPiece);
+                    assertEquals(expected, actual, () -> w + "x" + h + " density " + density);
+                    cases++;
+                }
+            }
+        }
+        assertEquals(sizes.length * 6 * 12, cases);
+    }
+
+    /** Two blobs of equal area: the one met first in raster order is the largest. */
+    @Test
+    void components_tiesGoToTheFirstInRasterOrder() {
+        int w = 10;
+        int h = 6;
+        byte[] mask = new byte[w * h];
+        for (int y = 3; y < 5; y++) {
+            mask[y * w + 1] = 1;
+            mask[y * w + 2] = 1; // 2x2 at (1,3), first pixel later in raster order
+        }
+        mask[1 * w + 6] = 1;
+        mask[1 * w + 7] = 1;
+        mask[2 * w + 6] = 1;
+        mask[2 * w + 7] = 1; // 2x2 at (6,1): first in raster order
+        PreprocessingV2.Components c = PreprocessingV2.components(mask, w, h, 4);
+        assertEquals(new PreprocessingV2.Rect(6, 1, 2, 2), c.largest());
+        assertEquals(new PreprocessingV2.Rect(1, 1, 7, 4), c.pieces());
+    }
+
+    private static PreprocessingV2.Components floodFill(byte[] mask, int w, int h, double minPieceArea) {
+        boolean[] seen = new boolean[w * h];
+        long bestArea = 0;
+        PreprocessingV2.Rect best = null;
+        int pminX = Integer.MAX_VALUE;
+        int pminY = Integer.MAX_VALUE;
+        int pmaxX = -1;
+        int pmaxY = -1;
+        java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>();
+        for (int s = 0; s < w * h; s++) {
+            if (mask[s] == 0 || seen[s]) {
+                continue;
+            }
+            seen[s] = true;
+            stack.push(s);
+            long area = 0;
+            int minX = w;
+            int minY = h;
+            int maxX = -1;
+            int maxY = -1;
+            while (!stack.isEmpty()) {
+                int p = stack.pop();
+                int x = p % w;
+                int y = p / w;
+                area++;
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x);
+                minY = Math.min(minY, y);
+                maxY = Math.max(maxY, y);
+                int[][] next = {{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}};
+                for (int[] n : next) {
+                    if (n[0] >= 0 && n[0] < w && n[1] >= 0 && n[1] < h) {
+                        int q = n[1] * w + n[0];
+                        if (mask[q] != 0 && !seen[q]) {
+                            seen[q] = true;
+                            stack.push(q);
+                        }
+                    }
+                }
+            }
+            if (area > bestArea) {
+                bestArea = area;
+                best = new PreprocessingV2.Rect(minX, minY, maxX - minX + 1, maxY - minY + 1);
+            }
+            if (area >= minPieceArea) {
+                pminX = Math.min(pminX, minX);
+                pminY = Math.min(pminY, minY);
+                pmaxX = Math.max(pmaxX, maxX);
+                pmaxY = Math.max(pmaxY, maxY);
+            }
+        }
+        return new PreprocessingV2.Components(best,
+                pmaxX < 0 ? null : new PreprocessingV2.Rect(pminX, pminY, pmaxX - pminX + 1, pmaxY - pminY + 1));
+    }
 }
