@@ -86,6 +86,10 @@ public final class BrainCropper {
     }
 
     public static Luma luma(RgbImage image) {
+        if (image.greyPlane() != null) {
+            // r = g = b = v: the weights sum to 2^15, so the luma is v and the chroma 0, exactly
+            return new Luma(image.greyPlane(), 0.0);
+        }
         byte[] rgb = image.rgb();
         int n = image.width() * image.height();
         byte[] grey = new byte[n];
@@ -258,7 +262,8 @@ public final class BrainCropper {
     /** The component with the largest outer-contour area; null when there is none. */
     static Region largestRegion(byte[] mask, int w, int h) {
         Region best = null;
-        int[] stack = new int[256];
+        // the stack a previous scan grew, reused (grown from 256 on every scan it was copied several times)
+        int[] stack = Workspace.get().ints(4096);
         for (int start = 0; start < w * h; start++) {
             if (mask[start] != 1) {
                 continue;
@@ -300,7 +305,7 @@ public final class BrainCropper {
                             if (!inRun) {
                                 mask[nrow + x] = 2;
                                 if (top == stack.length) {
-                                    stack = Arrays.copyOf(stack, stack.length * 2);
+                                    stack = Workspace.get().keep(Arrays.copyOf(stack, stack.length * 2));
                                 }
                                 stack[top++] = nrow + x;
                                 inRun = true;

@@ -296,7 +296,7 @@ public final class ImageDecoder {
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
             }
-            RgbImage rgb = new RgbImage(format.id(), width, height, toRgb(image));
+            RgbImage rgb = toImage(format.id(), image);
             return format == Format.JPEG ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
         } catch (ScanException e) {
             throw e;
@@ -470,6 +470,19 @@ public final class ImageDecoder {
      * May reuse (and reorder) the image's own buffer: the image must not be used afterwards.
      * Public for the DICOM decoder's colour JPEG frames (the same conversion as a JPEG file's).
      */
+    /** The decoded image; a packed single-channel one keeps its channel ({@link RgbImage#ofGrey}). */
+    static RgbImage toImage(String format, BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && isPacked(raster, 1)
+                && ((DataBufferByte) raster.getDataBuffer()).getData().length == w * h) {
+            // the decoder's own buffer: the image is ours and not used again
+            return RgbImage.ofGrey(format, w, h, ((DataBufferByte) raster.getDataBuffer()).getData());
+        }
+        return new RgbImage(format, w, h, toRgb(image));
+    }
+
     public static byte[] toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();

@@ -148,10 +148,12 @@ public final class MriPlausibility {
         long flat = 0;
         for (int y = 1; y < th; y++) {
             int base = y * tw;
+            int left = t[base] & 0xff; // carried along the row: one load less per pixel under C1
             for (int i = base + 1; i < base + tw; i++) {
                 int v = t[i] & 0xff;
-                int dx = Math.abs(v - (t[i - 1] & 0xff));
+                int dx = Math.abs(v - left);
                 int dy = Math.abs(v - (t[i - tw] & 0xff));
+                left = v;
                 edges += dx + dy;
                 int isLit = (DARK - v) >>> 31; // 1 when v > DARK
                 lit += isLit;

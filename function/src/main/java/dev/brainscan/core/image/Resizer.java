@@ -47,7 +47,7 @@ public final class Resizer {
      * (0..255) into {@code out} (length 3*outH*outW, CHW).
      */
     public static void resize(RgbImage image, int outH, int outW, float[] out) {
-        if (isGreyscale(image.rgb())) {
+        if (image.greyPlane() != null || isGreyscale(image.rgb())) {
             resizeGrey(image, outH, outW, out);
         } else {
             resizeInterleaved(image, outH, outW, out);
@@ -114,7 +114,8 @@ public final class Resizer {
      */
     static void resizeGrey(RgbImage image, int outH, int outW, float[] out) {
         int plane = outH * outW;
-        resizePlane(image.rgb(), 3, image.width(), image.height(), outH, outW,
+        byte[] grey = image.greyPlane();
+        resizePlane(grey != null ? grey : image.rgb(), grey != null ? 1 : 3, image.width(), image.height(), outH, outW,
                 Workspace.get().zeroedFloats(outH * image.width()), out);
         System.arraycopy(out, 0, out, plane, plane);
         System.arraycopy(out, 0, out, 2 * plane, plane);

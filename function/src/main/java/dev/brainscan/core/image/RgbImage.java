@@ -4,21 +4,92 @@ import dev.brainscan.core.result.CropBox;
 
 /**
  * An 8-bit RGB image, interleaved row-major (r, g, b per pixel), with the format it was decoded from.
+ *
+ * <p>An image decoded from a single-channel source keeps that channel ({@link #greyPlane()})
+ * and builds the interleaved copy only when something asks for it: the v2 pipeline reads
+ * grey, and half the scans people send are single-channel JPEGs, so most never need it.
+ * Not for sharing between threads while {@link #rgb()} may still be building.
  */
-public record RgbImage(String format, int width, int height, byte[] rgb) {
-    public RgbImage {
-        if (width <= 0 || height <= 0 || rgb.length != width * height * 3) {
+public final class RgbImage {
+    private final String format;
+    private final int width;
+    private final int height;
+    private final byte[] grey;
+    private byte[] rgb;
+
+    public RgbImage(String format, int width, int height, byte[] rgb) {
+        this(format, width, height, rgb, null);
+        if (rgb.length != width * height * 3) {
             throw new IllegalArgumentException("rgb length does not match " + width + "x" + height);
         }
     }
 
+    private RgbImage(String format, int width, int height, byte[] rgb, byte[] grey) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("no pixels: " + width + "x" + height);
+        }
+        this.format = format;
+        this.width = width;
+        this.height = height;
+        this.rgb = rgb;
+        this.grey = grey;
+    }
+
+    /** An image whose every pixel has r = g = b = {@code grey[i]} (the array is kept, not copied). */
+    public static RgbImage ofGrey(String format, int width, int height, byte[] grey) {
+        if (grey.length != width * height) {
+            throw new IllegalArgumentException("grey length does not match " + width + "x" + height);
+        }
+        return new RgbImage(format, width, height, null, grey);
+    }
+
+    public String format() {
+        return format;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    /** The interleaved pixels (built from the grey plane on first use when the source had one channel). */
+    public byte[] rgb() {
+        if (rgb == null) {
+            byte[] out = new byte[grey.length * 3];
+            for (int i = 0, o = 0; i < grey.length; i++, o += 3) {
+                out[o] = grey[i];
+                out[o + 1] = grey[i];
+                out[o + 2] = grey[i];
+            }
+            rgb = out;
+        }
+        return rgb;
+    }
+
+    /** The single channel of a greyscale source, or null when the image was decoded as colour. */
+    public byte[] greyPlane() {
+        return grey;
+    }
+
     /** The pixels inside {@code box}, copied. */
     public RgbImage crop(CropBox box) {
+        if (grey != null) {
+            return ofGrey(format, box.width(), box.height(),
+                    PreprocessingV2.copy(grey, width, box.x(), box.y(), box.width(), box.height()));
+        }
         byte[] out = new byte[box.width() * box.height() * 3];
         int rowBytes = box.width() * 3;
         for (int y = 0; y < box.height(); y++) {
             System.arraycopy(rgb, ((box.y() + y) * width + box.x()) * 3, out, y * rowBytes, rowBytes);
         }
         return new RgbImage(format, box.width(), box.height(), out);
+    }
+
+    @Override
+    public String toString() {
+        return "RgbImage[" + format + ", " + width + "x" + height + (grey != null ? ", grey" : "") + "]";
     }
 }
