@@ -228,6 +228,22 @@ class PreprocessingV2Test {
         assertEquals(sizes.length * 6 * 12, cases);
     }
 
+    @Test
+    void histogram_countsEveryPixel_atOddAndEvenLengths() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int n : new int[] {0, 1, 2, 3, 255, 4096, 4097}) {
+            byte[] pixels = new byte[n];
+            for (int i = 0; i < n; i++) {
+                pixels[i] = (byte) (i % 5 == 0 ? 0 : rnd.nextInt(256)); // runs of black, as a background
+            }
+            int[] expected = new int[256];
+            for (byte p : pixels) {
+                expected[p & 0xff]++;
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, PreprocessingV2.histogram(pixels), "n=" + n);
+        }
+    }
+
     /** Two blobs of equal area: the one met first in raster order is the largest. */
     @Test
     void components_tiesGoToTheFirstInRasterOrder() {
