@@ -24,18 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bench}: the figures of the performance issue from one run, so that ratios compare
@@ -44,45 +36,46 @@ import picocli.CommandLine.Spec;
  * inference on a ready tensor through DJL and through the raw ONNX Runtime API), fresh-process
  * start-up to the first result with its breakdown, peak RSS, and the Lambda zip size.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Benchmark the pipeline and print medians, p90 and ratios.",
-            "Scans: the given files/folders, or generated phantoms when none are given."})
-final class BenchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class BenchCommand implements Main.Command {
+    static final Cli.Spec SPEC = new Cli.Spec("bench",
+            List.of("Benchmark the pipeline and print medians, p90 and ratios.",
+                    "Scans: the given files/folders, or generated phantoms when none are given."),
+            ClassifyCommand.concat(Cli.MODEL_OPTIONS, List.of(
+                    new Cli.Option("--scans", "N", "Scans used (default: 48)."),
+                    new Cli.Option("--rounds", "N", "Timed passes over the scans (default: 5)."),
+                    new Cli.Option("--init-runs", "N", "Fresh processes timed (default: 5; 0 skips)."),
+                    new Cli.Option("--json", null, "Also print every figure as one JSON object."))),
+            "PATH", "Scans to time (default: generated phantoms).", 0, List.of());
 
-    @Mixin
-    ModelOptions model;
+    final ModelOptions model;
+    final List<String> paths;
+    final int scans;
+    final int rounds;
+    final int initRuns;
+    final boolean json;
 
-    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Scans to time (default: generated phantoms).")
-    List<String> paths = new ArrayList<>();
-
-    @Option(names = "--scans", defaultValue = "48", description = "Scans used (default: ${DEFAULT-VALUE}).")
-    int scans;
-
-    @Option(names = "--rounds", defaultValue = "5", description = "Timed passes over the scans (default: ${DEFAULT-VALUE}).")
-    int rounds;
-
-    @Option(names = "--init-runs", defaultValue = "5", description = "Fresh processes timed (default: ${DEFAULT-VALUE}; 0 skips).")
-    int initRuns;
-
-    @Option(names = "--json", description = "Also print every figure as one JSON object.")
-    boolean json;
+    BenchCommand(Cli.Parsed p) {
+        model = new ModelOptions(p);
+        paths = List.copyOf(p.operands());
+        scans = p.integer("--scans", 48);
+        rounds = p.integer("--rounds", 5);
+        initRuns = p.integer("--init-runs", 5);
+        json = p.flag("--json");
+    }
 
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private Config config;
 
     @Override
-    public Integer call() throws Exception {
+    public int run(PrintWriter out, PrintWriter err) throws Exception {
         if (scans < 1 || rounds < 1 || initRuns < 0) {
-            throw new ParameterException(spec.commandLine(), "--scans and --rounds must be >= 1, --init-runs >= 0");
+            throw new Cli.UsageException("--scans and --rounds must be >= 1, --init-runs >= 0");
         }
-        PrintWriter out = spec.commandLine().getOut();
         List<byte[]> inputs = inputs();
         out.printf(Locale.ROOT, "brainscan bench: %d scans x %d rounds, %d cores, %s %s%n", inputs.size(), rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
-        config = model.config(spec);
+        config = model.config();
         try (ScanClassifier classifier = ModelOptions.classifier(config)) {
             for (int warm = 0; warm < 3; warm++) {
                 for (byte[] b : inputs) {
@@ -116,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (out.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "no readable files in " + paths);
+            throw new Cli.UsageException("no readable files in " + paths);
         }
         figures.put("inputs", paths.toString());
         return out;

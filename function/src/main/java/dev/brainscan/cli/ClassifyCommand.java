@@ -24,66 +24,74 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code classify PATH...}: one result record per image, in input order. */
-@Command(name = "classify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF, DICOM MR) as tumor / no_tumor.",
-            "A multi-frame DICOM file gives one record per frame; --series adds a verdict per DICOM series.",
-            "Directories are walked recursively; every non-hidden file is tried and decoded by its content."},
-        footer = {"", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
-            "Research use only. Not a medical device; not for diagnosis."})
-final class ClassifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class ClassifyCommand implements Main.Command {
+    static final Cli.Spec SPEC = new Cli.Spec("classify",
+            List.of("Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF, DICOM MR) as tumor / no_tumor.",
+                    "A multi-frame DICOM file gives one record per frame; --series adds a verdict per DICOM series.",
+                    "Directories are walked recursively; every non-hidden file is tried and decoded by its content."),
+            concat(Cli.MODEL_OPTIONS, List.of(
+                    new Cli.Option("--format", "FORMAT", "jsonl (default), json, csv or table."),
+                    new Cli.Option("--out", "FILE", "Write the records to FILE instead of stdout."),
+                    new Cli.Option("--threads", "N", "Scans classified in parallel (default: all cores)."),
+                    new Cli.Option("--heatmaps", "DIR",
+                            "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png."),
+                    new Cli.Option("--series", null, "Group DICOM inputs by series (SeriesInstanceUID) and add one "
+                            + "series record each (slices, the highest-scoring slice, the series label and tier), "
+                            + "written before the slices."))),
+            "PATH", "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM) or directories; - reads one image from standard input.",
+            1,
+            List.of("", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
+                    "Research use only. Not a medical device; not for diagnosis."));
 
-    @Mixin
-    ModelOptions model;
-
-    @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
-            description = "jsonl (default), json, csv or table.")
-    OutputFormat format;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the records to FILE instead of stdout.")
-    Path out;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Scans classified in parallel (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--heatmaps", paramLabel = "DIR",
-            description = "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png.")
-    Path heatmaps;
-
-    @Option(names = "--series",
-            description = "Group DICOM inputs by series (SeriesInstanceUID) and add one series record each "
-                    + "(slices, the highest-scoring slice, the series label and tier), written before the slices.")
-    boolean series;
-
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM) "
-            + "or directories; - reads one image from standard input.")
-    List<String> paths;
+    final ModelOptions model;
+    final OutputFormat format;
+    final Path out;
+    final int threads;
+    final Path heatmaps;
+    final boolean series;
+    final List<String> paths;
 
     /** Where "-" reads from (System.in; tests substitute their own). */
     InputStream stdin = System.in;
 
+    private PrintWriter stdout;
+    private PrintWriter stderr;
+
+    ClassifyCommand(Cli.Parsed p) {
+        model = new ModelOptions(p);
+        format = p.choice("--format", OutputFormat.class, OutputFormat.JSONL);
+        out = p.path("--out");
+        threads = p.integer("--threads", Runtime.getRuntime().availableProcessors());
+        heatmaps = p.path("--heatmaps");
+        series = p.flag("--series");
+        paths = List.copyOf(p.operands());
+    }
+
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
     @Override
-    public Integer call() throws IOException {
+    public int run(PrintWriter stdout, PrintWriter stderr) throws IOException {
+        this.stdout = stdout;
+        this.stderr = stderr;
+        return call();
+    }
+
+    private int call() throws IOException {
         if (threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+            throw new Cli.UsageException("--threads must be at least 1");
         }
         if (paths.stream().filter(ScanInputs.STDIN::equals).count() > 1) {
-            throw new ParameterException(spec.commandLine(), "- (standard input) can be given only once");
+            throw new Cli.UsageException("- (standard input) can be given only once");
         }
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = stderr;
         List<ScanInputs.ScanInput> inputs = ScanInputs.expand(paths);
         if (inputs.isEmpty()) {
             err.println("brainscan: nothing to classify: " + String.join(", ", paths)
@@ -117,7 +125,7 @@ final class ClassifyCommand implements Callable<Integer> {
      * cost is that one extra decode. Errors in the load surface here as they would inline.
      */
     private ScanClassifier loadWhilePriming(List<ScanInputs.ScanInput> inputs) {
-        Config config = model.config(spec); // a bad limit is a usage error, reported before any work
+        Config config = model.config(); // a bad limit is a usage error, reported before any work
         FutureTask<ScanClassifier> load = new FutureTask<>(() -> ModelOptions.classifier(config));
         Thread loader = new Thread(load, "model-load");
         loader.setDaemon(true);
@@ -130,7 +138,7 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalStateException("interrupted while loading the model", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
-                throw r; // ModelLoadException, ParameterException: reported by Main as before
+                throw r; // ModelLoadException, Cli.UsageException: reported by Main as before
             }
             throw new IllegalStateException(e.getCause());
         }
@@ -161,9 +169,9 @@ final class ClassifyCommand implements Callable<Integer> {
             PrintWriter err) {
         try (PrintWriter writer = outFile != null
                      ? new PrintWriter(new OutputStreamWriter(outFile, StandardCharsets.UTF_8))
-                     : spec.commandLine().getOut();
+                     : stdout;
              OutputFormat.Writer records = format.open(writer, classifier.manifest());
-             Progress progress = new Progress(spec.commandLine().getErr(), inputs.size(), Progress.interactive())) {
+             Progress progress = new Progress(stderr, inputs.size(), Progress.interactive())) {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
             List<ScanResult> held = new ArrayList<>();
@@ -182,7 +190,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 }
                 if (!reported[0]) {
                     writer.flush();
-                    spec.commandLine().getErr().println(StartupReport.line(classifier.model(),
+                    stderr.println(StartupReport.line(classifier.model(),
                             System.currentTimeMillis()));
                     reported[0] = true;
                 }

@@ -6,35 +6,31 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.model.ModelLoadException;
 import java.nio.file.Path;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The options every command that classifies shares: the model and the input limits, laid
  * over the environment's {@link Config} (a flag wins over its variable).
  */
 final class ModelOptions {
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Model directory with brainscan.json and its .onnx (default: MODEL_DIR, else the bundled model).")
-    Path modelDir;
+    final Path modelDir;
+    final Long maxBytes;
+    final Long maxPixels;
+    final Integer minSide;
 
-    @Option(names = "--max-bytes", paramLabel = "N", description = "Largest accepted file in bytes (default: 20971520).")
-    Long maxBytes;
-
-    @Option(names = "--max-pixels", paramLabel = "N", description = "Largest accepted width x height (default: 40000000).")
-    Long maxPixels;
-
-    @Option(names = "--min-side", paramLabel = "N", description = "Smallest accepted width or height (default: 32).")
-    Integer minSide;
+    ModelOptions(Cli.Parsed p) {
+        modelDir = p.path("--model");
+        maxBytes = p.longValue("--max-bytes", null);
+        maxPixels = p.longValue("--max-pixels", null);
+        minSide = p.integer("--min-side", null);
+    }
 
     /** The whole configuration: the environment's, with this command line's model and limits. A bad value is a usage error. */
-    Config config(CommandSpec spec) {
+    Config config() {
         Config env;
         try {
             env = Config.fromEnv();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new Cli.UsageException(e.getMessage());
         }
         Limits limits;
         try {
@@ -42,7 +38,7 @@ final class ModelOptions {
                     maxPixels != null ? maxPixels : env.limits().maxPixels(),
                     minSide != null ? minSide : env.limits().minSide());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--max-bytes, --max-pixels and --min-side must be positive");
+            throw new Cli.UsageException("--max-bytes, --max-pixels and --min-side must be positive");
         }
         Config config = env.withLimits(limits);
         return modelDir != null ? config.withModelDir(modelDir) : config;

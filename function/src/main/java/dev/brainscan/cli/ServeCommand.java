@@ -6,44 +6,41 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code serve}: the HTTP API of the Lambda on 127.0.0.1, unauthenticated, for local use. */
-@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Serve the HTTP API and the web page on 127.0.0.1 (local use, no authentication).",
-            "Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health, and the page at /.",
-            "Logs go to stdout as JSON lines."})
-final class ServeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+final class ServeCommand implements Main.Command {
+    static final Cli.Spec SPEC = new Cli.Spec("serve",
+            List.of("Serve the HTTP API and the web page on 127.0.0.1 (local use, no authentication).",
+                    "Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health, and the page at /.",
+                    "Logs go to stdout as JSON lines."),
+            ClassifyCommand.concat(Cli.MODEL_OPTIONS, List.of(
+                    new Cli.Option("--port", "PORT", "Port (default: 3000; 0 picks a free one)."),
+                    new Cli.Option("--store", "DIR",
+                            "Directory standing in for the bucket (uploads and results; default: a new temporary one)."),
+                    new Cli.Option("--threads", "N", "Scans classified at once (default: 2 per core, at least 4); "
+                            + "other requests are never queued behind them."))),
+            null, null, 0, List.of());
 
-    @Mixin
-    ModelOptions model;
+    final ModelOptions model;
+    final int port;
+    final Path store;
+    final int threads;
 
-    @Option(names = "--port", defaultValue = "3000", paramLabel = "PORT", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port;
-
-    @Option(names = "--store", paramLabel = "DIR",
-            description = "Directory standing in for the bucket (uploads and results; default: a new temporary one).")
-    Path store;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Scans classified at once (default: 2 per core, at least 4); other requests are never queued behind them.")
-    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    ServeCommand(Cli.Parsed p) {
+        model = new ModelOptions(p);
+        port = p.integer("--port", 3000);
+        store = p.path("--store");
+        threads = p.integer("--threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    }
 
     @Override
-    public Integer call() throws Exception {
+    public int run(PrintWriter out, PrintWriter err) throws Exception {
         if (port < 0 || port > 65535 || threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0-65535 and --threads at least 1");
+            throw new Cli.UsageException("--port must be 0-65535 and --threads at least 1");
         }
-        Config config = model.config(spec);
+        Config config = model.config();
         // the model first: a stop while it loads (seconds) must not leave a temporary store behind
         ScanClassifier classifier = ModelOptions.classifier(config);
         Path dir = store != null ? Files.createDirectories(store) : Files.createTempDirectory("brainscan-serve-");
@@ -65,7 +62,6 @@ final class ServeCommand implements Callable<Integer> {
             classifier.close();
             stopped.countDown();
         }));
-        PrintWriter err = spec.commandLine().getErr();
         err.printf("brainscan serving http://127.0.0.1:%d (model %s %s); bucket stand-in: %s%n", server.port(),
                 classifier.manifest().name(), classifier.manifest().version(), dir);
         err.printf("try: curl -s -X POST --data-binary @scan.jpg -H 'Content-Type: image/jpeg' http://127.0.0.1:%d/classify%n",

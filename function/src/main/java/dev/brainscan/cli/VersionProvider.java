@@ -2,17 +2,18 @@ package dev.brainscan.cli;
 
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.model.ModelSource;
-import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: the tool's version and the bundled model's identity. */
-final class VersionProvider implements IVersionProvider {
+final class VersionProvider {
+    private VersionProvider() {
+    }
+
     static String toolVersion() {
         String v = VersionProvider.class.getPackage().getImplementationVersion();
         return v != null ? v : "dev";
     }
 
-    @Override
-    public String[] getVersion() {
+    static String[] lines() {
         ModelManifest m = ModelManifest.parse(ModelSource.bundled().manifestJson());
         return new String[] {
             "brainscan " + toolVersion(),

@@ -57,14 +57,13 @@ class LambdaPackageIT {
         unzip(zip, task);
         assertTrue(Files.isRegularFile(task.resolve("model/brainscan.onnx")));
         assertTrue(Files.isRegularFile(task.resolve("dev/brainscan/lambda/ClassifyUploadHandler.class")));
-        // The CLI (bench with its own ONNX Runtime session, serve, picocli) stays in brainscan.jar.
+        // The CLI (bench with its own ONNX Runtime session, serve) stays in brainscan.jar.
         assertTrue(Files.notExists(task.resolve("dev/brainscan/cli")), "the CLI is in the Lambda zip");
-        assertTrue(Files.notExists(task.resolve("picocli")), "picocli is in the Lambda zip");
         try (var libs = Files.list(task.resolve("lib"))) {
             List<String> names = libs.map(p -> p.getFileName().toString()).toList();
             assertTrue(names.stream().anyMatch(n -> n.startsWith("onnxruntime-") && n.contains("linux-")), names.toString());
             assertTrue(names.stream().noneMatch(n -> n.startsWith("junit") || n.startsWith("s3proxy")
-                    || n.startsWith("picocli")), names.toString());
+                    || n.startsWith("jetty")), names.toString());
         }
         Path probe = Files.writeString(dir.resolve("Probe.java"), PROBE);
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
