@@ -9,6 +9,7 @@ import dev.brainscan.core.image.PreprocessingV2;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -83,14 +84,147 @@ public record ModelManifest(
         }
     }
 
-    /** Throws {@link ModelLoadException} naming the first field that is missing or wrong. */
-    /** Reads and validates a manifest ({@code brainscan.json}). */
+    /**
+     * Reads and validates a manifest ({@code brainscan.json}); throws {@link ModelLoadException}
+     * naming the first field that is missing or wrong.
+     *
+     * <p>Read from the JSON tree by hand rather than bound to these records by Jackson: binding
+     * builds every record through reflection, which costs about 130 ms in a fresh JVM (each
+     * constructor's first call spins method handles) against a few for the tree, on every
+     * start of the CLI and every Lambda init.
+     */
     public static ModelManifest parse(byte[] json) {
+        JsonNode root;
         try {
-            return Json.MAPPER.readValue(json, ModelManifest.class).validate();
+            root = Json.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new ModelLoadException("model manifest is not valid JSON: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelLoadException("model manifest is not a JSON object");
+        }
+        return fromTree(root).validate();
+    }
+
+    /** The manifest's fields from its JSON tree (unknown fields ignored, absent ones null or 0). */
+    static ModelManifest fromTree(JsonNode m) {
+        JsonNode in = object(m, "input");
+        Input input = in == null ? null : new Input(text(in, "name"), integer(in, "height"),
+                integer(in, "width"), integer(in, "channels"), text(in, "layout"),
+                floats(in, "mean"), floats(in, "std"));
+        JsonNode pre = object(m, "preprocessing");
+        Preprocessing preprocessing = null;
+        if (pre != null) {
+            JsonNode c = object(pre, "crop");
+            JsonNode f = object(pre, "frame");
+            JsonNode d = object(pre, "dark");
+            JsonNode st = object(pre, "stretch");
+            JsonNode r = object(pre, "resize");
+            preprocessing = new Preprocessing(boxedInt(pre, "version"),
+                    c == null ? null : new Crop(text(c, "method"), integer(c, "blurKernel"),
+                            integer(c, "threshold"),
+                            integer(c, "erodeIterations"),
+                            integer(c, "dilateIterations"),
+                            number(c, "minRegionFraction")),
+                    f == null ? null : new Frame(boxedInt(f, "darkThreshold"), boxed(f, "minInside"),
+                            boxed(f, "minOutside"), boxed(f, "minLit"), boxed(f, "minEdgeDark"), boxed(f, "minSideLit"),
+                            boxed(f, "piecesMinArea"), boxed(f, "piecesMinEdgeDark"), boxed(f, "piecesMaxInside")),
+                    d == null ? null : new Dark(boxedInt(d, "p99Below"), text(d, "adaptive"), boxedInt(d, "min"),
+                            boxedInt(d, "max")),
+                    st == null ? null : new Stretch(boxed(st, "low"), boxed(st, "high"), boxedInt(st, "minRange")),
+                    r == null ? null : new Resize(text(r, "filter")),
+                    text(pre, "colour"));
+        }
+        List<RiskTier> tiers = null;
+        JsonNode t = m.get("riskTiers");
+        if (t != null && !t.isNull()) {
+            requireType(t.isArray(), "riskTiers");
+            tiers = new ArrayList<>();
+            for (JsonNode tier : t) {
+                requireType(tier.isObject(), "riskTiers");
+                tiers.add(new RiskTier(text(tier, "name"), number(tier, "upperBound"),
+                        text(tier, "promise")));
+            }
+            tiers = List.copyOf(tiers);
+        }
+        List<String> types = null;
+        JsonNode ty = m.get("tumorTypes");
+        if (ty != null && !ty.isNull()) {
+            requireType(ty.isArray(), "tumorTypes");
+            types = new ArrayList<>();
+            for (JsonNode name : ty) {
+                types.add(name.isNull() ? null : name.asText());
+            }
+            types = java.util.Collections.unmodifiableList(types);
+        }
+        return new ModelManifest(text(m, "name"), text(m, "version"), text(m, "file"), text(m, "sha256"),
+                text(m, "notice"), input, preprocessing, number(m, "decisionThreshold"), tiers,
+                types, node(m, "outputs"), node(m, "metrics"), node(m, "architecture"));
+    }
+
+    private static JsonNode node(JsonNode parent, String field) {
+        JsonNode v = parent.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    private static JsonNode object(JsonNode parent, String field) {
+        JsonNode v = node(parent, field);
+        requireType(v == null || v.isObject(), field);
+        return v;
+    }
+
+    private static String text(JsonNode parent, String field) {
+        JsonNode v = node(parent, field);
+        requireType(v == null || v.isValueNode(), field);
+        return v == null ? null : v.asText();
+    }
+
+    private static double number(JsonNode parent, String field) {
+        Double v = boxed(parent, field);
+        return v == null ? 0.0 : v;
+    }
+
+    private static int integer(JsonNode parent, String field) {
+        Integer v = boxedInt(parent, field);
+        return v == null ? 0 : v;
+    }
+
+    private static Double boxed(JsonNode parent, String field) {
+        JsonNode v = node(parent, field);
+        if (v == null) {
+            return null;
+        }
+        requireType(v.isNumber(), field);
+        return v.doubleValue();
+    }
+
+    private static Integer boxedInt(JsonNode parent, String field) {
+        JsonNode v = node(parent, field);
+        if (v == null) {
+            return null;
+        }
+        requireType(v.isIntegralNumber() && v.canConvertToInt(), field + " (a whole number)");
+        return v.intValue();
+    }
+
+    private static float[] floats(JsonNode parent, String field) {
+        JsonNode v = node(parent, field);
+        if (v == null) {
+            return null;
+        }
+        requireType(v.isArray(), field);
+        float[] out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            requireType(v.get(i).isNumber(), field);
+            out[i] = v.get(i).floatValue();
+        }
+        return out;
+    }
+
+    private static void requireType(boolean ok, String field) {
+        if (!ok) {
+            throw new ModelLoadException("model manifest: " + field + " has the wrong type");
         }
     }
 
