@@ -41,6 +41,10 @@ public final class OfflineRuntime {
                 System.setProperty("jna.tmpdir", jna.toString());
             }
         }
+        // JNA's first library load runs `/sbin/ldconfig -p` (a child process, about 15 ms of a
+        // one-core start) to learn the platform's library folders unless this names them; libc
+        // needs none, since dlopen finds it through the dynamic loader's own cache.
+        setIfAbsent("jna.platform.library.path", "");
         if (!"1".equals(System.getenv(ORT_TELEMETRY_SWITCH))) {
             setNativeEnv(ORT_TELEMETRY_SWITCH, "1");
         }
