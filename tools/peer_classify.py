@@ -173,8 +173,9 @@ def main():
             net.setInput(blob, inp["name"])
             p = float(net.forward("probability").ravel()[0])
             record = {"file": path, "label": "tumor" if p >= threshold else "no_tumor", "probability": round(p, 4)}
-        out.write(json.dumps(record) + "\n")
         times.append((time.perf_counter() - t0) * 1000)
+        record["ms"] = round(times[-1], 3)
+        out.write(json.dumps(record) + "\n")
     out.flush()
     n = len(times)
     med = lambda v: float(np.median(v)) if len(v) else float("nan")  # noqa: E731
