@@ -297,7 +297,7 @@ final class BenchCommand implements Main.Command {
                     throw new IllegalStateException("no start-up report from " + cmd + ": " + err);
                 }
                 @SuppressWarnings("unchecked")
-                Map<String, Number> report = Json.MAPPER.readValue(line, Map.class);
+                Map<String, Number> report = Json.mapper().readValue(line, Map.class);
                 Map<String, Double> d = new LinkedHashMap<>();
                 report.forEach((k, v) -> d.put(k, v.doubleValue()));
                 reports.add(d);

@@ -59,7 +59,7 @@ public final class FailedUploads {
     public int process(String messageBody, String requestId) throws StoreException {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(messageBody);
+            root = Json.mapper().readTree(messageBody);
         } catch (IOException e) {
             throw new IllegalArgumentException("the message is not JSON", e);
         }

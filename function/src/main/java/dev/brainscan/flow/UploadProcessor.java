@@ -247,7 +247,7 @@ public final class UploadProcessor {
             return false;
         }
         try {
-            JsonNode theirs = Json.MAPPER.readTree(existing).path("source").path("sequencer");
+            JsonNode theirs = Json.mapper().readTree(existing).path("source").path("sequencer");
             return theirs.isTextual() && EventOrder.valid(theirs.asText())
                     && EventOrder.compare(theirs.asText(), sequencer) > 0;
         } catch (java.io.IOException e) {

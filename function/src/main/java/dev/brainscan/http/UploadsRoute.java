@@ -66,7 +66,7 @@ final class UploadsRoute implements Route {
             return "image/jpeg";
         }
         try {
-            JsonNode req = Json.MAPPER.readTree(body);
+            JsonNode req = Json.mapper().readTree(body);
             if (req == null || !req.isObject()) {
                 throw new ScanException(ErrorCode.BAD_REQUEST, BODY_SHAPE);
             }

@@ -72,7 +72,7 @@ class ClassifyCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(5, lines.size());
         for (int i = 0; i < 5; i++) {
-            JsonNode rec = Json.MAPPER.readTree(lines.get(i));
+            JsonNode rec = Json.mapper().readTree(lines.get(i));
             assertEquals(scans.resolve("nested/p" + i + ".jpg").toString(), rec.get("scanId").asText());
             assertEquals(rec.get("scanId").asText(), rec.get("source").get("file").asText());
             assertTrue(rec.has("label") && rec.has("score") && rec.has("riskTier") && rec.has("model"));
@@ -87,9 +87,9 @@ class ClassifyCommandTest {
         assertEquals(1, r.exit());
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size());
-        assertEquals("UNSUPPORTED_FORMAT", Json.MAPPER.readTree(lines.get(0)).get("error").get("code").asText());
-        assertEquals("NOT_FOUND", Json.MAPPER.readTree(lines.get(1)).get("error").get("code").asText());
-        assertTrue(Json.MAPPER.readTree(lines.get(2)).has("label"));
+        assertEquals("UNSUPPORTED_FORMAT", Json.mapper().readTree(lines.get(0)).get("error").get("code").asText());
+        assertEquals("NOT_FOUND", Json.mapper().readTree(lines.get(1)).get("error").get("code").asText());
+        assertTrue(Json.mapper().readTree(lines.get(2)).has("label"));
     }
 
     @Test
@@ -145,16 +145,16 @@ class ClassifyCommandTest {
             assertEquals(0, r.exit(), r.err());
             List<String> lines = r.out().lines().toList();
             assertEquals(2, lines.size());
-            JsonNode stdin = Json.MAPPER.readTree(lines.get(0));
+            JsonNode stdin = Json.mapper().readTree(lines.get(0));
             assertEquals("-", stdin.get("scanId").asText());
             assertEquals("-", stdin.get("source").get("file").asText());
-            JsonNode file = Json.MAPPER.readTree(run("classify", scans.resolve("nested/p1.jpg").toString()).out());
+            JsonNode file = Json.mapper().readTree(run("classify", scans.resolve("nested/p1.jpg").toString()).out());
             assertEquals(file.get("score").asDouble(), stdin.get("score").asDouble(), 0.0, "same bytes, same score");
 
             System.setIn(new ByteArrayInputStream("plain text".getBytes(StandardCharsets.UTF_8)));
             Run text = run("classify", "-");
             assertEquals(1, text.exit());
-            assertEquals("UNSUPPORTED_FORMAT", Json.MAPPER.readTree(text.out()).get("error").get("code").asText());
+            assertEquals("UNSUPPORTED_FORMAT", Json.mapper().readTree(text.out()).get("error").get("code").asText());
 
             assertEquals(2, run("classify", "-", "-").exit());
         } finally {
@@ -187,7 +187,7 @@ class ClassifyCommandTest {
     @Test
     void jsonFormat_isOneArray() throws Exception {
         Run r = run("classify", "--format", "json", scans.toString());
-        JsonNode array = Json.MAPPER.readTree(r.out());
+        JsonNode array = Json.mapper().readTree(r.out());
         assertTrue(array.isArray());
         assertEquals(5, array.size());
     }
@@ -238,7 +238,7 @@ class ClassifyCommandTest {
         Run r = run("classify", "--heatmaps", out.toString(), scans.toString());
         assertEquals(0, r.exit(), r.err());
         for (String line : r.out().lines().toList()) {
-            JsonNode rec = Json.MAPPER.readTree(line);
+            JsonNode rec = Json.mapper().readTree(line);
             Path png = ClassifyCommand.heatmapFile(out, rec.get("scanId").asText());
             assertTrue(png.startsWith(out), png.toString());
             java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
@@ -254,7 +254,7 @@ class ClassifyCommandTest {
         Path notADirectory = Files.writeString(dir.resolve("occupied"), "x");
         Run r = run("classify", "--heatmaps", notADirectory.toString(), scans.resolve("nested/p0.jpg").toString());
         assertEquals(1, r.exit(), r.err());
-        JsonNode rec = Json.MAPPER.readTree(r.out().lines().findFirst().orElseThrow());
+        JsonNode rec = Json.mapper().readTree(r.out().lines().findFirst().orElseThrow());
         assertEquals("INTERNAL", rec.get("error").get("code").asText());
         assertFalse(r.out().contains("Exception"), r.out());
         assertTrue(r.err().contains("brainscan: internal error on ") && r.err().contains("\tat "), r.err());

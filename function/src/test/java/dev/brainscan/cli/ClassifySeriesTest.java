@@ -40,7 +40,7 @@ class ClassifySeriesTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         List<JsonNode> lines = new ArrayList<>();
         for (String l : r.out().lines().toList()) {
-            lines.add(Json.MAPPER.readTree(l));
+            lines.add(Json.mapper().readTree(l));
         }
         assertEquals(2 + 6, lines.size());
         JsonNode a = lines.get(0);

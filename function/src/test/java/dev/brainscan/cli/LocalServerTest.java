@@ -105,7 +105,7 @@ class LocalServerTest {
         String r = raw("GET /health HTTP/1.1\r\nHost: rebound.example:" + server.port() + "\r\nConnection: close\r\n\r\n");
         assertTrue(r.startsWith("HTTP/1.1 403"), r);
         assertTrue(r.toLowerCase().contains("x-content-type-options: nosniff"), r);
-        JsonNode body = Json.MAPPER.readTree(r.substring(r.indexOf("\r\n\r\n") + 4));
+        JsonNode body = Json.mapper().readTree(r.substring(r.indexOf("\r\n\r\n") + 4));
         assertEquals("FORBIDDEN", body.get("error").get("code").asText());
         String wrongPort = raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n");
         assertTrue(wrongPort.startsWith("HTTP/1.1 403"), wrongPort);
@@ -141,13 +141,13 @@ class LocalServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, delete.statusCode());
         assertEquals("POST", delete.headers().firstValue("allow").orElse(null));
-        assertEquals("METHOD_NOT_ALLOWED", Json.MAPPER.readTree(delete.body()).get("error").get("code").asText());
+        assertEquals("METHOD_NOT_ALLOWED", Json.mapper().readTree(delete.body()).get("error").get("code").asText());
         assertSecurityHeaders(delete);
 
         HttpResponse<String> longId = client.send(HttpRequest.newBuilder(uri("/results/" + "a".repeat(300))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, longId.statusCode(), longId.body());
-        assertEquals("NOT_FOUND", Json.MAPPER.readTree(longId.body()).get("error").get("code").asText());
+        assertEquals("NOT_FOUND", Json.mapper().readTree(longId.body()).get("error").get("code").asText());
         HttpResponse<String> veryLongId = client.send(HttpRequest.newBuilder(uri("/results/" + "a".repeat(1100)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, veryLongId.statusCode(), veryLongId.body());
@@ -179,7 +179,7 @@ class LocalServerTest {
             assertTrue(head.contains("content-type: application/json"), r);
             assertFalse(r.toLowerCase().contains("<html"), r);
             assertFalse(r.contains(secret), r);
-            JsonNode error = Json.MAPPER.readTree(r.substring(r.indexOf("\r\n\r\n") + 4)).get("error");
+            JsonNode error = Json.mapper().readTree(r.substring(r.indexOf("\r\n\r\n") + 4)).get("error");
             assertEquals("BAD_REQUEST", error.get("code").asText(), r);
         }
     }

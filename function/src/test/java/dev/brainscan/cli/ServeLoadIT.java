@@ -102,7 +102,7 @@ class ServeLoadIT {
         if (r.statusCode() != input.expectedStatus()) {
             return input.name() + ": status " + r.statusCode() + " " + r.body();
         }
-        JsonNode body = Json.MAPPER.readTree(r.body());
+        JsonNode body = Json.mapper().readTree(r.body());
         if (input.expectedCode() == null) {
             return body.has("label") && body.has("score") ? null : input.name() + ": no result " + r.body();
         }

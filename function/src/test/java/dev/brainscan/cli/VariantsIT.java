@@ -104,14 +104,14 @@ class VariantsIT {
 
     /** {@code dir}'s model with {@code preprocessing.version: 2} (a copy when the manifest says otherwise). */
     Path v2ModelDir(Path dir) throws Exception {
-        ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(dir.resolve("brainscan.json")));
+        ObjectNode manifest = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(dir.resolve("brainscan.json")));
         ObjectNode pre = (ObjectNode) manifest.get("preprocessing");
         if (pre.has("version") && pre.get("version").asInt() == 2 || Boolean.getBoolean("variants.asShipped")) {
             return dir;
         }
         pre.put("version", 2);
         Path copy = Files.createDirectories(tmp.resolve("model-v2"));
-        Files.write(copy.resolve("brainscan.json"), Json.MAPPER.writeValueAsBytes(manifest));
+        Files.write(copy.resolve("brainscan.json"), Json.mapper().writeValueAsBytes(manifest));
         String onnx = manifest.has("file") ? manifest.get("file").asText() : "brainscan.onnx";
         Files.copy(dir.resolve(onnx), copy.resolve(onnx));
         return copy;

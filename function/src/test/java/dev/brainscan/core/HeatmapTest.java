@@ -143,8 +143,8 @@ class HeatmapTest {
                 .build();
         var response = api.handle(event);
         assertEquals(200, response.getStatusCode(), response.getBody());
-        var body = Json.MAPPER.readTree(response.getBody());
-        CropBox box = Json.MAPPER.treeToValue(body.get("crop"), CropBox.class);
+        var body = Json.mapper().readTree(response.getBody());
+        CropBox box = Json.mapper().treeToValue(body.get("crop"), CropBox.class);
         assertTrue(Math.max(box.width(), box.height()) > 2000, "the crop is large: " + box);
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(
                 java.util.Base64.getDecoder().decode(body.get("heatmapPng").asText())));

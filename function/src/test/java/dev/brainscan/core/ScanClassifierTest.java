@@ -53,7 +53,7 @@ class ScanClassifierTest {
 
     @Test
     void resultJson_hasTheContractsFieldsInOrder() throws Exception {
-        JsonNode ok = Json.MAPPER.readTree(Json.write(CLASSIFIER.classify(Phantom.jpeg(12, 200, 220, false), "a", SOURCE)));
+        JsonNode ok = Json.mapper().readTree(Json.write(CLASSIFIER.classify(Phantom.jpeg(12, 200, 220, false), "a", SOURCE)));
         assertEquals(List.of("schemaVersion", "scanId", "label", "score", "riskTier", "tumorType", "decisionThreshold",
                 "model", "source", "image", "crop", "timingsMs", "processedAt", "notice"), names(ok));
         assertEquals(List.of("label", "probabilities"), names(ok.get("tumorType")));
@@ -61,7 +61,7 @@ class ScanClassifierTest {
         assertEquals(List.of("name", "version", "sha256"), names(ok.get("model")));
         assertEquals(List.of("x", "y", "width", "height"), names(ok.get("crop")));
 
-        JsonNode bad = Json.MAPPER.readTree(Json.write(CLASSIFIER.classify("hello".getBytes(StandardCharsets.UTF_8),
+        JsonNode bad = Json.mapper().readTree(Json.write(CLASSIFIER.classify("hello".getBytes(StandardCharsets.UTF_8),
                 "b", SOURCE)));
         assertEquals(List.of("schemaVersion", "scanId", "model", "source", "timingsMs", "processedAt", "notice",
                 "error"), names(bad));

@@ -62,7 +62,7 @@ class ScanClassifierV2Test {
         ScanResult r = v2.classify(png, "t", SOURCE);
         assertFalse(r.failed(), () -> String.valueOf(r.error()));
         assertEquals(new ScanResult.PreprocessingInfo(2, List.of("grey")), r.preprocessing());
-        JsonNode json = Json.MAPPER.readTree(Json.write(r));
+        JsonNode json = Json.mapper().readTree(Json.write(r));
         assertEquals(2, json.get("preprocessing").get("version").asInt());
         assertEquals("grey", json.get("preprocessing").get("steps").get(0).asText());
         ScanResult old = v1.classify(png, "t", SOURCE);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class TumorTypeTest {
 
     private static ObjectNode bundledManifest() throws Exception {
-        return (ObjectNode) Json.MAPPER.readTree(ModelSource.bundled().manifestJson());
+        return (ObjectNode) Json.mapper().readTree(ModelSource.bundled().manifestJson());
     }
 
     private static ModelManifest typed(String... names) throws Exception {
@@ -30,7 +30,7 @@ class TumorTypeTest {
             types.add(n);
         }
         ((ObjectNode) m.get("outputs")).putObject("tumor_type").putArray("shape").add("N").add(names.length);
-        return Json.MAPPER.treeToValue(m, ModelManifest.class).validate();
+        return Json.mapper().treeToValue(m, ModelManifest.class).validate();
     }
 
     @Test
@@ -45,7 +45,7 @@ class TumorTypeTest {
 
     @Test
     void aModelWithoutTheOutput_givesNoTumorType() throws Exception {
-        ModelManifest m = Json.MAPPER.treeToValue(bundledManifest(), ModelManifest.class).validate();
+        ModelManifest m = Json.mapper().treeToValue(bundledManifest(), ModelManifest.class).validate();
         if (!m.typed()) {
             assertNull(ScanClassifier.tumorType(m, new Prediction(0.9f, new float[4], 2, 2)));
         }

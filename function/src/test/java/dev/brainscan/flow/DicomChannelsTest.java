@@ -85,7 +85,7 @@ class DicomChannelsTest {
 
     record Flow(UploadProcessor processor, LocalObjectStore store, ByteArrayOutputStream logs) {
         JsonNode result(String key) throws Exception {
-            return Json.MAPPER.readTree(Files.readAllBytes(store.root().resolve("results/" + key + ".json")));
+            return Json.mapper().readTree(Files.readAllBytes(store.root().resolve("results/" + key + ".json")));
         }
 
         JsonNode run(String key, byte[] bytes) throws Exception {
@@ -180,14 +180,14 @@ class DicomChannelsTest {
                 4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
         APIGatewayV2HTTPResponse ok = post(api, files.get("s1.dcm"));
         assertEquals(200, ok.getStatusCode(), ok.getBody());
-        JsonNode r = Json.MAPPER.readTree(ok.getBody());
+        JsonNode r = Json.mapper().readTree(ok.getBody());
         assertEquals(SERIES, r.get("dicom").get("seriesInstanceUid").asText());
         APIGatewayV2HTTPResponse ct = post(api, files.get("ct.dcm"));
         assertEquals(422, ct.getStatusCode());
-        assertEquals("NOT_A_BRAIN_MRI", Json.MAPPER.readTree(ct.getBody()).get("error").get("code").asText());
+        assertEquals("NOT_A_BRAIN_MRI", Json.mapper().readTree(ct.getBody()).get("error").get("code").asText());
         APIGatewayV2HTTPResponse multi = post(api, files.get("multi.dcm"));
         assertEquals(200, multi.getStatusCode());
-        assertEquals(2, Json.MAPPER.readTree(multi.getBody()).get("slices").size());
+        assertEquals(2, Json.mapper().readTree(multi.getBody()).get("slices").size());
         assertEquals(415, post(api, files.get("jls.dcm")).getStatusCode());
     }
 

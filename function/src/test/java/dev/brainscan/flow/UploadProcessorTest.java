@@ -46,7 +46,7 @@ class UploadProcessorTest {
     }
 
     JsonNode written(MemoryStore store) throws Exception {
-        return Json.MAPPER.readTree(store.object(RESULT_KEY));
+        return Json.mapper().readTree(store.object(RESULT_KEY));
     }
 
     String logText() {
@@ -151,7 +151,7 @@ class UploadProcessorTest {
         assertEquals(Outcome.FAILED, processor(FakeClassifier.scoring(0.9), store).process("b", KEY, "req"));
 
         assertEquals(1, store.puts().size());
-        JsonNode error = Json.MAPPER.readTree(store.puts().get(0).bytes()).get("error");
+        JsonNode error = Json.mapper().readTree(store.puts().get(0).bytes()).get("error");
         assertEquals("INTERNAL", error.get("code").asText());
         assertEquals("The service could not read the scan.", error.get("message").asText());
     }

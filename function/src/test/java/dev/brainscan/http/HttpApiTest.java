@@ -61,7 +61,7 @@ class HttpApiTest {
     }
 
     static JsonNode body(APIGatewayV2HTTPResponse r) throws Exception {
-        return Json.MAPPER.readTree(r.getBody());
+        return Json.mapper().readTree(r.getBody());
     }
 
     static String code(APIGatewayV2HTTPResponse r) throws Exception {
@@ -111,7 +111,7 @@ class HttpApiTest {
         assertEquals(500, r.getStatusCode());
         assertEquals("INTERNAL", code(r));
         assertFalse(r.getBody().contains("secret detail"));
-        JsonNode line = Json.MAPPER.readTree(logs.toString(StandardCharsets.UTF_8).lines()
+        JsonNode line = Json.mapper().readTree(logs.toString(StandardCharsets.UTF_8).lines()
                 .filter(l -> l.contains("internal-error")).findFirst().orElseThrow());
         assertEquals("java.lang.IllegalStateException: secret detail", line.get("detail").asText());
         assertTrue(line.get("stackTrace").asText().contains("\tat dev.brainscan."), "the stack trace is logged");

@@ -141,7 +141,7 @@ class RuntimeInterfaceClientIT {
 
     /** One S3 Batch Operations invocation (schema 2.0, one task), as the service sends it. */
     static String batchEvent(String taskId, String key) {
-        ObjectNode event = Json.MAPPER.createObjectNode();
+        ObjectNode event = Json.mapper().createObjectNode();
         event.put("invocationSchemaVersion", "2.0");
         event.put("invocationId", "inv-" + taskId);
         event.putObject("job").put("id", "job-1").putObject("userArguments");
@@ -170,7 +170,7 @@ class RuntimeInterfaceClientIT {
         Map<String, JsonNode> responses = new LinkedHashMap<>();
         for (Map.Entry<String, String> task : keyOf.entrySet()) {
             String body = api.invoke(task.getKey(), batchEvent(task.getKey(), task.getValue()), 120, this::log);
-            responses.put(task.getKey(), Json.MAPPER.readTree(body));
+            responses.put(task.getKey(), Json.mapper().readTree(body));
         }
 
         Map<String, String> codes = new LinkedHashMap<>();

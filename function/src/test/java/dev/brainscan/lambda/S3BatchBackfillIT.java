@@ -83,7 +83,7 @@ class S3BatchBackfillIT {
     }
 
     JsonNode result(String key) throws Exception {
-        return Json.MAPPER.readTree(direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+        return Json.mapper().readTree(direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
     }
 
     List<String> keys(String prefix) {

@@ -79,7 +79,7 @@ abstract class S3UploadFlowContract {
     }
 
     JsonNode result(String key) throws Exception {
-        return Json.MAPPER.readTree(direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+        return Json.mapper().readTree(direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
     }
 
     List<String> keys() {

@@ -47,7 +47,7 @@ class ServeApiRequestHandlerTest {
     JsonNode body(APIGatewayV2HTTPResponse r) throws Exception {
         assertEquals("application/json; charset=utf-8", r.getHeaders().get("content-type"));
         assertEquals("no-store", r.getHeaders().get("cache-control"));
-        return Json.MAPPER.readTree(r.getBody());
+        return Json.mapper().readTree(r.getBody());
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class Emf {
             }
             JsonNode root;
             try {
-                root = Json.MAPPER.readTree(trimmed);
+                root = Json.mapper().readTree(trimmed);
             } catch (IOException e) {
                 throw new AssertionError("not JSON: " + trimmed, e);
             }

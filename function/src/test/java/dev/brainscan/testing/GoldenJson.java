@@ -36,7 +36,7 @@ public final class GoldenJson {
             if (in == null) {
                 throw new IllegalArgumentException("no golden file " + name);
             }
-            return Json.MAPPER.readTree(in);
+            return Json.mapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,7 +44,7 @@ public final class GoldenJson {
 
     public static void assertMatches(String goldenName, String actualJson) {
         try {
-            assertMatches(goldenName, Json.MAPPER.readTree(actualJson));
+            assertMatches(goldenName, Json.mapper().readTree(actualJson));
         } catch (IOException e) {
             fail("not JSON: " + actualJson);
         }
@@ -68,12 +68,12 @@ public final class GoldenJson {
 
     /** A JSON object of an HTTP response: status, the headers named in the golden file, and the body. */
     public static ObjectNode response(int status, Map<String, String> headers, String body) {
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode out = Json.mapper().createObjectNode();
         out.put("status", status);
         ObjectNode h = out.putObject("headers");
         headers.forEach(h::put);
         try {
-            out.set("body", Json.MAPPER.readTree(body));
+            out.set("body", Json.mapper().readTree(body));
         } catch (IOException e) {
             out.put("body", body);
         }

@@ -16,7 +16,7 @@ import java.util.Base64;
 public record ParityFile(int samples, float[] input, float[] probability, float[] cam, float[] tumorType) {
 
     public static ParityFile read(Path file) throws IOException {
-        JsonNode json = Json.MAPPER.readTree(file.toFile());
+        JsonNode json = Json.mapper().readTree(file.toFile());
         JsonNode p = json.get("probability");
         float[] probability = new float[p.size()];
         for (int i = 0; i < probability.length; i++) {

@@ -29,10 +29,10 @@ public final class TestManifests {
     private static ScanClassifier classifierWithPreprocessingVersion(int version) {
         try {
             ModelSource bundled = ModelSource.bundled();
-            ObjectNode root = (ObjectNode) Json.MAPPER.readTree(bundled.manifestJson());
+            ObjectNode root = (ObjectNode) Json.mapper().readTree(bundled.manifestJson());
             ((ObjectNode) root.get("preprocessing")).put("version", version);
             return new ScanClassifier(ScanModel.load(new ModelSource("v" + version + " test",
-                    Json.MAPPER.writeValueAsBytes(root), bundled.onnx()), 1), Limits.DEFAULT);
+                    Json.mapper().writeValueAsBytes(root), bundled.onnx()), 1), Limits.DEFAULT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,10 +40,10 @@ public final class TestManifests {
 
     public static ModelManifest with(String preprocessingFields) {
         try {
-            ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(TestPaths.models().resolve("brainscan.json")));
-            root.set("preprocessing", Json.MAPPER.readTree(
+            ObjectNode root = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(TestPaths.models().resolve("brainscan.json")));
+            root.set("preprocessing", Json.mapper().readTree(
                     "{" + preprocessingFields + ", \"resize\": {\"filter\": \"bilinear-antialias\"}}"));
-            return ModelManifest.parse(Json.MAPPER.writeValueAsBytes(root));
+            return ModelManifest.parse(Json.mapper().writeValueAsBytes(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -96,7 +96,7 @@ public record ModelManifest(
     public static ModelManifest parse(byte[] json) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(json);
+            root = Json.tree(json);
         } catch (IOException e) {
             throw new ModelLoadException("model manifest is not valid JSON: "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);

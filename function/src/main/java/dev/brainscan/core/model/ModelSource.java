@@ -38,7 +38,8 @@ public record ModelSource(String description, byte[] manifestJson, byte[] onnx) 
     /** The manifest's {@code file}, read before the manifest is validated (it names what to load). */
     private static String onnxFileName(byte[] manifestJson) {
         try {
-            JsonNode file = Json.MAPPER.readTree(manifestJson).get("file");
+            JsonNode tree = Json.tree(manifestJson);
+            JsonNode file = tree == null ? null : tree.get("file");
             return file == null || file.asText().isBlank() ? DEFAULT_ONNX : file.asText();
         } catch (IOException e) {
             throw new ModelLoadException("model manifest is not valid JSON", e);

@@ -86,7 +86,7 @@ class HostileInputTest {
         // An empty POST is a malformed request before it is an empty file.
         ErrorCode expected = c.bytes().length == 0 ? ErrorCode.BAD_REQUEST : c.expected();
         assertEquals(Responses.status(expected), r.getStatusCode(), r.getBody());
-        JsonNode body = Json.MAPPER.readTree(r.getBody());
+        JsonNode body = Json.mapper().readTree(r.getBody());
         assertEquals(expected.name(), body.get("error").get("code").asText());
         assertFalse(body.has("label") || body.has("score"));
         assertFalse(r.getBody().contains("at dev.") || r.getBody().contains("Exception"));
@@ -106,7 +106,7 @@ class HostileInputTest {
         List<String> lines = out.toString().lines().toList();
         assertEquals(expected.size(), lines.size());
         for (String line : lines) {
-            JsonNode rec = Json.MAPPER.readTree(line);
+            JsonNode rec = Json.mapper().readTree(line);
             assertEquals(expected.get(rec.get("scanId").asText()), rec.get("error").get("code").asText(), line);
         }
     }

@@ -18,9 +18,9 @@ class ModelManifestTest {
 
     @Test
     void parse_readsWhatJacksonBindingReads() throws Exception {
-        ModelManifest bound = Json.MAPPER.readValue(bundled(), ModelManifest.class);
+        ModelManifest bound = Json.mapper().readValue(bundled(), ModelManifest.class);
         ModelManifest parsed = ModelManifest.parse(bundled());
-        assertEquals(Json.MAPPER.writeValueAsString(bound), Json.MAPPER.writeValueAsString(parsed));
+        assertEquals(Json.mapper().writeValueAsString(bound), Json.mapper().writeValueAsString(parsed));
         assertArrayEquals(bound.input().mean(), parsed.input().mean());
         assertArrayEquals(bound.input().std(), parsed.input().std());
         assertEquals(bound.v2Parameters(), parsed.v2Parameters());
@@ -29,10 +29,10 @@ class ModelManifestTest {
 
     @Test
     void parse_ignoresUnknownFields_andTakesDefaultsForAbsentV2Constants() throws Exception {
-        ObjectNode m = (ObjectNode) Json.MAPPER.readTree(bundled());
+        ObjectNode m = (ObjectNode) Json.mapper().readTree(bundled());
         m.put("somethingNew", 1);
         ((ObjectNode) m.get("preprocessing")).remove("frame");
-        ModelManifest parsed = ModelManifest.parse(Json.MAPPER.writeValueAsBytes(m));
+        ModelManifest parsed = ModelManifest.parse(Json.mapper().writeValueAsBytes(m));
         assertEquals(ModelManifest.parse(bundled()).version(), parsed.version());
         assertEquals(dev.brainscan.core.image.PreprocessingV2.Parameters.DEFAULT.frameMinInside(),
                 parsed.v2Parameters().frameMinInside());
@@ -40,16 +40,16 @@ class ModelManifestTest {
 
     @Test
     void wrongTypesAndBrokenJson_areModelLoadErrorsNamingTheField() throws Exception {
-        ObjectNode m = (ObjectNode) Json.MAPPER.readTree(bundled());
+        ObjectNode m = (ObjectNode) Json.mapper().readTree(bundled());
         ((ObjectNode) m.get("input")).put("height", "tall");
         String message = assertThrows(ModelLoadException.class,
-                () -> ModelManifest.parse(Json.MAPPER.writeValueAsBytes(m))).getMessage();
+                () -> ModelManifest.parse(Json.mapper().writeValueAsBytes(m))).getMessage();
         assertTrue(message.contains("height"), message);
 
-        ObjectNode n = (ObjectNode) Json.MAPPER.readTree(bundled());
+        ObjectNode n = (ObjectNode) Json.mapper().readTree(bundled());
         n.put("riskTiers", "low");
         message = assertThrows(ModelLoadException.class,
-                () -> ModelManifest.parse(Json.MAPPER.writeValueAsBytes(n))).getMessage();
+                () -> ModelManifest.parse(Json.mapper().writeValueAsBytes(n))).getMessage();
         assertTrue(message.contains("riskTiers"), message);
 
         message = assertThrows(ModelLoadException.class,

@@ -62,10 +62,10 @@ class ModelParityTest {
     @Test
     void load_namesTheManifestFieldThatIsWrong() throws Exception {
         ModelSource good = ModelSource.bundled();
-        ObjectNode manifest = (ObjectNode) Json.MAPPER.readTree(good.manifestJson());
+        ObjectNode manifest = (ObjectNode) Json.mapper().readTree(good.manifestJson());
         manifest.put("decisionThreshold", 1.5);
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ScanModel.load(
-                new ModelSource("bad", Json.MAPPER.writeValueAsBytes(manifest), good.onnx()), 1));
+                new ModelSource("bad", Json.mapper().writeValueAsBytes(manifest), good.onnx()), 1));
         assertTrue(e.getMessage().contains("decisionThreshold"), e.getMessage());
     }
 }

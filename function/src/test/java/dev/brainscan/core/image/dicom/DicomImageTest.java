@@ -99,7 +99,7 @@ class DicomImageTest {
         assertEquals(png.score(), dcm.score(), 1e-9);
         assertEquals(png.crop(), dcm.crop());
         assertEquals("dicom", dcm.image().format());
-        var json = Json.MAPPER.readTree(Json.write(dcm));
+        var json = Json.mapper().readTree(Json.write(dcm));
         var d = json.get("dicom");
         assertEquals(DicomWriter.STUDY_UID, d.get("studyInstanceUid").asText());
         assertEquals(DicomWriter.SERIES_UID, d.get("seriesInstanceUid").asText());
