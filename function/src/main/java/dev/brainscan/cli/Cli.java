@@ -30,8 +30,12 @@ final class Cli {
         }
     }
 
-    /** One option: its name, the label of its value (null for a flag) and its help line. */
-    record Option(String name, String label, String help) {
+    /** One option: its name, the label of its value (null for a flag), its help line, whether it must be given. */
+    record Option(String name, String label, String help, boolean required) {
+        Option(String name, String label, String help) {
+            this(name, label, help, false);
+        }
+
         boolean flag() {
             return label == null;
         }
@@ -191,6 +195,11 @@ final class Cli {
                 throw new UsageException("Missing required parameter for option '" + name + "' (" + o.label() + ")");
             }
         }
+        for (Option o : spec.options()) {
+            if (o.required() && !p.help && !p.version && !p.values.containsKey(o.name())) {
+                throw new UsageException("Missing required option: '" + o.name() + "=" + o.label() + "'");
+            }
+        }
         if (!p.help && !p.version && p.operands.size() < spec.minOperands()) {
             throw new UsageException("Missing required parameter: '" + spec.operands() + "'");
         }
@@ -204,7 +213,8 @@ final class Cli {
     static void usage(Spec spec, PrintWriter w) {
         StringBuilder synopsis = new StringBuilder("Usage: brainscan ").append(spec.name()).append(" [-hV]");
         for (Option o : spec.options()) {
-            synopsis.append(" [").append(o.name()).append(o.flag() ? "" : "=" + o.label()).append(']');
+            String option = o.name() + (o.flag() ? "" : "=" + o.label());
+            synopsis.append(' ').append(o.required() ? option : "[" + option + "]");
         }
         if (spec.operands() != null) {
             synopsis.append(' ').append(spec.minOperands() > 0 ? spec.operands() + "..." : "[" + spec.operands() + "...]");

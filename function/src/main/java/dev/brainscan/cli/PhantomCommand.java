@@ -13,7 +13,7 @@ final class PhantomCommand implements Main.Command {
     static final Cli.Spec SPEC = new Cli.Spec("phantom",
             List.of("Write synthetic brain-MR-like JPEG slices (half with a bright lesion) to try the tool on.",
                     "They are not real scans: what the model says about them means nothing clinically."),
-            List.of(new Cli.Option("--out", "DIR", "Directory to write into (required)."),
+            List.of(new Cli.Option("--out", "DIR", "Directory to write into.", true),
                     new Cli.Option("--count", "N", "How many (default: 6)."),
                     new Cli.Option("--seed", "S", "Random seed (default: 1)."),
                     new Cli.Option("--size", "PX", "Width and height (default: 256)."),
@@ -28,9 +28,6 @@ final class PhantomCommand implements Main.Command {
 
     PhantomCommand(Cli.Parsed p) {
         out = p.path("--out");
-        if (out == null) {
-            throw new Cli.UsageException("Missing required option: '--out=DIR'");
-        }
         count = p.integer("--count", 6);
         seed = p.longValue("--seed", 1L);
         size = p.integer("--size", 256);
