@@ -161,7 +161,8 @@ public final class ImageDecoder {
 
     /** A DICOM frame as the image the rest of the pipeline reads. */
     public static RgbImage image(DicomImage.Frame frame) {
-        return new RgbImage("dicom", frame.width(), frame.height(), frame.rgb());
+        return frame.grey() != null ? RgbImage.ofGrey("dicom", frame.width(), frame.height(), frame.grey())
+                : new RgbImage("dicom", frame.width(), frame.height(), frame.colour());
     }
 
     /**

@@ -200,8 +200,29 @@ public final class DicomImage {
     public record Bounds(long maxBytes, long maxPixels, int minSide) {
     }
 
-    /** One frame as 8-bit RGB, row by row, and what the result says about it. */
-    public record Frame(int width, int height, byte[] rgb, DicomInfo info) {
+    /**
+     * One frame as 8 bits per sample, row by row, and what the result says about it: a
+     * monochrome frame as its one grey plane ({@code colour} null), a colour one as
+     * interleaved RGB ({@code grey} null).
+     */
+    public record Frame(int width, int height, byte[] grey, byte[] colour, DicomInfo info) {
+        static Frame colour(int width, int height, byte[] rgb, DicomInfo info) {
+            return new Frame(width, height, null, rgb, info);
+        }
+
+        /** Interleaved RGB: the colour samples, or the grey plane in all three channels. */
+        public byte[] rgb() {
+            if (colour != null) {
+                return colour;
+            }
+            byte[] rgb = new byte[grey.length * 3];
+            for (int p = 0, o = 0; p < grey.length; p++, o += 3) {
+                rgb[o] = grey[p];
+                rgb[o + 1] = grey[p];
+                rgb[o + 2] = grey[p];
+            }
+            return rgb;
+        }
     }
 
     /** Decodes frame {@code index} (0-based; {@code dicom.frame} is 1-based). */
@@ -248,7 +269,7 @@ public final class DicomImage {
             }
         } else if (samples == 3 && photometric.startsWith("YBR")) {
             // The JPEG decoder's own YCbCr conversion: the same pixels as the JPEG read on its own.
-            return new Frame(columns, rows, jpeg(fragmentBytes(index), true).rgb(),
+            return Frame.colour(columns, rows, jpeg(fragmentBytes(index), true).rgb(),
                     info.withFrame(index + 1, new DicomInfo.Window(null, null, DicomInfo.WINDOW_NONE, null)));
         } else {
             Raster raster = jpeg(fragmentBytes(index), false).raster();
@@ -275,7 +296,7 @@ public final class DicomImage {
             if (photometric.startsWith("YBR")) {
                 ybrToRgb(rgb);
             }
-            return new Frame(columns, rows, rgb,
+            return Frame.colour(columns, rows, rgb,
                     info.withFrame(index + 1, new DicomInfo.Window(null, null, DicomInfo.WINDOW_NONE, null)));
         }
         return window(values, index);
@@ -332,15 +353,12 @@ public final class DicomImage {
             }
             used = new DicomInfo.Window(round((lo + hi) / 2), round(hi - lo), source, null);
         }
-        boolean invert = photometric.equals("MONOCHROME1");
-        byte[] rgb = new byte[n * 3];
-        for (int p = 0, o = 0; p < n; p++, o += 3) {
-            byte v = invert ? (byte) (255 - (grey[p] & 0xff)) : grey[p];
-            rgb[o] = v;
-            rgb[o + 1] = v;
-            rgb[o + 2] = v;
+        if (photometric.equals("MONOCHROME1")) {
+            for (int p = 0; p < n; p++) {
+                grey[p] = (byte) (255 - (grey[p] & 0xff));
+            }
         }
-        return new Frame(columns, rows, rgb, info.withFrame(index + 1, used));
+        return new Frame(columns, rows, grey, null, info.withFrame(index + 1, used));
     }
 
     private static int clamp(double y) {
