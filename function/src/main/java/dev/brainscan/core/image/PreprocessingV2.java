@@ -458,12 +458,22 @@ public final class PreprocessingV2 {
         float low = r.low();
         int plane = outH * outW;
         float[] out = new float[3 * plane];
-        for (int i = 0; i < plane; i++) {
-            float v = (grey[i] - low) * scale;
-            v = Math.min(Math.max(v, 0f), 255f);
-            for (int c = 0; c < 3; c++) {
-                out[c * plane + i] = (v / 255f - mean[c]) / std[c];
+        // the shipped manifests normalise the three (equal) channels alike: compute one plane, copy it
+        boolean alike = mean[1] == mean[0] && mean[2] == mean[0] && std[1] == std[0] && std[2] == std[0];
+        int channels = alike ? 1 : 3;
+        for (int c = 0; c < channels; c++) {
+            float m = mean[c];
+            float sd = std[c];
+            int base = c * plane;
+            for (int i = 0; i < plane; i++) {
+                float v = (grey[i] - low) * scale;
+                v = Math.min(Math.max(v, 0f), 255f);
+                out[base + i] = (v / 255f - m) / sd;
             }
+        }
+        if (alike) {
+            System.arraycopy(out, 0, out, plane, plane);
+            System.arraycopy(out, 0, out, 2 * plane, plane);
         }
         return out;
     }

@@ -244,6 +244,26 @@ class PreprocessingV2Test {
         }
     }
 
+    @Test
+    void tensor_isTheDefinitionPerChannel_whetherTheChannelsNormaliseAlikeOrNot() throws ScanException {
+        byte[] g = slice(96, 80, 140);
+        PreprocessingV2.Result r = V2.run(g, 96, 80);
+        for (float[][] norm : new float[][][] {{{0.3688f, 0.3688f, 0.3688f}, {0.2389f, 0.2389f, 0.2389f}},
+                {{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}}}) {
+            float[] mean = norm[0];
+            float[] std = norm[1];
+            float[] actual = PreprocessingV2.tensor(r, 32, 32, mean, std);
+            float[] grey = PreprocessingV2.resizeGrey(r.crop(), r.cropWidth(), r.cropHeight(), 32, 32);
+            float scale = 255f / (float) (r.high() - r.low());
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < 32 * 32; i++) {
+                    float v = Math.min(Math.max((grey[i] - r.low()) * scale, 0f), 255f);
+                    assertEquals((v / 255f - mean[c]) / std[c], actual[c * 32 * 32 + i], 0f);
+                }
+            }
+        }
+    }
+
     /** Two blobs of equal area: the one met first in raster order is the largest. */
     @Test
     void components_tiesGoToTheFirstInRasterOrder() {
