@@ -56,7 +56,7 @@ def parse_args(argv):
                    help="cache of preprocessed pixels (outside the repository)")
     p.add_argument("--size", type=int, default=128, help="model input height and width")
     p.add_argument("--folds", type=int, default=4)
-    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--epochs", type=int, default=56)
     p.add_argument("--samples-per-epoch", type=int, default=4096)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
@@ -68,7 +68,7 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--seed", type=int, default=20261130)
     p.add_argument("--name", default="brainscan-cnn")
-    p.add_argument("--version", default="2.2.0")
+    p.add_argument("--version", default="2.3.0")
     p.add_argument("--min-sensitivity", type=float, default=0.99)
     p.add_argument("--min-specificity", type=float, default=0.95)
     p.add_argument("--low-tier-max-share", type=float, default=0.01,
@@ -160,12 +160,28 @@ def balanced_indices(labels, groups, pool, count, rng):
     return out
 
 
+def _order_statistic(flat, p):
+    """torch.quantile(flat, p, dim=1) (linear interpolation) by a partial sort: topk of the
+    few values below (or above) the position instead of sorting all of them (10x faster)."""
+    n = flat.shape[1]
+    pos = (n - 1) * p
+    k = int(np.floor(pos))
+    frac = pos - k
+    if k + 1 < n - k:
+        v = torch.topk(flat, k + 2, dim=1, largest=False).values  # ascending: v[:, j] = order j
+        below, above = v[:, k], v[:, k + 1]
+    else:
+        v = torch.topk(flat, n - k, dim=1, largest=True).values  # descending: v[:, j] = order n-1-j
+        below, above = v[:, n - 1 - k], v[:, max(n - 2 - k, 0)]
+    return below + (above - below) * frac
+
+
 def restretch(x):
     """Serving stretches every crop to its 1st-99th percentiles; do the same after intensity changes."""
     b = x.shape[0]
-    flat = x.view(b, -1)
-    lo = torch.quantile(flat, 0.01, dim=1).view(b, 1, 1, 1)
-    hi = torch.quantile(flat, 0.99, dim=1).view(b, 1, 1, 1)
+    flat = x.reshape(b, -1)
+    lo = _order_statistic(flat, 0.01).view(b, 1, 1, 1)
+    hi = _order_statistic(flat, 0.99).view(b, 1, 1, 1)
     hi = torch.maximum(hi, lo + 16.0)
     return ((x - lo) * (255.0 / (hi - lo))).clamp(0, 255)
 
@@ -212,10 +228,13 @@ def augment(batch, mean, std, gen, intensity="wide"):
         x = x.clamp(0, 255).round()
     blur = torch.rand(b, generator=gen) < 0.3
     if blur.any():
-        k = torch.tensor([1.0, 4.0, 6.0, 4.0, 1.0])
-        k = (k[:, None] * k[None, :] / 256.0).view(1, 1, 5, 5)
-        xb = F.conv2d(F.pad(x, (2, 2, 2, 2), mode="replicate"), k)
-        x = torch.where(blur.view(b, 1, 1, 1), xb, x)
+        # the 5x5 binomial kernel as two 1-D passes, on the blurred images only
+        k = torch.tensor([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+        chosen = blur.nonzero().flatten()
+        xb = F.pad(x[chosen], (2, 2, 2, 2), mode="replicate")
+        xb = F.conv2d(F.conv2d(xb, k.view(1, 1, 1, 5)), k.view(1, 1, 5, 1))
+        x = x.clone()
+        x[chosen] = xb
     noise = u(0, 6).view(b, 1, 1, 1)
     x = x + torch.randn(x.shape, generator=gen) * noise
     x = restretch(x.clamp(0, 255))
