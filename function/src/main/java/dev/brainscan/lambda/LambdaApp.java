@@ -110,7 +110,7 @@ public final class LambdaApp implements Resource {
     private void primeS3() {
         S3Priming.exerciseHttpClient();
         for (int i = 0; i < 3; i++) {
-            byte[] scan = Phantom.jpeg(i, 256, 256, i % 2 == 0);
+            byte[] scan = i == 1 ? Phantom.greyJpeg(i, 256, 256, true) : Phantom.jpeg(i, 256, 256, i % 2 == 0);
             String key = config.inputPrefix() + "snapstart-priming/scan-" + i + ".jpg";
             String sequencer = "0065A1B2C3D4E5F6" + i;
             UploadProcessor.Outcome outcome = S3Priming.run(scan, () -> {
@@ -129,9 +129,11 @@ public final class LambdaApp implements Resource {
 
     private void primeHttp() {
         for (int i = 0; i < 4; i++) {
-            // three JPEGs with heatmaps, then a DICOM MR slice (12-bit, windowed from its pixels)
+            // three JPEGs with heatmaps (colour, single-channel, colour: both decode paths), then a
+            // DICOM MR slice (12-bit, windowed from its pixels)
             boolean dicom = i == 3;
-            byte[] scan = dicom ? PhantomDicom.mr16(i, 256, 256, true) : Phantom.jpeg(i, 256, 256, i % 2 == 0);
+            byte[] scan = dicom ? PhantomDicom.mr16(i, 256, 256, true)
+                    : i == 1 ? Phantom.greyJpeg(i, 256, 256, false) : Phantom.jpeg(i, 256, 256, i % 2 == 0);
             APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                     .withRawPath("/classify")
                     .withHeaders(Map.of("content-type", dicom ? "application/dicom" : "image/jpeg"))

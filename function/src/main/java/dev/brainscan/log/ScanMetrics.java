@@ -61,7 +61,11 @@ public final class ScanMetrics {
         return new ScanMetrics(out, clock);
     }
 
-    /** Runs {@code work} with no line written: SnapStart priming classifies generated scans that are not traffic. */
+    /**
+     * Runs {@code work} with no line written: SnapStart priming classifies generated scans that
+     * are not traffic. Their lines are still built and serialised, only not printed, so the
+     * first real request does not pay for that code's first run after a restore.
+     */
     public void muted(Runnable work) {
         muted = true;
         try {
@@ -73,7 +77,7 @@ public final class ScanMetrics {
 
     /** A scan that ran through the classifier: a result or an error result. */
     public void scan(String channel, ScanResult result) {
-        if (out == null || muted) {
+        if (out == null) {
             return;
         }
         String code = result.failed() ? result.error().code() : OK;
@@ -105,7 +109,7 @@ public final class ScanMetrics {
 
     /** An object that got no result this time: {@link #RETRY} (transient, retried) or {@link #NOT_WRITTEN}. */
     public void unfinished(String channel, String code) {
-        if (out == null || muted) {
+        if (out == null) {
             return;
         }
         Map<String, Object> line = base(channel, code, false, NOT_WRITTEN.equals(code));
@@ -169,6 +173,9 @@ public final class ScanMetrics {
 
     private void write(Map<String, Object> line) {
         String json = Json.write(line);
+        if (muted) {
+            return;
+        }
         synchronized (out) {
             out.println(json);
         }
