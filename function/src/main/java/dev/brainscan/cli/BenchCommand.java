@@ -40,11 +40,11 @@ final class BenchCommand implements Main.Command {
     static final Cli.Spec SPEC = new Cli.Spec("bench",
             List.of("Benchmark the pipeline and print medians, p90 and ratios.",
                     "Scans: the given files/folders, or generated phantoms when none are given."),
-            ClassifyCommand.concat(Cli.MODEL_OPTIONS, List.of(
+            Cli.withModelOptions(
                     new Cli.Option("--scans", "N", "Scans used (default: 48)."),
                     new Cli.Option("--rounds", "N", "Timed passes over the scans (default: 5)."),
                     new Cli.Option("--init-runs", "N", "Fresh processes timed (default: 5; 0 skips)."),
-                    new Cli.Option("--json", null, "Also print every figure as one JSON object."))),
+                    new Cli.Option("--json", null, "Also print every figure as one JSON object.")),
             "PATH", "Scans to time (default: generated phantoms).", 0, List.of());
 
     final ModelOptions model;

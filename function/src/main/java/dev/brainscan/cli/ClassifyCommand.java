@@ -33,7 +33,7 @@ final class ClassifyCommand implements Main.Command {
             List.of("Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF, DICOM MR) as tumor / no_tumor.",
                     "A multi-frame DICOM file gives one record per frame; --series adds a verdict per DICOM series.",
                     "Directories are walked recursively; every non-hidden file is tried and decoded by its content."),
-            concat(Cli.MODEL_OPTIONS, List.of(
+            Cli.withModelOptions(
                     new Cli.Option("--format", "FORMAT", "jsonl (default), json, csv or table."),
                     new Cli.Option("--out", "FILE", "Write the records to FILE instead of stdout."),
                     new Cli.Option("--threads", "N", "Scans classified in parallel (default: all cores)."),
@@ -41,7 +41,7 @@ final class ClassifyCommand implements Main.Command {
                             "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png."),
                     new Cli.Option("--series", null, "Group DICOM inputs by series (SeriesInstanceUID) and add one "
                             + "series record each (slices, the highest-scoring slice, the series label and tier), "
-                            + "written before the slices."))),
+                            + "written before the slices.")),
             "PATH", "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM) or directories; - reads one image from standard input.",
             1,
             List.of("", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
@@ -69,12 +69,6 @@ final class ClassifyCommand implements Main.Command {
         heatmaps = p.path("--heatmaps");
         series = p.flag("--series");
         paths = List.copyOf(p.operands());
-    }
-
-    static <T> List<T> concat(List<T> a, List<T> b) {
-        List<T> all = new ArrayList<>(a);
-        all.addAll(b);
-        return List.copyOf(all);
     }
 
     @Override

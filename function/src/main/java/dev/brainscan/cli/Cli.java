@@ -1,13 +1,13 @@
 package dev.brainscan.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The command line, parsed and described by hand: GNU-style long options ({@code --name VALUE}
@@ -57,8 +57,14 @@ final class Cli {
         }
     }
 
-    /** The options shared by every command that classifies (ModelOptions). */
-    static final List<Option> MODEL_OPTIONS = List.of(
+    /** The options shared by every command that classifies ({@link ModelOptions}), then {@code own}. */
+    static List<Option> withModelOptions(Option... own) {
+        List<Option> all = new ArrayList<>(MODEL_OPTIONS);
+        all.addAll(List.of(own));
+        return List.copyOf(all);
+    }
+
+    private static final List<Option> MODEL_OPTIONS = List.of(
             new Option("--model", "DIR",
                     "Model directory with brainscan.json and its .onnx (default: MODEL_DIR, else the bundled model)."),
             new Option("--max-bytes", "N", "Largest accepted file in bytes (default: 20971520)."),
@@ -88,61 +94,38 @@ final class Cli {
             return values.containsKey(name);
         }
 
-        String string(String name) {
-            return values.get(name);
-        }
-
         Path path(String name) {
-            String v = values.get(name);
-            if (v == null) {
-                return null;
-            }
-            try {
-                return Path.of(v);
-            } catch (InvalidPathException e) {
-                throw invalid(name, v, "is not a path");
-            }
+            return convert(name, null, "is not a path", Path::of);
         }
 
         Integer integer(String name, Integer otherwise) {
-            String v = values.get(name);
-            if (v == null) {
-                return otherwise;
-            }
-            try {
-                return Integer.parseInt(v.strip());
-            } catch (NumberFormatException e) {
-                throw invalid(name, v, "is not an int");
-            }
+            return convert(name, otherwise, "is not an int", v -> Integer.parseInt(v.strip()));
         }
 
         Long longValue(String name, Long otherwise) {
-            String v = values.get(name);
-            if (v == null) {
-                return otherwise;
-            }
-            try {
-                return Long.parseLong(v.strip());
-            } catch (NumberFormatException e) {
-                throw invalid(name, v, "is not a long");
-            }
+            return convert(name, otherwise, "is not a long", v -> Long.parseLong(v.strip()));
         }
 
         <E extends Enum<E>> E choice(String name, Class<E> type, E otherwise) {
-            String v = values.get(name);
-            if (v == null) {
-                return otherwise;
-            }
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(v.strip())) {
-                    return e;
-                }
-            }
             List<String> names = new ArrayList<>();
             for (E e : type.getEnumConstants()) {
                 names.add(e.name().toLowerCase(Locale.ROOT));
             }
-            throw invalid(name, v, "is not one of " + String.join(", ", names));
+            return convert(name, otherwise, "is not one of " + String.join(", ", names),
+                    v -> Enum.valueOf(type, v.strip().toUpperCase(Locale.ROOT)));
+        }
+
+        /** The option's value converted, or {@code otherwise} when absent; a value that does not convert is a usage error. */
+        private <T> T convert(String name, T otherwise, String why, Function<String, T> parse) {
+            String v = values.get(name);
+            if (v == null) {
+                return otherwise;
+            }
+            try {
+                return parse.apply(v); // NumberFormatException and InvalidPathException are IllegalArgumentExceptions
+            } catch (IllegalArgumentException e) {
+                throw invalid(name, v, why);
+            }
         }
 
         private static UsageException invalid(String name, String value, String why) {
@@ -195,15 +178,18 @@ final class Cli {
                 throw new UsageException("Missing required parameter for option '" + name + "' (" + o.label() + ")");
             }
         }
+        if (p.help || p.version) {
+            return p; // answered before anything else is checked
+        }
         for (Option o : spec.options()) {
-            if (o.required() && !p.help && !p.version && !p.values.containsKey(o.name())) {
+            if (o.required() && !p.values.containsKey(o.name())) {
                 throw new UsageException("Missing required option: '" + o.name() + "=" + o.label() + "'");
             }
         }
-        if (!p.help && !p.version && p.operands.size() < spec.minOperands()) {
+        if (p.operands.size() < spec.minOperands()) {
             throw new UsageException("Missing required parameter: '" + spec.operands() + "'");
         }
-        if (!p.help && !p.version && spec.operands() == null && !p.operands.isEmpty()) {
+        if (spec.operands() == null && !p.operands.isEmpty()) {
             throw new UsageException("Unmatched argument: '" + p.operands.get(0) + "'");
         }
         return p;
@@ -228,12 +214,16 @@ final class Cli {
         for (Option o : spec.options()) {
             rows.add(new String[] {"      " + o.name() + (o.flag() ? "" : "=" + o.label()), o.help()});
         }
-        rows.add(new String[] {"  -h, --help", "Show this help message and exit."});
-        rows.add(new String[] {"  -V, --version", "Print version information and exit."});
+        rows.addAll(STANDARD_ROWS);
         table(rows, w);
         spec.footer().forEach(w::println);
         w.flush();
     }
+
+    /** The help rows of {@code -h} and {@code -V}, which every command and the top level take. */
+    static final List<String[]> STANDARD_ROWS = List.of(
+            new String[] {"  -h, --help", "Show this help message and exit."},
+            new String[] {"  -V, --version", "Print version information and exit."});
 
     /** Two columns, the second wrapped at 80 characters and aligned. */
     static void table(List<String[]> rows, PrintWriter w) {

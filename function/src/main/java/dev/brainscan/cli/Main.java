@@ -83,7 +83,9 @@ public final class Main {
 
     private static int topLevel(PrintWriter out, PrintWriter err, String[] args) {
         if (args.length == 0) {
-            throw new Cli.UsageException("Missing a command: classify, serve, bench or phantom");
+            List<String> names = List.copyOf(COMMANDS.keySet());
+            throw new Cli.UsageException("Missing a command: " + String.join(", ", names.subList(0, names.size() - 1))
+                    + " or " + names.get(names.size() - 1));
         }
         switch (args[0]) {
             case "-h", "--help" -> {
@@ -96,7 +98,7 @@ public final class Main {
             }
             default -> throw new Cli.UsageException(args[0].startsWith("-")
                     ? "Unknown option: '" + args[0] + "'"
-                    : "Unknown command: '" + args[0] + "' (commands: classify, serve, bench, phantom)");
+                    : "Unknown command: '" + args[0] + "' (commands: " + String.join(", ", COMMANDS.keySet()) + ")");
         }
     }
 
@@ -104,9 +106,7 @@ public final class Main {
         w.println("Usage: brainscan [-hV] [COMMAND]");
         w.println("Brain-MRI tumour classifier (research use only; not a medical device).");
         w.println();
-        Cli.table(List.of(
-                new String[] {"  -h, --help", "Show this help message and exit."},
-                new String[] {"  -V, --version", "Print version information and exit."}), w);
+        Cli.table(Cli.STANDARD_ROWS, w);
         w.println("Commands:");
         Cli.table(COMMANDS.entrySet().stream()
                 .map(e -> new String[] {"  " + e.getKey(), e.getValue().spec().description().get(0)})

@@ -15,12 +15,12 @@ final class ServeCommand implements Main.Command {
             List.of("Serve the HTTP API and the web page on 127.0.0.1 (local use, no authentication).",
                     "Routes: POST /classify, POST /uploads, GET /results/{id}, GET /model, GET /health, and the page at /.",
                     "Logs go to stdout as JSON lines."),
-            ClassifyCommand.concat(Cli.MODEL_OPTIONS, List.of(
+            Cli.withModelOptions(
                     new Cli.Option("--port", "PORT", "Port (default: 3000; 0 picks a free one)."),
                     new Cli.Option("--store", "DIR",
                             "Directory standing in for the bucket (uploads and results; default: a new temporary one)."),
                     new Cli.Option("--threads", "N", "Scans classified at once (default: 2 per core, at least 4); "
-                            + "other requests are never queued behind them."))),
+                            + "other requests are never queued behind them.")),
             null, null, 0, List.of());
 
     final ModelOptions model;

@@ -466,11 +466,6 @@ public final class ImageDecoder {
         return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 
-    /**
-     * Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice).
-     * May reuse (and reorder) the image's own buffer: the image must not be used afterwards.
-     * Public for the DICOM decoder's colour JPEG frames (the same conversion as a JPEG file's).
-     */
     /** The decoded image; a packed single-channel one keeps its channel ({@link RgbImage#ofGrey}). */
     static RgbImage toImage(String format, BufferedImage image) {
         int w = image.getWidth();
@@ -484,6 +479,11 @@ public final class ImageDecoder {
         return new RgbImage(format, w, h, toRgb(image));
     }
 
+    /**
+     * Interleaved 8-bit RGB; alpha is composited over black (the background of an MR slice).
+     * May reuse (and reorder) the image's own buffer: the image must not be used afterwards.
+     * Public for the DICOM decoder's colour JPEG frames (the same conversion as a JPEG file's).
+     */
     public static byte[] toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
@@ -500,16 +500,10 @@ public final class ImageDecoder {
             }
             return data;
         }
-        byte[] out = new byte[w * h * 3];
         if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && isPacked(raster, 1)) {
-            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
-            for (int i = 0, o = 0; i < w * h; i++, o += 3) {
-                out[o] = data[i];
-                out[o + 1] = data[i];
-                out[o + 2] = data[i];
-            }
-            return out;
+            return RgbImage.interleave(((DataBufferByte) raster.getDataBuffer()).getData(), w * h);
         }
+        byte[] out = new byte[w * h * 3];
         ColorSpace cs = cm.getColorSpace();
         boolean component = cm instanceof ComponentColorModel;
         if (component && (cs.getType() == ColorSpace.TYPE_GRAY || cs.isCS_sRGB())) {

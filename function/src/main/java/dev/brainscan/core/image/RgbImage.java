@@ -58,15 +58,20 @@ public final class RgbImage {
     /** The interleaved pixels (built from the grey plane on first use when the source had one channel). */
     public byte[] rgb() {
         if (rgb == null) {
-            byte[] out = new byte[grey.length * 3];
-            for (int i = 0, o = 0; i < grey.length; i++, o += 3) {
-                out[o] = grey[i];
-                out[o + 1] = grey[i];
-                out[o + 2] = grey[i];
-            }
-            rgb = out;
+            rgb = interleave(grey, grey.length);
         }
         return rgb;
+    }
+
+    /** The first {@code n} values of a grey plane as interleaved RGB, each value in all three channels. */
+    static byte[] interleave(byte[] grey, int n) {
+        byte[] out = new byte[n * 3];
+        for (int i = 0, o = 0; i < n; i++, o += 3) {
+            out[o] = grey[i];
+            out[o + 1] = grey[i];
+            out[o + 2] = grey[i];
+        }
+        return out;
     }
 
     /** The single channel of a greyscale source, or null when the image was decoded as colour. */

@@ -1,7 +1,6 @@
 package dev.brainscan.core.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -13,9 +12,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one place for JSON: results, manifests, logs and HTTP bodies.
@@ -114,12 +113,8 @@ public final class Json {
     /** UTF-8 JSON of {@code value}; a {@link ScanResult} is written by {@link ResultJson}, as binding would. */
     public static byte[] writeBytes(Object value) {
         try {
-            if (value instanceof ScanResult result) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-                try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-                    ResultJson.write(g, result);
-                }
-                return out.toByteArray();
+            if (value instanceof ScanResult) {
+                return write(value).getBytes(StandardCharsets.UTF_8);
             }
             return mapper().writeValueAsBytes(value);
         } catch (IOException e) {

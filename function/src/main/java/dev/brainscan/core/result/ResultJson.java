@@ -150,23 +150,25 @@ final class ResultJson {
     }
 
     private static void strings(JsonGenerator g, String name, Map<String, String> map) throws IOException {
-        if (map == null) {
-            return;
-        }
-        g.writeObjectFieldStart(name);
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            string(g, e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
+        map(g, name, map, ResultJson::string);
     }
 
     private static void numbers(JsonGenerator g, String name, Map<String, Double> map) throws IOException {
+        map(g, name, map, ResultJson::number);
+    }
+
+    /** A field-writing method of this class: it leaves out a null value, as binding does a null map value. */
+    private interface Field<V> {
+        void write(JsonGenerator g, String name, V value) throws IOException;
+    }
+
+    private static <V> void map(JsonGenerator g, String name, Map<String, V> map, Field<V> field) throws IOException {
         if (map == null) {
             return;
         }
         g.writeObjectFieldStart(name);
-        for (Map.Entry<String, Double> e : map.entrySet()) {
-            number(g, e.getKey(), e.getValue());
+        for (Map.Entry<String, V> e : map.entrySet()) {
+            field.write(g, e.getKey(), e.getValue());
         }
         g.writeEndObject();
     }

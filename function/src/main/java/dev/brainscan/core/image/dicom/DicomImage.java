@@ -203,25 +203,11 @@ public final class DicomImage {
     /**
      * One frame as 8 bits per sample, row by row, and what the result says about it: a
      * monochrome frame as its one grey plane ({@code colour} null), a colour one as
-     * interleaved RGB ({@code grey} null).
+     * interleaved RGB ({@code grey} null). {@code ImageDecoder.image} makes it the pipeline's image.
      */
     public record Frame(int width, int height, byte[] grey, byte[] colour, DicomInfo info) {
         static Frame colour(int width, int height, byte[] rgb, DicomInfo info) {
             return new Frame(width, height, null, rgb, info);
-        }
-
-        /** Interleaved RGB: the colour samples, or the grey plane in all three channels. */
-        public byte[] rgb() {
-            if (colour != null) {
-                return colour;
-            }
-            byte[] rgb = new byte[grey.length * 3];
-            for (int p = 0, o = 0; p < grey.length; p++, o += 3) {
-                rgb[o] = grey[p];
-                rgb[o + 1] = grey[p];
-                rgb[o + 2] = grey[p];
-            }
-            return rgb;
         }
     }
 

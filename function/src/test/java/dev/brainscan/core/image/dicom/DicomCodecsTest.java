@@ -88,7 +88,7 @@ class DicomCodecsTest {
         }
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < d.frames(); i++) {
-            out.add(d.frame(i).rgb());
+            out.add(ImageDecoder.image(d.frame(i)).rgb());
         }
         return out;
     }

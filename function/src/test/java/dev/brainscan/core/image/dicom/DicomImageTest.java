@@ -83,7 +83,7 @@ class DicomImageTest {
             assertEquals("dicom", ImageDecoder.image(f).format());
             assertEquals(160, f.width());
             assertEquals(176, f.height());
-            assertArrayEquals(rgbOf(GREY), f.rgb());
+            assertArrayEquals(rgbOf(GREY), ImageDecoder.image(f).rgb());
             assertEquals(DicomInfo.WINDOW_FULL_RANGE, f.info().window().source());
             assertEquals("MR", f.info().modality());
             assertEquals(DicomWriter.SERIES_UID, f.info().seriesInstanceUid());
@@ -118,7 +118,7 @@ class DicomImageTest {
             inverted[i] = (byte) (255 - (inverted[i] & 0xff));
         }
         byte[] file = DicomWriter.mr(160, 176, 8, inverted, "1").set(0x00280004, "CS", "MONOCHROME1").bytes();
-        assertArrayEquals(rgbOf(GREY), decode(file).rgb());
+        assertArrayEquals(rgbOf(GREY), ImageDecoder.image(decode(file)).rgb());
     }
 
     @Test
@@ -134,7 +134,7 @@ class DicomImageTest {
                 .us(0x00280103, 1).set(0x00281053, "DS", "2").set(0x00281052, "DS", "1000")
                 .set(0x00281050, "DS", "510\\40").set(0x00281051, "DS", "1021\\80");
         DicomImage.Frame f = decode(w.bytes());
-        assertArrayEquals(rgbOf(GREY), f.rgb());
+        assertArrayEquals(rgbOf(GREY), ImageDecoder.image(f).rgb());
         assertEquals(new DicomInfo.Window(510.0, 1021.0, "file", null), f.info().window());
     }
 
@@ -146,7 +146,7 @@ class DicomImageTest {
             px[i] = (byte) (i % 256);
         }
         byte[] file = DicomWriter.mr(64, 64, 8, px, "1").set(0x00281050, "DS", "100").set(0x00281051, "DS", "51").bytes();
-        byte[] rgb = decode(file).rgb();
+        byte[] rgb = ImageDecoder.image(decode(file)).rgb();
         assertEquals(0, rgb[74 * 3] & 0xff);
         assertEquals(3, rgb[75 * 3] & 0xff); // ((75 - 99.5) / 50 + 0.5) * 255 = 2.55
         assertEquals(130, rgb[100 * 3] & 0xff); // ((100 - 99.5) / 50 + 0.5) * 255 = 130.05
