@@ -3,7 +3,6 @@ package dev.brainscan.core.image;
 import dev.brainscan.core.result.CropBox;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
-import java.util.Arrays;
 
 /**
  * The classic brain crop (the seeds' OpenCV {@code crop_brain_contour}), in plain Java and
@@ -13,8 +12,9 @@ import java.util.Arrays;
  * contour by polygon area (Suzuki-Abe border following, 8-connected), and the crop between
  * its extreme points, end-exclusive.
  *
- * <p>Written for speed as well: interior loops without border checks, morphology as
- * sliding-window counts, and one grey image shared with {@link MriPlausibility}.
+ * <p>Written for speed as well: interior loops without border checks, the mask packed 64
+ * pixels to a word ({@link BitMask}: morphology by shifts, components by runs), and one grey
+ * image shared with {@link MriPlausibility}.
  */
 public final class BrainCropper {
 
@@ -50,7 +50,7 @@ public final class BrainCropper {
 
     /** The crop on a grey image from {@link #grey(RgbImage)} (left unchanged). */
     public Region find(byte[] grey, int w, int h) throws ScanException {
-        return regionOf(thresholded(blurred(grey, w, h), w, h, parameters.threshold()), w, h);
+        return regionOf(BitMask.above(blurred(grey, w, h), w, h, parameters.threshold()), w, h);
     }
 
     /**
@@ -58,13 +58,18 @@ public final class BrainCropper {
      * without blurring again (preprocessing v2 blurs once for its frame finder and dark rule).
      */
     public Region findInBlurred(byte[] blurred, int w, int h) throws ScanException {
-        return regionOf(thresholded(blurred, w, h, parameters.threshold()), w, h);
+        return regionOf(BitMask.above(blurred, w, h, parameters.threshold()), w, h);
+    }
+
+    /** As {@link #findInBlurred} on the blur's thresholded mask, already computed (left unchanged). */
+    Region findInMask(BitMask aboveThreshold) throws ScanException {
+        return regionOf(aboveThreshold, aboveThreshold.w, aboveThreshold.h);
     }
 
     private Region regionOf(BitMask mask, int w, int h) throws ScanException {
         // k iterations of a 3x3 square are one square of side 2k+1.
         mask = mask.morph(parameters.erodeIterations(), true).morph(parameters.dilateIterations(), false);
-        Region best = largestRegion(mask.toBytes(Workspace.get().zeroedBytes(w * h)), w, h);
+        Region best = largestRegion(mask);
         if (best == null) {
             throw new ScanException(ErrorCode.NO_BRAIN_REGION, "No bright region was found in the image.");
         }
@@ -125,24 +130,6 @@ public final class BrainCropper {
         return out;
     }
 
-    /** THRESH_BINARY on an already blurred image: set where it is above the threshold. */
-    static BitMask thresholded(byte[] blurred, int w, int h, int threshold) {
-        BitMask mask = new BitMask(w, h);
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            int rowWord = y * mask.words;
-            for (int x0 = 0; x0 < w; x0 += 64) {
-                int end = Math.min(w, x0 + 64);
-                long word = 0;
-                for (int x = x0; x < end; x++) {
-                    word |= (long) ((threshold - (blurred[base + x] & 0xff)) >>> 31) << (x - x0); // 1 when above
-                }
-                mask.bits[rowWord + (x0 >>> 6)] = word;
-            }
-        }
-        return mask;
-    }
-
     /** The horizontal 1-4-6-4-1 sums (x16) of every row, reflect-101 at the ends, in per-thread scratch. */
     private static short[] horizontalTaps(byte[] grey, int w, int h) {
         short[] horizontal = Workspace.get().shorts(w * h);
@@ -181,159 +168,30 @@ public final class BrainCropper {
     }
 
     /**
-     * A binary image, 64 pixels per word (bit x%64 of word x/64 is pixel x), for morphology
-     * by shifts and ANDs/ORs: erosion and dilation with a square of side 2r+1 cost a few word
-     * operations per 64 pixels instead of a window per pixel.
+     * The 8-connected component with the largest outer-contour area (ties to the first in
+     * raster order, as OpenCV lists contours); null when there is none. Each component's
+     * border is traced from its first pixel; its box is its extreme pixels, end-exclusive.
      */
-    static final class BitMask {
-        final int w;
-        final int h;
-        final int words;
-        final long[] bits;
-
-        BitMask(int w, int h) {
-            this.w = w;
-            this.h = h;
-            this.words = (w + 63) >>> 6;
-            this.bits = new long[words * h];
-        }
-
-        /**
-         * Erosion (min) or dilation (max) with a square of side 2r+1, separably. Outside the
-         * image counts as foreground for erosion and background for dilation (OpenCV's
-         * default border value), so a border pixel never erodes for lack of neighbours.
-         */
-        BitMask morph(int r, boolean erode) {
-            if (r == 0) {
-                return this;
-            }
-            long fill = erode ? -1L : 0L;
-            long[] row = new long[words];
-            BitMask across = new BitMask(w, h);
-            long padMask = (w & 63) == 0 ? -1L : (1L << (w & 63)) - 1;
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(bits, y * words, row, 0, words);
-                row[words - 1] = (row[words - 1] & padMask) | (fill & ~padMask); // padding acts as outside
-                for (int j = 0; j < words; j++) {
-                    long v = row[j];
-                    for (int k = 1; k <= r; k++) {
-                        long fromLeft = (row[j] << k) | ((j > 0 ? row[j - 1] : fill) >>> (64 - k));
-                        long fromRight = (row[j] >>> k) | ((j < words - 1 ? row[j + 1] : fill) << (64 - k));
-                        v = erode ? v & fromLeft & fromRight : v | fromLeft | fromRight;
-                    }
-                    across.bits[y * words + j] = v;
-                }
-            }
-            BitMask out = new BitMask(w, h);
-            for (int y = 0; y < h; y++) {
-                int lo = Math.max(0, y - r);
-                int hi = Math.min(h - 1, y + r);
-                for (int j = 0; j < words; j++) {
-                    long v = across.bits[lo * words + j];
-                    for (int yy = lo + 1; yy <= hi; yy++) {
-                        v = erode ? v & across.bits[yy * words + j] : v | across.bits[yy * words + j];
-                    }
-                    out.bits[y * words + j] = v;
-                }
-            }
-            return out;
-        }
-
-        /** One byte per pixel, 1 or 0, into {@code out} (zeroed, at least w*h long). */
-        byte[] toBytes(byte[] out) {
-            for (int y = 0; y < h; y++) {
-                int base = y * w;
-                for (int j = 0; j < words; j++) {
-                    long v = bits[y * words + j];
-                    if (v == 0) {
-                        continue;
-                    }
-                    int x0 = j << 6;
-                    int n = Math.min(64, w - x0);
-                    for (int b = 0; b < n; b++) {
-                        out[base + x0 + b] = (byte) ((v >>> b) & 1);
-                    }
-                }
-            }
-            return out;
-        }
-    }
-
-    /** The component with the largest outer-contour area; null when there is none. */
-    static Region largestRegion(byte[] mask, int w, int h) {
+    static Region largestRegion(BitMask mask) {
+        BitMask.Components c = mask.components(true);
         Region best = null;
-        // the stack a previous scan grew, reused (grown from 256 on every scan it was copied several times)
-        int[] stack = Workspace.get().ints(4096);
-        for (int start = 0; start < w * h; start++) {
-            if (mask[start] != 1) {
-                continue;
-            }
-            // First pixel of a new component in raster order: trace its outer border, then fill it.
-            double area = outerContourArea(mask, w, h, start % w, start / w);
-            int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
-            // Scanline fill: each stack entry is a seed pixel; its whole run on the row is marked at once.
-            int top = 0;
-            stack[top++] = start;
-            mask[start] = 2;
-            while (top > 0) {
-                int p = stack[--top];
-                int py = p / w;
-                int row = py * w;
-                int left = p - row;
-                int right = left;
-                while (left > 0 && mask[row + left - 1] == 1) {
-                    left--;
-                    mask[row + left] = 2;
-                }
-                while (right < w - 1 && mask[row + right + 1] == 1) {
-                    right++;
-                    mask[row + right] = 2;
-                }
-                minX = Math.min(minX, left);
-                maxX = Math.max(maxX, right);
-                minY = Math.min(minY, py);
-                maxY = Math.max(maxY, py);
-                // 8-connectivity: the rows above and below, one pixel wider on each side.
-                for (int ny = py - 1; ny <= py + 1; ny += 2) {
-                    if (ny < 0 || ny >= h) {
-                        continue;
-                    }
-                    int nrow = ny * w;
-                    boolean inRun = false;
-                    for (int x = Math.max(0, left - 1); x <= Math.min(w - 1, right + 1); x++) {
-                        if (mask[nrow + x] == 1) {
-                            if (!inRun) {
-                                mask[nrow + x] = 2;
-                                if (top == stack.length) {
-                                    stack = Workspace.get().keep(Arrays.copyOf(stack, stack.length * 2));
-                                }
-                                stack[top++] = nrow + x;
-                                inRun = true;
-                            }
-                        } else {
-                            inRun = false;
-                        }
-                    }
-                }
-            }
+        for (int i = 0; i < c.count(); i++) {
+            double area = outerContourArea(mask, c.firstX()[i], c.minY()[i]);
             if (best == null || area > best.contourArea()) {
-                best = new Region(new CropBox(minX, minY, maxX - minX, maxY - minY), area);
+                best = new Region(new CropBox(c.minX()[i], c.minY()[i], c.maxX()[i] - c.minX()[i],
+                        c.maxY()[i] - c.minY()[i]), area);
             }
         }
         return best;
     }
 
-    private static boolean on(byte[] mask, int w, int h, int x, int y) {
-        return x >= 0 && y >= 0 && x < w && y < h && mask[y * w + x] != 0;
-    }
-
     /** Suzuki-Abe outer border following from the component's first pixel; shoelace area of the border. */
-    static double outerContourArea(byte[] mask, int w, int h, int x0, int y0) {
+    static double outerContourArea(BitMask mask, int x0, int y0) {
         // Clockwise from the west neighbour for the first border pixel after the start.
         int first = -1;
         for (int k = 0; k < 8; k++) {
             int d = (4 - k) & 7;
-            if (on(mask, w, h, x0 + DX[d], y0 + DY[d])) {
+            if (mask.get(x0 + DX[d], y0 + DY[d])) {
                 first = d;
                 break;
             }
@@ -351,7 +209,7 @@ public final class BrainCropper {
             for (int k = 1; k <= 8; k++) {
                 int d = (fromDir + k) & 7;
                 int nx = curX + DX[d], ny = curY + DY[d];
-                if (on(mask, w, h, nx, ny)) {
+                if (mask.get(nx, ny)) {
                     nextX = nx;
                     nextY = ny;
                     dir = d;

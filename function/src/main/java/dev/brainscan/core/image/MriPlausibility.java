@@ -135,17 +135,33 @@ public final class MriPlausibility {
         int f = Math.max(1, Math.min(w, h) / 256);
         long dark = 0;
         long bright = 0;
-        for (byte g : grey) {
-            int v = g & 0xff;
-            dark += (v - DARK - 1) >>> 31; // 1 when v <= DARK
-            bright += (219 - v) >>> 31; // 1 when v >= 220
+        byte[] t = grey;
+        if (f > 1) {
+            for (byte g : grey) {
+                int v = g & 0xff;
+                dark += (v - DARK - 1) >>> 31; // 1 when v <= DARK
+                bright += (219 - v) >>> 31; // 1 when v >= 220
+            }
+            t = blockAverage(grey, w, h, f);
+        } else {
+            // at full scale the texture loop below meets every pixel but the first row and column
+            for (int x = 0; x < w; x++) {
+                int v = grey[x] & 0xff;
+                dark += (v - DARK - 1) >>> 31;
+                bright += (219 - v) >>> 31;
+            }
+            for (int y = 1; y < h; y++) {
+                int v = grey[y * w] & 0xff;
+                dark += (v - DARK - 1) >>> 31;
+                bright += (219 - v) >>> 31;
+            }
         }
-        byte[] t = f == 1 ? grey : blockAverage(grey, w, h, f);
         int tw = w / f;
         int th = h / f;
         long edges = 0;
         long lit = 0;
         long flat = 0;
+        long brightInside = 0; // of the texture image below its first row and column
         for (int y = 1; y < th; y++) {
             int base = y * tw;
             int left = t[base] & 0xff; // carried along the row: one load less per pixel under C1
@@ -158,7 +174,12 @@ public final class MriPlausibility {
                 int isLit = (DARK - v) >>> 31; // 1 when v > DARK
                 lit += isLit;
                 flat += isLit & (((dx | dy) - 1) >>> 31); // and both differences 0
+                brightInside += (219 - v) >>> 31;
             }
+        }
+        if (f == 1) {
+            bright += brightInside;
+            dark += (long) (w - 1) * (h - 1) - lit; // not lit is dark
         }
         int margin = Math.max(1, Math.min(w, h) / 25);
         long border = 0;

@@ -71,9 +71,12 @@ public final class PreprocessingV2 {
     /** {@code preprocess_v2} on a BT.601 grey image ({@link BrainCropper#grey}); NO_BRAIN_REGION as v1. */
     public Result run(byte[] grey, int w, int h) throws ScanException {
         List<String> steps = new ArrayList<>(2);
-        // one blur of the whole image serves the frame finder and, without a frame, the dark rule and the crop
+        // one blur of the whole image, and one pass over it for the frame finder's dark mask and
+        // its histogram, serve the frame finder and, without a frame, the dark rule and the crop
         byte[] blurredImage = BrainCropper.blurred(grey, w, h);
-        Rect frame = findFrameInBlurred(blurredImage, w, h);
+        int[] imageHistogram = new int[256];
+        BitMask dark = BitMask.atMost(blurredImage, w, h, parameters.frameDark(), imageHistogram);
+        Rect frame = findFrame(dark);
         byte[] sub = grey;
         int sw = w;
         int sh = h;
@@ -89,11 +92,14 @@ public final class PreprocessingV2 {
         }
         // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the whole
         byte[] blurredSub = frame == null ? blurredImage : BrainCropper.blurred(sub, sw, sh);
-        int[] hist = histogram(blurredSub);
+        int[] hist = frame == null ? imageHistogram : histogram(blurredSub);
         BrainCropper.Region region = null;
         if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
             try {
-                region = cropper(crop.threshold()).findInBlurred(blurredSub, sw, sh);
+                // above the crop threshold is "not dark" when the two thresholds are one
+                region = frame == null && crop.threshold() == parameters.frameDark()
+                        ? cropper(crop.threshold()).findInMask(dark.not())
+                        : cropper(crop.threshold()).findInBlurred(blurredSub, sw, sh);
             } catch (ScanException e) {
                 region = null;
             }
@@ -219,35 +225,31 @@ public final class PreprocessingV2 {
      * dark in at least {@code framePiecesMinEdgeDark}.
      */
     Rect findFrame(byte[] grey, int w, int h) {
-        return findFrameInBlurred(BrainCropper.blurred(grey, w, h), w, h);
+        return findFrame(BitMask.atMost(BrainCropper.blurred(grey, w, h), w, h, parameters.frameDark(), new int[256]));
     }
 
-    /** {@link #findFrame} on the image's blur, already computed. */
-    private Rect findFrameInBlurred(byte[] b, int w, int h) {
-        int threshold = parameters.frameDark();
-        byte[] dark = new byte[w * h];
-        long darkTotal = 0;
-        for (int i = 0; i < dark.length; i++) {
-            if ((b[i] & 0xff) <= threshold) {
-                dark[i] = 1;
-                darkTotal++;
-            }
-        }
-        Components components = components(dark, w, h, parameters.framePiecesMinArea() * w * h);
+    /** {@link #findFrame} on the mask of the blur's dark pixels, already computed. */
+    private Rect findFrame(BitMask dark) {
+        int w = dark.w;
+        int h = dark.h;
+        long darkTotal = dark.count();
+        Components components = components(dark, parameters.framePiecesMinArea() * w * h);
         if (components.largest() == null) {
             return null;
         }
-        if (frameOk(dark, darkTotal, w, h, components.largest(), parameters.frameMinEdgeDark())) {
+        if (frameOk(dark, darkTotal, components.largest(), parameters.frameMinEdgeDark())) {
             return components.largest();
         }
         Rect pieces = components.pieces();
         if (pieces == null || (long) pieces.width() * pieces.height() > parameters.framePiecesMaxInside() * w * h) {
             return null;
         }
-        return frameOk(dark, darkTotal, w, h, pieces, parameters.framePiecesMinEdgeDark()) ? pieces : null;
+        return frameOk(dark, darkTotal, pieces, parameters.framePiecesMinEdgeDark()) ? pieces : null;
     }
 
-    private boolean frameOk(byte[] dark, long darkTotal, int w, int h, Rect box, double minEdgeDark) {
+    private boolean frameOk(BitMask dark, long darkTotal, Rect box, double minEdgeDark) {
+        int w = dark.w;
+        int h = dark.h;
         int x = box.x();
         int y = box.y();
         int bw = box.width();
@@ -257,194 +259,57 @@ public final class PreprocessingV2 {
         if (inside < parameters.frameMinInside() * w * h || outside < parameters.frameMinOutside() * w * h) {
             return false;
         }
-        long darkInside = 0;
-        for (int yy = y; yy < y + bh; yy++) {
-            for (int xx = x; xx < x + bw; xx++) {
-                darkInside += dark[yy * w + xx];
-            }
-        }
-        long darkOutside = darkTotal - darkInside;
+        long darkOutside = darkTotal - dark.count(x, y, bw, bh);
         if ((outside - darkOutside) < parameters.frameMinLit() * outside) {
             return false;
         }
-        long edgeDark = 0;
-        for (int xx = x; xx < x + bw; xx++) {
-            edgeDark += dark[y * w + xx] + dark[(y + bh - 1) * w + xx];
-        }
-        for (int yy = y + 1; yy < y + bh - 1; yy++) {
-            edgeDark += dark[yy * w + x] + dark[yy * w + x + bw - 1];
-        }
+        // the box's edge pixels: top and bottom rows whole, the side columns between them
+        long edgeDark = dark.rowCount(y, x, bw) + dark.rowCount(y + bh - 1, x, bw)
+                + dark.columnCount(x, y + 1, bh - 2) + dark.columnCount(x + bw - 1, y + 1, bh - 2);
         long edgeLength = 2L * bw + 2L * Math.max(bh - 2, 0);
         if (edgeDark < minEdgeDark * edgeLength) {
             return false;
         }
         double allowed = 1 - parameters.frameMinSideLit();
-        return !(y > 0 && rowSum(dark, w, y - 1, x, bw) > allowed * bw
-                || y + bh < h && rowSum(dark, w, y + bh, x, bw) > allowed * bw
-                || x > 0 && columnSum(dark, w, x - 1, y, bh) > allowed * bh
-                || x + bw < w && columnSum(dark, w, x + bw, y, bh) > allowed * bh);
-    }
-
-    private static long rowSum(byte[] mask, int w, int y, int x, int n) {
-        long s = 0;
-        for (int i = 0; i < n; i++) {
-            s += mask[y * w + x + i];
-        }
-        return s;
-    }
-
-    private static long columnSum(byte[] mask, int w, int x, int y, int n) {
-        long s = 0;
-        for (int i = 0; i < n; i++) {
-            s += mask[(y + i) * w + x];
-        }
-        return s;
+        return !(y > 0 && dark.rowCount(y - 1, x, bw) > allowed * bw
+                || y + bh < h && dark.rowCount(y + bh, x, bw) > allowed * bw
+                || x > 0 && dark.columnCount(x - 1, y, bh) > allowed * bh
+                || x + bw < w && dark.columnCount(x + bw, y, bh) > allowed * bh);
     }
 
     /**
-     * The 4-connected components of 1s: the bounding box of the largest (ties to the first in
-     * raster order; null when none) and the bounding box around every component whose area is
-     * at least {@code minPieceArea} (null when none).
+     * The 4-connected components of the mask: the bounding box of the largest (ties to the
+     * first in raster order; null when none) and the bounding box around every component whose
+     * area is at least {@code minPieceArea} (null when none).
      */
     record Components(Rect largest, Rect pieces) {
     }
 
-    /**
-     * Labelled by runs: each row's runs of 1s are joined (union-find, the lower run index
-     * the root, so a root is its component's first run in raster order) to the runs of the
-     * row above that share a column. A per-pixel flood fill did the same work with a division
-     * and four neighbour tests per pixel; on a screenshot's background that was the largest
-     * single cost of a scan.
-     */
-    static Components components(byte[] mask, int w, int h, double minPieceArea) {
-        Runs runs = new Runs(Math.max(64, 2 * h));
-        int previousFirst = 0;
-        for (int y = 0; y < h; y++) {
-            int rowFirst = runs.count;
-            int base = y * w;
-            int above = previousFirst; // runs of row y - 1: [previousFirst, rowFirst)
-            int x = 0;
-            while (x < w) {
-                if (mask[base + x] == 0) {
-                    x++;
-                    continue;
-                }
-                int start = x;
-                while (x < w && mask[base + x] != 0) {
-                    x++;
-                }
-                int end = x - 1;
-                int r = runs.add(y, start, end);
-                // 4-connected: a run of the row above touches this one when their columns overlap
-                while (above < rowFirst && runs.end[above] < start) {
-                    above++;
-                }
-                for (int a = above; a < rowFirst && runs.start[a] <= end; a++) {
-                    runs.union(a, r);
-                }
+    static Components components(BitMask mask, double minPieceArea) {
+        BitMask.Components c = mask.components(false);
+        long bestArea = 0;
+        Rect best = null;
+        int piecesMinX = Integer.MAX_VALUE;
+        int piecesMinY = Integer.MAX_VALUE;
+        int piecesMaxX = -1;
+        int piecesMaxY = -1;
+        for (int i = 0; i < c.count(); i++) { // roots in raster order of their first pixel
+            Rect box = new Rect(c.minX()[i], c.minY()[i], c.maxX()[i] - c.minX()[i] + 1, c.maxY()[i] - c.minY()[i] + 1);
+            long area = c.area()[i];
+            if (area > bestArea) {
+                bestArea = area;
+                best = box;
             }
-            previousFirst = rowFirst;
-        }
-        return runs.components(minPieceArea);
-    }
-
-    /** The runs of 1s of a mask, in raster order, with their union-find parents. */
-    private static final class Runs {
-        int count;
-        int[] y;
-        int[] start;
-        int[] end;
-        int[] parent;
-
-        Runs(int capacity) {
-            y = new int[capacity];
-            start = new int[capacity];
-            end = new int[capacity];
-            parent = new int[capacity];
-        }
-
-        int add(int row, int x0, int x1) {
-            if (count == y.length) {
-                int n = 2 * count;
-                y = java.util.Arrays.copyOf(y, n);
-                start = java.util.Arrays.copyOf(start, n);
-                end = java.util.Arrays.copyOf(end, n);
-                parent = java.util.Arrays.copyOf(parent, n);
-            }
-            y[count] = row;
-            start[count] = x0;
-            end[count] = x1;
-            parent[count] = count;
-            return count++;
-        }
-
-        int root(int i) {
-            int r = i;
-            while (parent[r] != r) {
-                r = parent[r];
-            }
-            while (parent[i] != r) { // path compression
-                int next = parent[i];
-                parent[i] = r;
-                i = next;
-            }
-            return r;
-        }
-
-        void union(int a, int b) {
-            int ra = root(a);
-            int rb = root(b);
-            if (ra < rb) {
-                parent[rb] = ra;
-            } else if (rb < ra) {
-                parent[ra] = rb;
+            if (area >= minPieceArea) {
+                piecesMinX = Math.min(piecesMinX, box.x());
+                piecesMinY = Math.min(piecesMinY, box.y());
+                piecesMaxX = Math.max(piecesMaxX, box.x() + box.width() - 1);
+                piecesMaxY = Math.max(piecesMaxY, box.y() + box.height() - 1);
             }
         }
-
-        Components components(double minPieceArea) {
-            long[] area = new long[count];
-            int[] minX = new int[count];
-            int[] maxX = new int[count];
-            int[] maxY = new int[count];
-            for (int i = 0; i < count; i++) {
-                int r = root(i);
-                if (r == i) {
-                    minX[r] = start[i];
-                    maxX[r] = end[i];
-                    maxY[r] = y[i];
-                } else {
-                    minX[r] = Math.min(minX[r], start[i]);
-                    maxX[r] = Math.max(maxX[r], end[i]);
-                    maxY[r] = Math.max(maxY[r], y[i]);
-                }
-                area[r] += end[i] - start[i] + 1;
-            }
-            long bestArea = 0;
-            Rect best = null;
-            int piecesMinX = Integer.MAX_VALUE;
-            int piecesMinY = Integer.MAX_VALUE;
-            int piecesMaxX = -1;
-            int piecesMaxY = -1;
-            for (int r = 0; r < count; r++) {
-                if (parent[r] != r) {
-                    continue; // roots in raster order of their first pixel, as a raster-order flood fill meets them
-                }
-                Rect box = new Rect(minX[r], y[r], maxX[r] - minX[r] + 1, maxY[r] - y[r] + 1);
-                if (area[r] > bestArea) {
-                    bestArea = area[r];
-                    best = box;
-                }
-                if (area[r] >= minPieceArea) {
-                    piecesMinX = Math.min(piecesMinX, box.x());
-                    piecesMinY = Math.min(piecesMinY, box.y());
-                    piecesMaxX = Math.max(piecesMaxX, box.x() + box.width() - 1);
-                    piecesMaxY = Math.max(piecesMaxY, box.y() + box.height() - 1);
-                }
-            }
-            Rect pieces = piecesMaxX < 0 ? null
-                    : new Rect(piecesMinX, piecesMinY, piecesMaxX - piecesMinX + 1, piecesMaxY - piecesMinY + 1);
-            return new Components(best, pieces);
-        }
+        Rect pieces = piecesMaxX < 0 ? null
+                : new Rect(piecesMinX, piecesMinY, piecesMaxX - piecesMinX + 1, piecesMaxY - piecesMinY + 1);
+        return new Components(best, pieces);
     }
 
     /**

@@ -219,7 +219,7 @@ class PreprocessingV2Test {
                     }
                     double minPiece = rnd.nextInt(6);
                     PreprocessingV2.Components expected = floodFill(mask, w, h, minPiece);
-                    PreprocessingV2.Components actual = PreprocessingV2.components(mask, w, h, minPiece);
+                    PreprocessingV2.Components actual = PreprocessingV2.components(BitMask.of(mask, w, h), minPiece);
                     assertEquals(expected, actual, () -> w + "x" + h + " density " + density);
                     cases++;
                 }
@@ -278,7 +278,7 @@ class PreprocessingV2Test {
         mask[1 * w + 7] = 1;
         mask[2 * w + 6] = 1;
         mask[2 * w + 7] = 1; // 2x2 at (6,1): first in raster order
-        PreprocessingV2.Components c = PreprocessingV2.components(mask, w, h, 4);
+        PreprocessingV2.Components c = PreprocessingV2.components(BitMask.of(mask, w, h), 4);
         assertEquals(new PreprocessingV2.Rect(6, 1, 2, 2), c.largest());
         assertEquals(new PreprocessingV2.Rect(1, 1, 7, 4), c.pieces());
     }
