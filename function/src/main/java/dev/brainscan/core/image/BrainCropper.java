@@ -138,10 +138,20 @@ public final class BrainCropper {
             for (int x = 0; x < Math.min(2, w); x++) {
                 horizontal[base + x] = (short) tap5(grey, base, x, w);
             }
-            for (int x = 2; x < w - 2; x++) {
-                int i = base + x;
-                horizontal[i] = (short) ((grey[i - 2] & 0xff) + 4 * (grey[i - 1] & 0xff) + 6 * (grey[i] & 0xff)
-                        + 4 * (grey[i + 1] & 0xff) + (grey[i + 2] & 0xff));
+            if (w >= 5) {
+                // a window of five carried along the row: one load per pixel instead of five
+                int a = grey[base] & 0xff;
+                int b = grey[base + 1] & 0xff;
+                int c = grey[base + 2] & 0xff;
+                int d = grey[base + 3] & 0xff;
+                for (int i = base + 2; i < base + w - 2; i++) {
+                    int e = grey[i + 2] & 0xff;
+                    horizontal[i] = (short) (a + 4 * (b + d) + 6 * c + e);
+                    a = b;
+                    b = c;
+                    c = d;
+                    d = e;
+                }
             }
             for (int x = Math.max(2, w - 2); x < w; x++) {
                 horizontal[base + x] = (short) tap5(grey, base, x, w);

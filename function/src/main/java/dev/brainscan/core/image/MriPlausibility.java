@@ -167,8 +167,10 @@ public final class MriPlausibility {
             int left = t[base] & 0xff; // carried along the row: one load less per pixel under C1
             for (int i = base + 1; i < base + tw; i++) {
                 int v = t[i] & 0xff;
-                int dx = Math.abs(v - left);
-                int dy = Math.abs(v - (t[i - tw] & 0xff));
+                int dx = v - left;
+                int dy = v - (t[i - tw] & 0xff);
+                dx = (dx ^ (dx >> 31)) - (dx >> 31); // |dx| without a branch (Math.abs is one under C1)
+                dy = (dy ^ (dy >> 31)) - (dy >> 31);
                 left = v;
                 edges += dx + dy;
                 int isLit = (DARK - v) >>> 31; // 1 when v > DARK

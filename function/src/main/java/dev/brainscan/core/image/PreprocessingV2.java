@@ -332,7 +332,7 @@ public final class PreprocessingV2 {
             int base = c * plane;
             for (int i = 0; i < plane; i++) {
                 float v = (grey[i] - low) * scale;
-                v = Math.min(Math.max(v, 0f), 255f);
+                v = v < 0f ? 0f : v > 255f ? 255f : v; // Math.min/max on floats branch on NaN and -0 under C1
                 out[base + i] = (v / 255f - m) / sd;
             }
         }
