@@ -115,11 +115,15 @@ final class ClassifyCommand implements Main.Command {
      * Loads the model (DJL's engine, the ONNX Runtime session, the self-check: a few hundred ms
      * in a fresh JVM) on a second thread while this one decodes the first input once, so that
      * the decoder's classes are loaded and initialised (ImageIO's registry, the JPEG reader)
-     * by the time the first scan needs them: with two cores the two overlap; with one the
-     * cost is that one extra decode. Errors in the load surface here as they would inline.
+     * by the time the first scan needs them: with two cores the two overlap. With one there is
+     * nothing to overlap, and the model loads inline. Errors in the load surface here as they
+     * would inline.
      */
     private ScanClassifier loadWhilePriming(List<ScanInputs.ScanInput> inputs) {
         Config config = model.config(); // a bad limit is a usage error, reported before any work
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            return ModelOptions.classifier(config); // nothing to overlap with: the decode would only repeat
+        }
         FutureTask<ScanClassifier> load = new FutureTask<>(() -> ModelOptions.classifier(config));
         Thread loader = new Thread(load, "model-load");
         loader.setDaemon(true);
