@@ -63,7 +63,7 @@ def brainscan_figures(stdout, stderr):
     t = [x for x in t if x > 0]
     n = len(t)
     f = {"perScan": med(t), "first5": med(t[:5]), "secondHalf": med(t[n // 2:]), "results": recs}
-    rep = [l for l in stderr.splitlines() if l.startswith('{"jvmToMainMs"')]
+    rep = [l for l in stderr.splitlines() if l.startswith('{"launchToMainMs"')]
     if rep:
         f["startup"] = json.loads(rep[-1])
     return f

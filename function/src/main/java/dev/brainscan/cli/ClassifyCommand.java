@@ -188,7 +188,7 @@ final class ClassifyCommand implements Main.Command {
                 }
                 if (!reported[0]) {
                     writer.flush();
-                    stderr.println(StartupReport.line(classifier.model(),
+                    stderr.println(StartupReport.line(classifier.model().loadTimings(),
                             System.currentTimeMillis()));
                     reported[0] = true;
                 }
