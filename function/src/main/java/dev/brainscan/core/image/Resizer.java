@@ -133,7 +133,27 @@ public final class Resizer {
             float[] wy = ty.weights()[y];
             int y0 = ty.start()[y];
             int rowBase = y * inW;
-            for (int k = 0; k < wy.length; k++) {
+            int k = 0;
+            if (stride == 1) {
+                // four taps per pass over the row: ((m + w0 s0) + w1 s1) + ... adds in the same
+                // order as one tap per pass, so the sums are the same floats, with a quarter of
+                // the loads and stores of mid (the loop is the resize's cost under C1)
+                for (; k + 3 < wy.length; k += 4) {
+                    float w0 = wy[k];
+                    float w1 = wy[k + 1];
+                    float w2 = wy[k + 2];
+                    float w3 = wy[k + 3];
+                    int r0 = (y0 + k) * inW;
+                    int r1 = r0 + inW;
+                    int r2 = r1 + inW;
+                    int r3 = r2 + inW;
+                    for (int x = 0; x < inW; x++) {
+                        mid[rowBase + x] = mid[rowBase + x] + w0 * (src[r0 + x] & 0xff) + w1 * (src[r1 + x] & 0xff)
+                                + w2 * (src[r2 + x] & 0xff) + w3 * (src[r3 + x] & 0xff);
+                    }
+                }
+            }
+            for (; k < wy.length; k++) {
                 float wk = wy[k];
                 int row = (y0 + k) * inW * stride;
                 for (int x = 0; x < inW; x++) {
