@@ -99,7 +99,27 @@ public final class LambdaApp implements Resource {
             primeHttp();
             primeS3();
         });
+        warmClassifier();
     }
+
+    /**
+     * Classifies generated scans {@value #WARM_SCANS} times (colour and single-channel JPEGs, a
+     * DICOM slice, at two sizes), so that the per-pixel methods are compiled before the
+     * snapshot: a method that runs once per scan is compiled only after about a hundred calls,
+     * and until then every call starts in the interpreter. A few seconds at snapshot time; the
+     * first request after a restore then classifies at the warm speed.
+     */
+    private void warmClassifier() {
+        byte[][] scans = {Phantom.jpeg(11, 256, 256, true), Phantom.greyJpeg(12, 256, 256, true),
+                Phantom.jpeg(13, 320, 384, false), PhantomDicom.mr16(14, 256, 256, true)};
+        for (int i = 0; i < WARM_SCANS; i++) {
+            if (classifier.run(scans[i % scans.length], "snapstart-priming", Map.of()).result().failed()) {
+                throw new IllegalStateException("priming classification failed (scan " + i % scans.length + ")");
+            }
+        }
+    }
+
+    static final int WARM_SCANS = 240;
 
     /** The HTTP path only: how priming was before the S3 path was added (kept to measure the difference). */
     void primeHttpOnly() {
