@@ -36,20 +36,7 @@ final class BitMask {
 
     /** THRESH_BINARY: set where the pixel is above the threshold. */
     static BitMask above(byte[] pixels, int w, int h, int threshold) {
-        BitMask mask = new BitMask(w, h);
-        for (int y = 0; y < h; y++) {
-            int base = y * w;
-            int rowWord = y * mask.words;
-            for (int x0 = 0; x0 < w; x0 += 64) {
-                int end = Math.min(w, x0 + 64);
-                long word = 0;
-                for (int x = x0; x < end; x++) {
-                    word |= (long) ((threshold - (pixels[base + x] & 0xff)) >>> 31) << (x - x0); // 1 when above
-                }
-                mask.bits[rowWord + (x0 >>> 6)] = word;
-            }
-        }
-        return mask;
+        return pack(pixels, w, h, threshold, 1, new int[256]);
     }
 
     /**
@@ -57,6 +44,11 @@ final class BitMask {
      * level counted into {@code histogram} (256 counts, added to).
      */
     static BitMask atMost(byte[] pixels, int w, int h, int threshold, int[] histogram) {
+        return pack(pixels, w, h, threshold, 0, histogram);
+    }
+
+    /** At most the threshold ({@code flip} 0) or above it (1), with the histogram. */
+    private static BitMask pack(byte[] pixels, int w, int h, int threshold, int flip, int[] histogram) {
         BitMask mask = new BitMask(w, h);
         // two interleaved counts: runs of one level (a scan's black background) would otherwise
         // make every increment wait for the previous one to the same slot
@@ -73,13 +65,13 @@ final class BitMask {
                     int v1 = pixels[base + x + 1] & 0xff;
                     histogram[v0]++;
                     odd[v1]++;
-                    word |= (long) ((v0 - threshold - 1) >>> 31) << (x - x0) // 1 when at most
-                            | (long) ((v1 - threshold - 1) >>> 31) << (x + 1 - x0);
+                    word |= (long) (((v0 - threshold - 1) >>> 31) ^ flip) << (x - x0) // 1 when at most, unflipped
+                            | (long) (((v1 - threshold - 1) >>> 31) ^ flip) << (x + 1 - x0);
                 }
                 if (x < end) {
                     int v = pixels[base + x] & 0xff;
                     histogram[v]++;
-                    word |= (long) ((v - threshold - 1) >>> 31) << (x - x0);
+                    word |= (long) (((v - threshold - 1) >>> 31) ^ flip) << (x - x0);
                 }
                 mask.bits[rowWord + (x0 >>> 6)] = word;
             }
