@@ -34,9 +34,14 @@ final class BitMask {
         return m;
     }
 
-    /** THRESH_BINARY: set where the pixel is above the threshold. */
+    /** THRESH_BINARY: set where the pixel is above the threshold (the histogram the pass counts is dropped). */
     static BitMask above(byte[] pixels, int w, int h, int threshold) {
-        return pack(pixels, w, h, threshold, 1, new int[256]);
+        return above(pixels, w, h, threshold, new int[256]);
+    }
+
+    /** {@link #above(byte[], int, int, int)}, counting every pixel's level into {@code histogram} (added to). */
+    static BitMask above(byte[] pixels, int w, int h, int threshold, int[] histogram) {
+        return pack(pixels, w, h, threshold, 1, histogram);
     }
 
     /**

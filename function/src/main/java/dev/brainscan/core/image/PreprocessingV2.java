@@ -82,6 +82,9 @@ public final class PreprocessingV2 {
         int sh = h;
         int fx = 0;
         int fy = 0;
+        byte[] blurredSub = blurredImage;
+        int[] hist = imageHistogram;
+        BitMask lit; // above the crop's fixed threshold, when a pass already made it; null: threshold later
         if (frame != null) {
             fx = frame.x();
             fy = frame.y();
@@ -89,16 +92,19 @@ public final class PreprocessingV2 {
             sh = frame.height();
             sub = copy(grey, w, fx, fy, sw, sh);
             steps.add(STEP_FRAME);
+            // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the
+            // whole; one pass over it gives the dark rule's histogram and the crop's mask
+            blurredSub = BrainCropper.blurred(sub, sw, sh);
+            hist = new int[256];
+            lit = BitMask.above(blurredSub, sw, sh, crop.threshold(), hist);
+        } else {
+            // above the crop threshold is "not dark" when the two thresholds are one
+            lit = crop.threshold() == parameters.frameDark() ? dark.not() : null;
         }
-        // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the whole
-        byte[] blurredSub = frame == null ? blurredImage : BrainCropper.blurred(sub, sw, sh);
-        int[] hist = frame == null ? imageHistogram : histogram(blurredSub);
         BrainCropper.Region region = null;
         if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
             try {
-                // above the crop threshold is "not dark" when the two thresholds are one
-                region = frame == null && crop.threshold() == parameters.frameDark()
-                        ? cropper(crop.threshold()).findInMask(dark.not())
+                region = lit != null ? cropper(crop.threshold()).findInMask(lit)
                         : cropper(crop.threshold()).findInBlurred(blurredSub, sw, sh);
             } catch (ScanException e) {
                 region = null;
