@@ -1,6 +1,7 @@
 package dev.brainscan.core.image;
 
 import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +113,7 @@ public final class PreprocessingV2 {
         }
         if (region == null) {
             int t = Math.min(Math.max(otsu(hist), parameters.adaptiveMin()), parameters.adaptiveMax());
-            region = cropper(t).findInBlurred(blurredSub, sw, sh);
+            region = adaptiveRegion(t, blurredSub, sw, sh);
             steps.add(STEP_ADAPTIVE);
         }
         CropBox r = region.box();
@@ -125,6 +126,25 @@ public final class PreprocessingV2 {
     /** The grey pixels of the frame (the whole image when there is none), for the plausibility gate. */
     public static byte[] framed(byte[] grey, int w, Rect frame) {
         return frame == null ? grey : copy(grey, w, frame.x(), frame.y(), frame.width(), frame.height());
+    }
+
+    /**
+     * The region above Otsu's threshold, the threshold halved (never below {@code adaptiveMin}) while
+     * no region reaches the minimum: in a dark exposure the brain sits below Otsu's split of the
+     * histogram, which separates the black background from the brightest tissue.
+     */
+    private BrainCropper.Region adaptiveRegion(int otsuThreshold, byte[] blurred, int w, int h) throws ScanException {
+        int t = otsuThreshold;
+        while (true) {
+            try {
+                return cropper(t).findInBlurred(blurred, w, h);
+            } catch (ScanException e) {
+                if (t <= parameters.adaptiveMin() || e.code() != ErrorCode.NO_BRAIN_REGION) {
+                    throw e;
+                }
+                t = Math.max(parameters.adaptiveMin(), t / 2);
+            }
+        }
     }
 
     private BrainCropper cropper(int threshold) {
