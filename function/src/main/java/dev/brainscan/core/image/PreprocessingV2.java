@@ -91,7 +91,7 @@ public final class PreprocessingV2 {
             fy = frame.y();
             sw = frame.width();
             sh = frame.height();
-            sub = copy(grey, w, fx, fy, sw, sh);
+            sub = RgbImage.copyPlane(grey, w, fx, fy, sw, sh);
             steps.add(STEP_FRAME);
             // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the
             // whole; one pass over it gives the dark rule's histogram and the crop's mask
@@ -117,7 +117,7 @@ public final class PreprocessingV2 {
             steps.add(STEP_ADAPTIVE);
         }
         CropBox r = region.box();
-        byte[] cropped = copy(sub, sw, r.x(), r.y(), r.width(), r.height());
+        byte[] cropped = RgbImage.copyPlane(sub, sw, r.x(), r.y(), r.width(), r.height());
         int[] bounds = stretchBounds(cropped);
         return new Result(cropped, r.width(), r.height(), new CropBox(r.x() + fx, r.y() + fy, r.width(), r.height()),
                 frame, region, List.copyOf(steps), bounds[0], bounds[1]);
@@ -125,7 +125,7 @@ public final class PreprocessingV2 {
 
     /** The grey pixels of the frame (the whole image when there is none), for the plausibility gate. */
     public static byte[] framed(byte[] grey, int w, Rect frame) {
-        return frame == null ? grey : copy(grey, w, frame.x(), frame.y(), frame.width(), frame.height());
+        return frame == null ? grey : RgbImage.copyPlane(grey, w, frame.x(), frame.y(), frame.width(), frame.height());
     }
 
     /**
@@ -150,14 +150,6 @@ public final class PreprocessingV2 {
     private BrainCropper cropper(int threshold) {
         return new BrainCropper(new BrainCropper.Parameters(threshold, crop.erodeIterations(), crop.dilateIterations(),
                 crop.minRegionFraction()));
-    }
-
-    static byte[] copy(byte[] grey, int w, int x, int y, int cw, int ch) {
-        byte[] out = new byte[cw * ch];
-        for (int row = 0; row < ch; row++) {
-            System.arraycopy(grey, (y + row) * w + x, out, row * cw, cw);
-        }
-        return out;
     }
 
     static int[] histogram(byte[] pixels) {
