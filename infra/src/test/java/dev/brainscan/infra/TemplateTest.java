@@ -284,7 +284,10 @@ class TemplateTest {
         Map<String, Object> bucket = TEMPLATE.properties("Bucket");
         Map<String, Object> byDefault = map(map(list(map(bucket.get("BucketEncryption"))
                 .get("ServerSideEncryptionConfiguration")).getFirst()).get("ServerSideEncryptionByDefault"));
-        assertTrue(Set.of("AES256", "aws:kms").contains(byDefault.get("SSEAlgorithm")));
+        // SSE-S3 unless a customer-managed key is given (KmsKeyArn), then SSE-KMS under it.
+        assertEquals(Map.of("Fn::If", List.of("HasKmsKey", "aws:kms", "AES256")), byDefault.get("SSEAlgorithm"));
+        assertEquals(Map.of("Fn::If", List.of("HasKmsKey", Map.of("Ref", "KmsKeyArn"), Map.of("Ref", "AWS::NoValue"))),
+                byDefault.get("KMSMasterKeyID"));
         assertEquals(Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
                 "RestrictPublicBuckets", true), bucket.get("PublicAccessBlockConfiguration"));
         assertEquals(List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced")),
@@ -312,10 +315,12 @@ class TemplateTest {
         for (Object r : rules) {
             Map<String, Object> rule = map(r);
             assertEquals("Enabled", rule.get("Status"));
-            assertEquals(Map.of("Ref", "ScanRetentionDays"), rule.get("ExpirationInDays"));
+            // backfill/ (manifests and reports, which list object keys) has its own period.
+            assertEquals(Map.of("Ref", "backfill/".equals(rule.get("Prefix")) ? "BackfillRetentionDays" : "ScanRetentionDays"),
+                    rule.get("ExpirationInDays"));
             expiredPrefixes.add(rule.get("Prefix"));
         }
-        assertEquals(Set.of(Map.of("Ref", "InputPrefix"), Map.of("Ref", "ResultPrefix")), expiredPrefixes);
+        assertEquals(Set.of(Map.of("Ref", "InputPrefix"), Map.of("Ref", "ResultPrefix"), "backfill/"), expiredPrefixes);
     }
 
     @Test
@@ -456,10 +461,10 @@ class TemplateTest {
         Map<String, Object> props = map(sqs.get("Properties"));
         assertEquals(Map.of("Fn::GetAtt", List.of("FailureQueue", "Arn")), props.get("Queue"));
         assertEquals(List.of("ReportBatchItemFailures"), list(props.get("FunctionResponseTypes")));
-        // The queue's default visibility timeout (30 s) must outlast one invocation.
-        Object visibility = TEMPLATE.properties("FailureQueue").getOrDefault("VisibilityTimeout", 30);
-        assertTrue(((Number) TEMPLATE.functionProperty(FAILED, "Timeout")).intValue()
-                <= ((Number) visibility).intValue());
+        // AWS's guidance for a queue a function consumes: visibility at least six times the timeout.
+        Object visibility = TEMPLATE.properties("FailureQueue").get("VisibilityTimeout");
+        assertTrue(6 * ((Number) TEMPLATE.functionProperty(FAILED, "Timeout")).intValue()
+                <= ((Number) visibility).intValue(), "visibility " + visibility);
         assertEquals(Map.of("Ref", "FailedUploadsLogGroup"), map(TEMPLATE.functionProperty(FAILED, "LoggingConfig"))
                 .get("LogGroup"));
     }
