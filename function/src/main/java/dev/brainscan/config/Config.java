@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param writeHeatmaps   WRITE_HEATMAPS: the S3 flow also writes {@code <result>.heatmap.png}
  * @param logObjectKeys   LOG_OBJECT_KEYS: log object keys in clear (default: a hash)
  * @param intraOpThreads  ORT_INTRA_OP_THREADS: ONNX Runtime threads per inference
+ * @param publicApi       PUBLIC_API: the API is open to anyone (template: ApiAuth=NONE): GET /results
+ *                        serves only the ids POST /uploads hands out, and POST /uploads needs the size
+ * @param logKeyParameter BRAINSCAN_LOG_KEY_PARAMETER: the SSM SecureString holding the log key; empty: none
  */
 public record Config(
         Optional<Path> modelDir,
@@ -31,7 +34,9 @@ public record Config(
         int uploadUrlTtlSeconds,
         boolean writeHeatmaps,
         boolean logObjectKeys,
-        int intraOpThreads) {
+        int intraOpThreads,
+        boolean publicApi,
+        String logKeyParameter) {
 
     /** API Gateway's and Lambda's 6 MB synchronous payload, less base64 and the JSON envelope. */
     public static final long DEFAULT_SYNC_MAX_BYTES = 4_000_000L;
@@ -39,19 +44,19 @@ public record Config(
     /** This configuration with other limits (the CLI's {@code --max-bytes} and friends). */
     public Config withLimits(Limits newLimits) {
         return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                writeHeatmaps, logObjectKeys, intraOpThreads);
+                writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter);
     }
 
     /** This configuration with another model directory (the CLI's {@code --model}). */
     public Config withModelDir(Path dir) {
         return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
-                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads);
+                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter);
     }
 
     /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
     public Config forLocalBucket(String localBucket) {
         return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                true, logObjectKeys, intraOpThreads);
+                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter);
     }
 
     public static Config fromEnv() {
@@ -81,7 +86,9 @@ public record Config(
                 (int) r.range("UPLOAD_URL_TTL_SECONDS", 300, 1, 3600),
                 r.bool("WRITE_HEATMAPS", false),
                 r.bool("LOG_OBJECT_KEYS", false),
-                (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64));
+                (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64),
+                r.bool("PUBLIC_API", false),
+                r.string("BRAINSCAN_LOG_KEY_PARAMETER").orElse(""));
     }
 
     private record Reader(Map<String, String> env) {
