@@ -2,6 +2,7 @@ package dev.brainscan.config;
 
 import dev.brainscan.core.image.Limits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param publicApi       PUBLIC_API: the API is open to anyone (template: ApiAuth=NONE): GET /results
  *                        serves only the ids POST /uploads hands out, and POST /uploads needs the size
  * @param logKeyParameter BRAINSCAN_LOG_KEY_PARAMETER: the SSM SecureString holding the log key; empty: none
+ * @param s3Timeouts      S3_CALL_TIMEOUT_SECONDS (default 10: one S3 call, its retries included) and
+ *                        S3_ATTEMPT_TIMEOUT_SECONDS (default 4: one try), well inside the functions' timeouts
  */
 public record Config(
         Optional<Path> modelDir,
@@ -36,7 +39,12 @@ public record Config(
         boolean logObjectKeys,
         int intraOpThreads,
         boolean publicApi,
-        String logKeyParameter) {
+        String logKeyParameter,
+        S3Timeouts s3Timeouts) {
+
+    /** How long one S3 call (with the SDK's retries) and one attempt of it may take. */
+    public record S3Timeouts(Duration call, Duration attempt) {
+    }
 
     /** API Gateway's and Lambda's 6 MB synchronous payload, less base64 and the JSON envelope. */
     public static final long DEFAULT_SYNC_MAX_BYTES = 4_000_000L;
@@ -44,19 +52,21 @@ public record Config(
     /** This configuration with other limits (the CLI's {@code --max-bytes} and friends). */
     public Config withLimits(Limits newLimits) {
         return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter);
+                writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                s3Timeouts);
     }
 
     /** This configuration with another model directory (the CLI's {@code --model}). */
     public Config withModelDir(Path dir) {
         return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
-                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter);
+                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                s3Timeouts);
     }
 
     /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
     public Config forLocalBucket(String localBucket) {
         return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter);
+                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts);
     }
 
     public static Config fromEnv() {
@@ -72,6 +82,12 @@ public record Config(
         limits = new Limits(maxBytes, maxPixels, minSide);
         String input = r.prefix("INPUT_PREFIX", "scans/");
         String result = r.prefix("RESULT_PREFIX", "results/");
+        long callSeconds = r.range("S3_CALL_TIMEOUT_SECONDS", 10, 1, 900);
+        long attemptSeconds = r.range("S3_ATTEMPT_TIMEOUT_SECONDS", 4, 1, 900);
+        if (attemptSeconds > callSeconds) {
+            throw new IllegalArgumentException("S3_ATTEMPT_TIMEOUT_SECONDS (" + attemptSeconds
+                    + ") must not exceed S3_CALL_TIMEOUT_SECONDS (" + callSeconds + ")");
+        }
         if (input.startsWith(result) || result.startsWith(input)) {
             throw new IllegalArgumentException("INPUT_PREFIX and RESULT_PREFIX must not contain one another"
                     + " (results would trigger the function again)");
@@ -88,7 +104,8 @@ public record Config(
                 r.bool("LOG_OBJECT_KEYS", false),
                 (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64),
                 r.bool("PUBLIC_API", false),
-                r.string("BRAINSCAN_LOG_KEY_PARAMETER").orElse(""));
+                r.string("BRAINSCAN_LOG_KEY_PARAMETER").orElse(""),
+                new S3Timeouts(Duration.ofSeconds(callSeconds), Duration.ofSeconds(attemptSeconds)));
     }
 
     private record Reader(Map<String, String> env) {

@@ -40,9 +40,10 @@ public final class FailedUploadHandler implements RequestHandler<SQSEvent, SQSBa
         if (shared == null) {
             Map<String, String> env = System.getenv();
             Config config = Config.fromEnv(env);
+            LogKey.install(config, env);
             ModelSource model = config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled);
             ScanLog log = new ScanLog(System.out, config.logObjectKeys());
-            shared = new FailedUploads(new S3ObjectStore(S3Clients.client(env)), config.inputPrefix(),
+            shared = new FailedUploads(new S3ObjectStore(S3Clients.client(env, config.s3Timeouts())), config.inputPrefix(),
                     config.resultPrefix(), ModelManifest.parse(model.manifestJson()), log);
         }
         return shared;
