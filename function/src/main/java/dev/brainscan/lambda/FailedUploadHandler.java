@@ -9,6 +9,7 @@ import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.flow.FailedUploads;
+import dev.brainscan.log.Invocations;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.S3ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -51,6 +52,7 @@ public final class FailedUploadHandler implements RequestHandler<SQSEvent, SQSBa
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Invocations.started();
         List<SQSBatchResponse.BatchItemFailure> retry = new ArrayList<>();
         if (event == null || event.getRecords() == null) {
             return new SQSBatchResponse(retry);
