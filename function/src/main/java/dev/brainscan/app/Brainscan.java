@@ -45,7 +45,7 @@ public final class Brainscan {
                 log, config.writeHeatmaps());
         HttpApi http = new HttpApi(classifier, store, uploadUrls,
                 new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes(),
-                        config.publicApi()),
+                        config.publicApi(), config.signIn().url(), config.signIn().clientId()),
                 log);
         return new Channels(uploads, http);
     }

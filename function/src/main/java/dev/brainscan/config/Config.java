@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param logKeyParameter BRAINSCAN_LOG_KEY_PARAMETER: the SSM SecureString holding the log key; empty: none
  * @param s3Timeouts      S3_CALL_TIMEOUT_SECONDS (default 10: one S3 call, its retries included) and
  *                        S3_ATTEMPT_TIMEOUT_SECONDS (default 4: one try), well inside the functions' timeouts
+ * @param signIn          SIGN_IN_URL and SIGN_IN_CLIENT_ID (template: ApiAuth=JWT): the page signs in at that
+ *                        OAuth 2.0 server (the Cognito hosted UI) as that public client; both empty: no sign-in
  */
 public record Config(
         Optional<Path> modelDir,
@@ -40,7 +42,17 @@ public record Config(
         int intraOpThreads,
         boolean publicApi,
         String logKeyParameter,
-        S3Timeouts s3Timeouts) {
+        S3Timeouts s3Timeouts,
+        SignIn signIn) {
+
+    /** Where the page signs its users in; {@link #NONE} where the API needs no sign-in. */
+    public record SignIn(String url, String clientId) {
+        public static final SignIn NONE = new SignIn("", "");
+
+        public boolean enabled() {
+            return !url.isEmpty();
+        }
+    }
 
     /** How long one S3 call (with the SDK's retries) and one attempt of it may take. */
     public record S3Timeouts(Duration call, Duration attempt) {
@@ -53,20 +65,20 @@ public record Config(
     public Config withLimits(Limits newLimits) {
         return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
                 writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
-                s3Timeouts);
+                s3Timeouts, signIn);
     }
 
     /** This configuration with another model directory (the CLI's {@code --model}). */
     public Config withModelDir(Path dir) {
         return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
                 uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
-                s3Timeouts);
+                s3Timeouts, signIn);
     }
 
     /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
     public Config forLocalBucket(String localBucket) {
         return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts);
+                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts, signIn);
     }
 
     public static Config fromEnv() {
@@ -105,7 +117,28 @@ public record Config(
                 (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64),
                 r.bool("PUBLIC_API", false),
                 r.string("BRAINSCAN_LOG_KEY_PARAMETER").orElse(""),
-                new S3Timeouts(Duration.ofSeconds(callSeconds), Duration.ofSeconds(attemptSeconds)));
+                new S3Timeouts(Duration.ofSeconds(callSeconds), Duration.ofSeconds(attemptSeconds)),
+                signIn(r));
+    }
+
+    private static SignIn signIn(Reader r) {
+        Optional<String> url = r.string("SIGN_IN_URL");
+        Optional<String> client = r.string("SIGN_IN_CLIENT_ID");
+        if (url.isPresent() != client.isPresent()) {
+            throw new IllegalArgumentException("SIGN_IN_URL and SIGN_IN_CLIENT_ID must be set together");
+        }
+        if (url.isEmpty()) {
+            return SignIn.NONE;
+        }
+        if (!url.get().matches("https://[A-Za-z0-9.-]+(:[0-9]+)?")
+                && !url.get().matches("http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?")) {
+            throw new IllegalArgumentException("SIGN_IN_URL must be an https:// origin such as "
+                    + "https://example.auth.eu-west-1.amazoncognito.com, not \"" + url.get() + "\"");
+        }
+        if (!client.get().matches("[A-Za-z0-9_+-]{1,128}")) {
+            throw new IllegalArgumentException("SIGN_IN_CLIENT_ID must be an OAuth client id, not \"" + client.get() + "\"");
+        }
+        return new SignIn(url.get(), client.get());
     }
 
     private record Reader(Map<String, String> env) {

@@ -24,10 +24,15 @@ public final class HttpApi {
      * public (results only under upload ids, upload sizes declared and signed).
      */
     public record Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes,
-                           boolean publicApi) {
+                           boolean publicApi, String signInUrl, String signInClientId) {
         /** A private API (IAM-signed callers, the local server). */
         public Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes) {
             this(bucket, inputPrefix, resultPrefix, syncMaxBytes, false);
+        }
+
+        /** Without sign-in on the page. */
+        public Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes, boolean publicApi) {
+            this(bucket, inputPrefix, resultPrefix, syncMaxBytes, publicApi, "", "");
         }
     }
 
@@ -41,7 +46,7 @@ public final class HttpApi {
     public HttpApi(Classifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log) {
         this.log = log;
         boolean stored = store != null && !settings.bucket().isEmpty();
-        Route page = new PageRoute();
+        Route page = new PageRoute(settings.signInUrl(), settings.signInClientId());
         routes.put("POST /classify", new ClassifyRoute(classifier, settings.syncMaxBytes(), log));
         routes.put("POST /uploads", new UploadsRoute(uploads, uploads != null && stored, settings.inputPrefix(),
                 classifier.limits().maxBytes(), settings.publicApi(), log));

@@ -190,4 +190,30 @@ class DeployAndDataTemplateTest {
         assertTrue(((String) parameter("Architecture").get("Description")).contains("arm64")
                 && ((String) parameter("Architecture").get("Description")).contains("unmeasured"));
     }
+
+    /** ApiAuth=JWT: a Cognito pool only an administrator adds to, a public PKCE client, a JWT authorizer. */
+    @Test
+    void jwtAuth_isACognitoPoolWithAdminMadeAccountsAndAnAuthorizerForItsClient() {
+        for (String id : List.of("UserPool", "UserPoolDomain", "UserPoolClient", "JwtAuthorizer")) {
+            assertEquals("ApiIsJwt", TEMPLATE.resource(id).get("Condition"), id);
+        }
+        assertEquals(Map.of("AllowAdminCreateUserOnly", true), TEMPLATE.properties("UserPool").get("AdminCreateUserConfig"));
+        Map<String, Object> client = TEMPLATE.properties("UserPoolClient");
+        assertAll(
+                () -> assertEquals(false, client.get("GenerateSecret"), "a browser cannot keep a secret"),
+                () -> assertEquals(List.of("code"), client.get("AllowedOAuthFlows")),
+                () -> assertEquals(List.of(Map.of("Fn::Sub", "${HttpApi.ApiEndpoint}/")), client.get("CallbackURLs")),
+                () -> assertEquals("ENABLED", client.get("PreventUserExistenceErrors")));
+        Map<String, Object> authorizer = TEMPLATE.properties("JwtAuthorizer");
+        assertEquals("JWT", authorizer.get("AuthorizerType"));
+        assertEquals(List.of("$request.header.Authorization"), authorizer.get("IdentitySource"));
+        Map<String, Object> jwt = map(authorizer.get("JwtConfiguration"));
+        assertEquals(List.of(Map.of("Ref", "UserPoolClient")), jwt.get("Audience"));
+        assertEquals(Map.of("Fn::Sub", "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"), jwt.get("Issuer"));
+        Map<String, Object> env = TEMPLATE.environment("ServeApiFunction");
+        assertEquals(Map.of("Fn::If", List.of("ApiIsJwt", Map.of("Ref", "UserPoolClient"), "")), env.get("SIGN_IN_CLIENT_ID"));
+        assertEquals(Map.of("Fn::If", List.of("ApiIsJwt",
+                Map.of("Fn::Sub", "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"), "")),
+                env.get("SIGN_IN_URL"));
+    }
 }

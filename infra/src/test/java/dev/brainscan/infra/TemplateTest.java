@@ -378,9 +378,17 @@ class TemplateTest {
     void apiAuth_defaultsToIamAndEveryRouteFollowsIt() {
         Map<String, Object> parameter = map(TEMPLATE.section("Parameters").get("ApiAuth"));
         assertEquals("AWS_IAM", parameter.get("Default"));
-        assertEquals(List.of("AWS_IAM", "NONE"), parameter.get("AllowedValues"));
+        assertEquals(List.of("AWS_IAM", "NONE", "JWT"), parameter.get("AllowedValues"));
         for (String route : TEMPLATE.idsOfType("AWS::ApiGatewayV2::Route")) {
-            assertEquals(Map.of("Ref", "ApiAuth"), TEMPLATE.properties(route).get("AuthorizationType"), route);
+            Object type = TEMPLATE.properties(route).get("AuthorizationType");
+            if ("GET /".equals(TEMPLATE.properties(route).get("RouteKey"))) {
+                // With JWT the page is the sign-in, so it must load without a token.
+                assertEquals(Map.of("Fn::If", List.of("ApiIsJwt", "NONE", Map.of("Ref", "ApiAuth"))), type, route);
+            } else {
+                assertEquals(Map.of("Ref", "ApiAuth"), type, route);
+                assertEquals(Map.of("Fn::If", List.of("ApiIsJwt", Map.of("Ref", "JwtAuthorizer"),
+                        Map.of("Ref", "AWS::NoValue"))), TEMPLATE.properties(route).get("AuthorizerId"), route);
+            }
         }
     }
 

@@ -160,6 +160,9 @@ class TemplateToolsTest {
         assertEquals(Map.of("Mode", Map.of("Ref", "Tracing")), map(map(resources.get("ClassifyUploadFunction")).get("Properties"))
                 .get("TracingConfig"));
         assertEquals(4, versionIds(resources).size());
+        Map<String, Object> jwt = transformed("ApiAuth=JWT", "DeployRevision=00ee00ee00ee00ee");
+        assertEquals("AWS::ApiGatewayV2::Authorizer", map(jwt.get("JwtAuthorizer")).get("Type"));
+        assertEquals("AWS::Cognito::UserPoolClient", map(jwt.get("UserPoolClient")).get("Type"));
     }
 
     /** deploy.py: the revision follows the zip and the function-affecting parameters, nothing else. */
