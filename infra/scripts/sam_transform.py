@@ -2,7 +2,10 @@
 """Transforms template.yaml with the AWS SAM translator, offline, as `sam deploy` would after
 uploading the code: CodeUri becomes an s3:// URI first (the translator rejects a local path).
 
-    python3 infra/scripts/sam_transform.py template.yaml > transformed.json
+    python3 infra/scripts/sam_transform.py template.yaml [Name=value ...] > transformed.json
+
+Name=value pairs are parameter values, as CloudFormation hands them to the transform (the
+others take their defaults).
 
 Exit 0 and the CloudFormation JSON on stdout when the transform is clean; exit 1 and the
 translator's errors on stderr otherwise; exit 3 when aws-sam-translator is not installed.
@@ -33,14 +36,21 @@ class NoManagedPolicies:
         return {}
 
 
-def main(path):
+def main(path, overrides=()):
     with open(path, encoding="utf-8") as f:
         template = yaml_parse(f.read())
     for resource in template.get("Resources", {}).values():
         if resource.get("Type") == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://brainscan-artifacts/brainscan-lambda.zip"
+    parameters = {"AWS::Region": "us-east-1", "AWS::Partition": "aws"}
+    for pair in overrides:
+        name, _, value = pair.partition("=")
+        if name not in template.get("Parameters", {}):
+            print(f"no parameter {name}", file=sys.stderr)
+            return 2
+        parameters[name] = value
     try:
-        output = transform(template, {"AWS::Region": "us-east-1", "AWS::Partition": "aws"},
+        output = transform(template, parameters,
                            NoManagedPolicies(), Parser())
     except InvalidDocumentException as e:
         for cause in e.causes:
@@ -61,4 +71,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "template.yaml"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "template.yaml", sys.argv[2:]))

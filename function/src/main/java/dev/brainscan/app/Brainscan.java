@@ -44,7 +44,8 @@ public final class Brainscan {
         UploadProcessor uploads = new UploadProcessor(classifier, store, config.inputPrefix(), config.resultPrefix(),
                 log, config.writeHeatmaps());
         HttpApi http = new HttpApi(classifier, store, uploadUrls,
-                new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes()),
+                new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes(),
+                        config.publicApi(), config.signIn().url(), config.signIn().clientId()),
                 log);
         return new Channels(uploads, http);
     }

@@ -94,6 +94,8 @@ public final class LocalServer implements AutoCloseable {
     private final long maxUploadBytes;
     private final long maxRequestBytes;
     private final Map<String, Instant> issuedUploads = new ConcurrentHashMap<>();
+    /** The sizes declared to POST /uploads: as S3 with a signed Content-Length, another length is refused. */
+    private final Map<String, Long> declaredSizes = new ConcurrentHashMap<>();
     private final Semaphore classifySlots;
     private final Set<String> allowedHosts;
     private final Set<String> allowedOrigins;
@@ -131,10 +133,11 @@ public final class LocalServer implements AutoCloseable {
         this.allowedHosts = Set.of("127.0.0.1:" + actualPort, "localhost:" + actualPort);
         this.allowedOrigins = Set.of("http://127.0.0.1:" + actualPort, "http://localhost:" + actualPort);
         this.classifySlots = new Semaphore(threads);
-        UploadUrls uploads = (key, contentType) -> {
+        UploadUrls uploads = (key, contentType, size) -> {
             Instant expires = Instant.now().plus(uploadTtl);
             boundUploads();
             issuedUploads.put(key, expires);
+            size.ifPresent(n -> declaredSizes.put(key, n));
             return new UploadUrls.Upload("http://127.0.0.1:" + actualPort + UPLOAD_PATH + key, expires,
                     Map.of("Content-Type", contentType));
         };
@@ -195,6 +198,7 @@ public final class LocalServer implements AutoCloseable {
             issuedUploads.entrySet().stream().min(Map.Entry.comparingByValue())
                     .ifPresent(e -> issuedUploads.remove(e.getKey(), e.getValue()));
         }
+        declaredSizes.keySet().retainAll(issuedUploads.keySet());
     }
 
     int issuedUploadCount() {
@@ -276,7 +280,14 @@ public final class LocalServer implements AutoCloseable {
                     "The file is over " + maxUploadBytes + " bytes.", "local"));
             return;
         }
+        Long declared = declaredSizes.get(key);
+        if (declared != null && declared != body.length) {
+            send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN,
+                    "The file is " + body.length + " bytes, not the " + declared + " declared to POST /uploads.", "local"));
+            return;
+        }
         issuedUploads.remove(key);
+        declaredSizes.remove(key);
         try {
             store.put(BUCKET, key, body, "application/octet-stream");
         } catch (StoreException e) {

@@ -2,6 +2,7 @@ package dev.brainscan.config;
 
 import dev.brainscan.core.image.Limits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,13 @@ import java.util.Optional;
  * @param writeHeatmaps   WRITE_HEATMAPS: the S3 flow also writes {@code <result>.heatmap.png}
  * @param logObjectKeys   LOG_OBJECT_KEYS: log object keys in clear (default: a hash)
  * @param intraOpThreads  ORT_INTRA_OP_THREADS: ONNX Runtime threads per inference
+ * @param publicApi       PUBLIC_API: the API is open to anyone (template: ApiAuth=NONE): GET /results
+ *                        serves only the ids POST /uploads hands out, and POST /uploads needs the size
+ * @param logKeyParameter BRAINSCAN_LOG_KEY_PARAMETER: the SSM SecureString holding the log key; empty: none
+ * @param s3Timeouts      S3_CALL_TIMEOUT_SECONDS (default 10: one S3 call, its retries included) and
+ *                        S3_ATTEMPT_TIMEOUT_SECONDS (default 4: one try), well inside the functions' timeouts
+ * @param signIn          SIGN_IN_URL and SIGN_IN_CLIENT_ID (template: ApiAuth=JWT): the page signs in at that
+ *                        OAuth 2.0 server (the Cognito hosted UI) as that public client; both empty: no sign-in
  */
 public record Config(
         Optional<Path> modelDir,
@@ -31,7 +39,24 @@ public record Config(
         int uploadUrlTtlSeconds,
         boolean writeHeatmaps,
         boolean logObjectKeys,
-        int intraOpThreads) {
+        int intraOpThreads,
+        boolean publicApi,
+        String logKeyParameter,
+        S3Timeouts s3Timeouts,
+        SignIn signIn) {
+
+    /** Where the page signs its users in; {@link #NONE} where the API needs no sign-in. */
+    public record SignIn(String url, String clientId) {
+        public static final SignIn NONE = new SignIn("", "");
+
+        public boolean enabled() {
+            return !url.isEmpty();
+        }
+    }
+
+    /** How long one S3 call (with the SDK's retries) and one attempt of it may take. */
+    public record S3Timeouts(Duration call, Duration attempt) {
+    }
 
     /** API Gateway's and Lambda's 6 MB synchronous payload, less base64 and the JSON envelope. */
     public static final long DEFAULT_SYNC_MAX_BYTES = 4_000_000L;
@@ -39,19 +64,21 @@ public record Config(
     /** This configuration with other limits (the CLI's {@code --max-bytes} and friends). */
     public Config withLimits(Limits newLimits) {
         return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                writeHeatmaps, logObjectKeys, intraOpThreads);
+                writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                s3Timeouts, signIn);
     }
 
     /** This configuration with another model directory (the CLI's {@code --model}). */
     public Config withModelDir(Path dir) {
         return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
-                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads);
+                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                s3Timeouts, signIn);
     }
 
     /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
     public Config forLocalBucket(String localBucket) {
         return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                true, logObjectKeys, intraOpThreads);
+                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts, signIn);
     }
 
     public static Config fromEnv() {
@@ -67,6 +94,12 @@ public record Config(
         limits = new Limits(maxBytes, maxPixels, minSide);
         String input = r.prefix("INPUT_PREFIX", "scans/");
         String result = r.prefix("RESULT_PREFIX", "results/");
+        long callSeconds = r.range("S3_CALL_TIMEOUT_SECONDS", 10, 1, 900);
+        long attemptSeconds = r.range("S3_ATTEMPT_TIMEOUT_SECONDS", 4, 1, 900);
+        if (attemptSeconds > callSeconds) {
+            throw new IllegalArgumentException("S3_ATTEMPT_TIMEOUT_SECONDS (" + attemptSeconds
+                    + ") must not exceed S3_CALL_TIMEOUT_SECONDS (" + callSeconds + ")");
+        }
         if (input.startsWith(result) || result.startsWith(input)) {
             throw new IllegalArgumentException("INPUT_PREFIX and RESULT_PREFIX must not contain one another"
                     + " (results would trigger the function again)");
@@ -81,7 +114,31 @@ public record Config(
                 (int) r.range("UPLOAD_URL_TTL_SECONDS", 300, 1, 3600),
                 r.bool("WRITE_HEATMAPS", false),
                 r.bool("LOG_OBJECT_KEYS", false),
-                (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64));
+                (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64),
+                r.bool("PUBLIC_API", false),
+                r.string("BRAINSCAN_LOG_KEY_PARAMETER").orElse(""),
+                new S3Timeouts(Duration.ofSeconds(callSeconds), Duration.ofSeconds(attemptSeconds)),
+                signIn(r));
+    }
+
+    private static SignIn signIn(Reader r) {
+        Optional<String> url = r.string("SIGN_IN_URL");
+        Optional<String> client = r.string("SIGN_IN_CLIENT_ID");
+        if (url.isPresent() != client.isPresent()) {
+            throw new IllegalArgumentException("SIGN_IN_URL and SIGN_IN_CLIENT_ID must be set together");
+        }
+        if (url.isEmpty()) {
+            return SignIn.NONE;
+        }
+        if (!url.get().matches("https://[A-Za-z0-9.-]+(:[0-9]+)?")
+                && !url.get().matches("http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?")) {
+            throw new IllegalArgumentException("SIGN_IN_URL must be an https:// origin such as "
+                    + "https://example.auth.eu-west-1.amazoncognito.com, not \"" + url.get() + "\"");
+        }
+        if (!client.get().matches("[A-Za-z0-9_+-]{1,128}")) {
+            throw new IllegalArgumentException("SIGN_IN_CLIENT_ID must be an OAuth client id, not \"" + client.get() + "\"");
+        }
+        return new SignIn(url.get(), client.get());
     }
 
     private record Reader(Map<String, String> env) {

@@ -28,6 +28,10 @@ import java.util.Map;
 public final class FailedUploads {
     public static final String MESSAGE =
             "The scan could not be processed: it failed or timed out every time it was tried. Upload it again to retry.";
+    /** Lambda's condition {@code EventAgeExceeded}: the event waited past its maximum age and never ran. */
+    public static final String EXPIRED_MESSAGE = "The scan was not processed: it waited longer than the upload "
+            + "function's event age limit (throttling or an outage) and was never tried. Upload it again to retry.";
+    static final String EVENT_AGE_EXCEEDED = "EventAgeExceeded";
 
     /** What became of one S3 record of a failed event. */
     public enum Outcome { ERROR_RESULT_WRITTEN, RESULT_EXISTS, IGNORED }
@@ -107,7 +111,8 @@ public final class FailedUploads {
         }
         ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, key, null, null, null, null, model, source,
                 null, null, Map.of("total", 0.0), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), notice,
-                new ScanResult.ErrorBody(ErrorCode.INTERNAL.name(), MESSAGE), null);
+                new ScanResult.ErrorBody(ErrorCode.INTERNAL.name(),
+                        EVENT_AGE_EXCEEDED.equals(condition) ? EXPIRED_MESSAGE : MESSAGE), null);
         try {
             if (!store.putIfAbsent(bucket, resultKey, Json.writeBytes(result), "application/json")) {
                 log.event("failure-queue", requestId, key, "result-exists", condition.isEmpty() ? null : condition);

@@ -117,7 +117,7 @@ public final class UploadProcessor {
                     }
                     for (Classification c : classifier.runAll(entry, id, entrySource)) {
                         if (c.internalError() != null) {
-                            log.internalError("s3", requestId, key, c.internalError());
+                            log.internalError(channel, requestId, key, c.internalError());
                         }
                         slices.add(c.result());
                     }
@@ -133,7 +133,7 @@ public final class UploadProcessor {
         }
         for (Classification c : all) {
             if (c.internalError() != null) {
-                log.internalError("s3", requestId, key, c.internalError());
+                log.internalError(channel, requestId, key, c.internalError());
             }
         }
         return Classification.of(classifier.series(
@@ -205,7 +205,7 @@ public final class UploadProcessor {
         }
         try {
             if (ordered && newerResultExists(bucket, resultKey, sequencer, requestId, key)) {
-                log.event("s3", requestId, key, "superseded", "a later event on this key has written its result");
+                log.event(channel, requestId, key, "superseded", "a later event on this key has written its result");
                 return Outcome.IGNORED;
             }
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
@@ -242,7 +242,7 @@ public final class UploadProcessor {
                 throw e;
             }
             if (e.kind() != StoreException.Kind.NOT_FOUND) {
-                log.event("s3", requestId, key, "order-unchecked", e.kind() + ": " + e.getMessage());
+                log.event(channel, requestId, key, "order-unchecked", e.kind() + ": " + e.getMessage());
             }
             return false;
         }

@@ -19,8 +19,21 @@ import java.util.Map;
  * caller.
  */
 public final class HttpApi {
-    /** Where uploads go and results come from, and the synchronous size limit. */
-    public record Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes) {
+    /**
+     * Where uploads go and results come from, the synchronous size limit, and whether the API is
+     * public (results only under upload ids, upload sizes declared and signed).
+     */
+    public record Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes,
+                           boolean publicApi, String signInUrl, String signInClientId) {
+        /** A private API (IAM-signed callers, the local server). */
+        public Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes) {
+            this(bucket, inputPrefix, resultPrefix, syncMaxBytes, false);
+        }
+
+        /** Without sign-in on the page. */
+        public Settings(String bucket, String inputPrefix, String resultPrefix, long syncMaxBytes, boolean publicApi) {
+            this(bucket, inputPrefix, resultPrefix, syncMaxBytes, publicApi, "", "");
+        }
     }
 
     /** The paths API Gateway's route keys name; {@code /index.html} only behind {@code $default} and serve. */
@@ -33,10 +46,12 @@ public final class HttpApi {
     public HttpApi(Classifier classifier, ObjectStore store, UploadUrls uploads, Settings settings, ScanLog log) {
         this.log = log;
         boolean stored = store != null && !settings.bucket().isEmpty();
-        Route page = new PageRoute();
+        Route page = new PageRoute(settings.signInUrl(), settings.signInClientId());
         routes.put("POST /classify", new ClassifyRoute(classifier, settings.syncMaxBytes(), log));
-        routes.put("POST /uploads", new UploadsRoute(uploads, uploads != null && stored, settings.inputPrefix(), log));
-        routes.put("GET /results/{id+}", new ResultsRoute(store, settings.bucket(), settings.resultPrefix(), log));
+        routes.put("POST /uploads", new UploadsRoute(uploads, uploads != null && stored, settings.inputPrefix(),
+                classifier.limits().maxBytes(), settings.publicApi(), log));
+        routes.put("GET /results/{id+}", new ResultsRoute(store, settings.bucket(), settings.resultPrefix(),
+                settings.publicApi(), log));
         routes.put("GET /model", new ModelRoute(classifier, settings.syncMaxBytes()));
         routes.put("GET /health", new HealthRoute(classifier));
         routes.put("GET /", page);

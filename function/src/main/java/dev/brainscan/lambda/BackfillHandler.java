@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.S3BatchEventV2;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse.ResultCode;
 import dev.brainscan.flow.UploadProcessor;
+import dev.brainscan.log.Invocations;
 import dev.brainscan.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class BackfillHandler implements RequestHandler<S3BatchEventV2, S3B
 
     @Override
     public S3BatchResponse handleRequest(S3BatchEventV2 event, Context context) {
+        Invocations.started();
         String requestId = context != null ? context.getAwsRequestId() : null;
         List<S3BatchResponse.Result> results = new ArrayList<>();
         if (event != null && event.getTasks() != null) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import dev.brainscan.flow.UploadProcessor;
+import dev.brainscan.log.Invocations;
 import dev.brainscan.store.StoreException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ public final class ClassifyUploadHandler implements RequestHandler<S3Event, Void
 
     @Override
     public Void handleRequest(S3Event event, Context context) {
+        Invocations.started();
         if (event == null || event.getRecords() == null) {
             return null;
         }

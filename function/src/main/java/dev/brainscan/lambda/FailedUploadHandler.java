@@ -9,6 +9,7 @@ import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.flow.FailedUploads;
+import dev.brainscan.log.Invocations;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.S3ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -40,9 +41,10 @@ public final class FailedUploadHandler implements RequestHandler<SQSEvent, SQSBa
         if (shared == null) {
             Map<String, String> env = System.getenv();
             Config config = Config.fromEnv(env);
+            LogKey.install(config, env);
             ModelSource model = config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled);
             ScanLog log = new ScanLog(System.out, config.logObjectKeys());
-            shared = new FailedUploads(new S3ObjectStore(S3Clients.client(env)), config.inputPrefix(),
+            shared = new FailedUploads(new S3ObjectStore(S3Clients.client(env, config.s3Timeouts())), config.inputPrefix(),
                     config.resultPrefix(), ModelManifest.parse(model.manifestJson()), log);
         }
         return shared;
@@ -50,6 +52,7 @@ public final class FailedUploadHandler implements RequestHandler<SQSEvent, SQSBa
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Invocations.started();
         List<SQSBatchResponse.BatchItemFailure> retry = new ArrayList<>();
         if (event == null || event.getRecords() == null) {
             return new SQSBatchResponse(retry);

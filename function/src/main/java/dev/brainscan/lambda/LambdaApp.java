@@ -69,8 +69,9 @@ public final class LambdaApp implements Resource {
     /** Builds everything from environment variables; a bad variable fails here, by name. */
     static LambdaApp create(Map<String, String> env) {
         Config config = Config.fromEnv(env);
+        LogKey.install(config, env);
         ScanClassifier classifier = Brainscan.classifier(config);
-        S3Client s3 = S3Clients.client(env);
+        S3Client s3 = S3Clients.client(env, config.s3Timeouts());
         return new LambdaApp(config, classifier, new S3ObjectStore(s3),
                 new S3UploadUrls(S3Clients.presigner(env), config.bucket(),
                         Duration.ofSeconds(config.uploadUrlTtlSeconds())));

@@ -1,5 +1,6 @@
 package dev.brainscan.lambda;
 
+import dev.brainscan.config.Config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -35,9 +36,18 @@ public final class S3Clients {
     }
 
     public static S3Client client(Map<String, String> env) {
+        return client(env, Config.fromEnv(env).s3Timeouts());
+    }
+
+    /**
+     * The S3 client, each call bounded by {@code timeouts} (its retries included), so that a slow
+     * S3 fails the call as a transient storage failure well before the function's own timeout.
+     */
+    public static S3Client client(Map<String, String> env, Config.S3Timeouts timeouts) {
         // Both wrapped for SnapStart priming (S3Priming); outside priming they are the SDK's own.
         var builder = S3Client.builder()
                 .region(region(env))
+                .overrideConfiguration(o -> o.apiCallTimeout(timeouts.call()).apiCallAttemptTimeout(timeouts.attempt()))
                 .credentialsProvider(S3Priming.credentials(DefaultCredentialsProvider.builder().build()))
                 .httpClient(S3Priming.httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))

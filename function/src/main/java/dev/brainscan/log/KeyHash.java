@@ -11,16 +11,18 @@ import javax.crypto.spec.SecretKeySpec;
  * The one place object keys are turned into log-safe hashes: HMAC-SHA256 under a secret, cut
  * to 16 hex digits. Within a deployment the same key always gives the same hash (lines can be
  * correlated); without the secret a dictionary of likely names ({@code scans/ward7/Jane Doe.jpg})
- * cannot be hashed to find one. The secret is {@value #ENV} (at least 16 characters; set it per
- * deployment, e.g. from a secrets store) or, when unset, 32 random bytes made once per process
- * (under SnapStart, once per published version: the snapshot carries it).
+ * cannot be hashed to find one. The secret is {@value #ENV} (at least 16 characters), or one
+ * {@link #install installed} at start-up (in Lambda: from the SSM parameter
+ * {@code BRAINSCAN_LOG_KEY_PARAMETER}, read after each SnapStart restore so that no snapshot holds
+ * it), or, when neither is set, 32 random bytes made once per process (under SnapStart, once per
+ * published version: the snapshot carries it; such hashes do not join across functions).
  */
 public final class KeyHash {
     /** The environment variable holding the secret. Never logged, never part of a config record. */
     public static final String ENV = "BRAINSCAN_LOG_KEY";
     static final int MIN_SECRET_CHARS = 16;
 
-    private static final SecretKeySpec SECRET = new SecretKeySpec(secret(System.getenv(ENV)), "HmacSHA256");
+    private static volatile SecretKeySpec secret = new SecretKeySpec(secret(System.getenv(ENV)), "HmacSHA256");
 
     private KeyHash() {
     }
@@ -37,9 +39,20 @@ public final class KeyHash {
         return random;
     }
 
+    /**
+     * Makes {@code configured} (at least {@value #MIN_SECRET_CHARS} characters) the secret from now on.
+     * Call it before the first request: lines hashed before and after do not join.
+     */
+    public static void install(String configured) {
+        if (configured == null || configured.isBlank()) {
+            throw new IllegalArgumentException("the log key is empty");
+        }
+        secret = new SecretKeySpec(secret(configured), "HmacSHA256");
+    }
+
     /** The 16-hex-digit keyed hash of an object key. */
     public static String of(String key) {
-        return of(SECRET, key);
+        return of(secret, key);
     }
 
     static String of(SecretKeySpec secret, String key) {

@@ -96,6 +96,7 @@ public final class ScanLog {
         if (key != null) {
             line.put(logKeys ? "key" : "keyHash", logKeys ? key : keyHash(key));
         }
+        line.putAll(Invocations.fields());
         return line;
     }
 

@@ -31,7 +31,7 @@ class HttpApiTest {
 
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     final MemoryStore store = new MemoryStore();
-    final UploadUrls urls = (key, type) -> new UploadUrls.Upload("https://bucket.example/" + key,
+    final UploadUrls urls = (key, type, size) -> new UploadUrls.Upload("https://bucket.example/" + key,
             Instant.parse("2026-11-23T10:05:00Z"), Map.of("Content-Type", type));
 
     HttpApi api(FakeClassifier classifier) {

@@ -25,7 +25,7 @@ class HttpGoldenTest {
     final MemoryStore store = new MemoryStore();
 
     HttpApi api(Classifier classifier, long syncMaxBytes) {
-        UploadUrls urls = (key, type) -> new UploadUrls.Upload("https://bucket.example/" + key + "?X-Amz-Signature=x",
+        UploadUrls urls = (key, type, size) -> new UploadUrls.Upload("https://bucket.example/" + key + "?X-Amz-Signature=x",
                 Instant.parse("2026-11-23T10:05:00Z"), Map.of("Content-Type", type));
         return new HttpApi(classifier, store, urls,
                 new HttpApi.Settings("brainscan-local", "scans/", "results/", syncMaxBytes),

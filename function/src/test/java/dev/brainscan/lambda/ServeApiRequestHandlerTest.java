@@ -36,7 +36,7 @@ class ServeApiRequestHandlerTest {
     @BeforeEach
     void handler() {
         store = new LocalObjectStore(storeDir);
-        UploadUrls urls = (key, type) -> new UploadUrls.Upload("https://bucket.example/" + key + "?X-Amz-Signature=x",
+        UploadUrls urls = (key, type, size) -> new UploadUrls.Upload("https://bucket.example/" + key + "?X-Amz-Signature=x",
                 Instant.parse("2026-11-23T10:05:00Z"), Map.of("Content-Type", type));
         HttpApi api = new HttpApi(TestModels.classifier(), store, urls,
                 new HttpApi.Settings("brainscan-local", "scans/", "results/", 4_000_000),

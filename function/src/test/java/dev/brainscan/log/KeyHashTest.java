@@ -46,4 +46,16 @@ class KeyHashTest {
                 "random secrets differ");
         assertThrows(IllegalArgumentException.class, () -> KeyHash.secret("short"));
     }
+
+    /** The key read from SSM at start: every function and version holding it hashes a key alike. */
+    @Test
+    void anInstalledSecret_isUsedFromThenOn_andAShortOneIsRefused() {
+        String shared = "a-shared-log-key-from-ssm-0123";
+        KeyHash.install(shared);
+        assertEquals(KeyHash.of(KeyHash.secret(shared), KEY), KeyHash.of(KEY));
+        assertEquals(KeyHash.of(KeyHash.secret(shared), KEY), ScanLog.keyHash(KEY));
+        assertThrows(IllegalArgumentException.class, () -> KeyHash.install("short"));
+        assertThrows(IllegalArgumentException.class, () -> KeyHash.install(" "));
+        assertEquals(KeyHash.of(KeyHash.secret(shared), KEY), KeyHash.of(KEY), "a refused secret changes nothing");
+    }
 }

@@ -5,6 +5,7 @@ import static dev.brainscan.infra.Template.map;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -93,8 +94,9 @@ class OperationsTemplateTest {
     @Test
     void alarms_coverTheFailureQueueErrorsThrottlesAndRefusals_andNotifyTheTopic() {
         List<String> alarms = TEMPLATE.idsOfType("AWS::CloudWatch::Alarm");
-        assertEquals(Set.of("FailureQueueAlarm", "FunctionErrorsAlarm", "ThrottlesAlarm", "RefusalShareAlarm"),
-                Set.copyOf(alarms));
+        assertEquals(Set.of("FailureQueueAlarm", "FunctionErrorsAlarm", "ThrottlesAlarm", "RefusalShareAlarm",
+                "FailedScansAlarm", "ApiServerErrorsAlarm", "UnrecordedUploadsAlarm", "FailureQueueAgeAlarm",
+                "DurationNearTimeoutAlarm"), Set.copyOf(alarms));
         for (String alarm : alarms) {
             Map<String, Object> p = TEMPLATE.properties(alarm);
             assertEquals(List.of(TOPIC), p.get("AlarmActions"), alarm);
@@ -134,11 +136,113 @@ class OperationsTemplateTest {
         assertEquals("IF(scans >= 10, 100 * refused / scans, 0)", expression);
     }
 
+    /** The classifier turns every failure into an INTERNAL result or a 500: Lambda's Errors never see them. */
+    @Test
+    void failedScansAlarm_firesOnAnyInternalResultFromTheEmfFailedCountOfEveryChannel() {
+        Map<String, Object> p = TEMPLATE.properties("FailedScansAlarm");
+        assertAll(
+                () -> assertEquals("brainscan", p.get("Namespace")),
+                () -> assertEquals("Failed", p.get("MetricName")),
+                () -> assertFalse(p.containsKey("Dimensions"), "the service-wide series, all channels"),
+                () -> assertEquals("Sum", p.get("Statistic")),
+                () -> assertEquals(0, p.get("Threshold")));
+    }
+
+    @Test
+    void apiServerErrorsAlarm_countsThisHttpApis5xx() {
+        Map<String, Object> p = TEMPLATE.properties("ApiServerErrorsAlarm");
+        assertAll(
+                () -> assertEquals("AWS/ApiGateway", p.get("Namespace")),
+                () -> assertEquals("5xx", p.get("MetricName")),
+                () -> assertEquals(List.of(Map.of("Name", "ApiId", "Value", Map.of("Ref", "HttpApi"))), p.get("Dimensions")),
+                () -> assertEquals("Sum", p.get("Statistic")),
+                () -> assertEquals(0, p.get("Threshold")));
+    }
+
+    /** The only paths on which an upload gets no result at all, not even an error result. */
+    @Test
+    void unrecordedUploadsAlarm_sumsDroppedAndUndeliveredUploadEvents() {
+        assertEquals(Set.of("ClassifyUploadFunction"), functionsIn("UnrecordedUploadsAlarm", null));
+        Map<String, String> metricById = new java.util.HashMap<>();
+        String expression = null;
+        for (Object m : list(TEMPLATE.properties("UnrecordedUploadsAlarm").get("Metrics"))) {
+            Map<String, Object> query = map(m);
+            if (query.containsKey("Expression")) {
+                expression = (String) query.get("Expression");
+                assertEquals(Boolean.TRUE, query.get("ReturnData"));
+            } else {
+                metricById.put((String) query.get("Id"),
+                        (String) map(map(query.get("MetricStat")).get("Metric")).get("MetricName"));
+            }
+        }
+        assertEquals(Map.of("dropped", "AsyncEventsDropped", "undelivered", "DestinationDeliveryFailures"), metricById);
+        assertEquals("FILL(dropped, 0) + FILL(undelivered, 0)", expression);
+        assertEquals(0, TEMPLATE.properties("UnrecordedUploadsAlarm").get("Threshold"));
+    }
+
+    @Test
+    void failureQueueAgeAlarm_firesWhenTheConsumerLeavesAMessageOverFifteenMinutes() {
+        Map<String, Object> p = TEMPLATE.properties("FailureQueueAgeAlarm");
+        assertAll(
+                () -> assertEquals("AWS/SQS", p.get("Namespace")),
+                () -> assertEquals("ApproximateAgeOfOldestMessage", p.get("MetricName")),
+                () -> assertEquals("Maximum", p.get("Statistic")),
+                () -> assertEquals(List.of(Map.of("Name", "QueueName",
+                        "Value", Map.of("Fn::GetAtt", List.of("FailureQueue", "QueueName")))), p.get("Dimensions")),
+                () -> assertEquals(900, p.get("Threshold")));
+    }
+
+    /** Each function's p99 is divided by that function's own Timeout, so the alarm moves with the template. */
+    @Test
+    void durationAlarm_dividesEachFunctionsP99ByItsOwnTimeout() {
+        Map<String, String> functionById = new java.util.HashMap<>();
+        String expression = null;
+        for (Object m : list(TEMPLATE.properties("DurationNearTimeoutAlarm").get("Metrics"))) {
+            Map<String, Object> query = map(m);
+            if (query.containsKey("Expression")) {
+                expression = (String) query.get("Expression");
+                continue;
+            }
+            Map<String, Object> stat = map(query.get("MetricStat"));
+            assertEquals("p99", stat.get("Stat"));
+            Map<String, Object> metric = map(stat.get("Metric"));
+            assertEquals("Duration", metric.get("MetricName"));
+            functionById.put((String) query.get("Id"),
+                    (String) map(map(list(metric.get("Dimensions")).getFirst()).get("Value")).get("Ref"));
+        }
+        assertEquals(Set.copyOf(TEMPLATE.functionIds()), Set.copyOf(functionById.values()), "every function");
+        assertNotNull(expression);
+        for (var e : functionById.entrySet()) {
+            int timeoutMs = 1000 * ((Number) TEMPLATE.functionProperty(e.getValue(), "Timeout")).intValue();
+            assertTrue(expression.contains("FILL(" + e.getKey() + ", 0) / " + timeoutMs),
+                    e.getValue() + "'s p99 over its timeout " + timeoutMs + " ms in " + expression);
+        }
+        assertTrue(expression.startsWith("100 * MAX(["), expression);
+        assertEquals(80, TEMPLATE.properties("DurationNearTimeoutAlarm").get("Threshold"));
+    }
+
+    @Test
+    void dashboard_showsEveryAlarmAndEverySilentPath() {
+        String text = (String) list(map(TEMPLATE.properties("Dashboard").get("DashboardBody")).get("Fn::Sub")).getFirst();
+        for (String alarm : TEMPLATE.idsOfType("AWS::CloudWatch::Alarm")) {
+            assertTrue(text.contains("${" + alarm + ".Arn}"), "the alarm widget lacks " + alarm);
+        }
+        for (String needle : List.of("[\"brainscan\", \"Failed\"", "\"AWS/ApiGateway\", \"5xx\", \"ApiId\", \"${HttpApi}\"",
+                "\"AsyncEventsDropped\"", "\"DestinationDeliveryFailures\"", "\"ApproximateAgeOfOldestMessage\"")) {
+            assertTrue(text.contains(needle), "the dashboard lacks " + needle);
+        }
+        Map.of("du", "ClassifyUploadFunction", "da", "ServeApiFunction", "db", "BackfillFunction",
+                "df", "FailedUploadsFunction").forEach((id, function) -> {
+            int timeoutMs = 1000 * ((Number) TEMPLATE.functionProperty(function, "Timeout")).intValue();
+            assertTrue(text.contains("100 * " + id + " / " + timeoutMs), function + "'s duration share on the dashboard");
+        });
+    }
+
     private static Set<String> functionsIn(String alarm, String metricName) {
         return list(TEMPLATE.properties(alarm).get("Metrics")).stream().map(Template::map)
                 .filter(q -> q.containsKey("MetricStat"))
                 .map(q -> map(map(q.get("MetricStat")).get("Metric")))
-                .peek(metric -> assertEquals(metricName, metric.get("MetricName")))
+                .peek(metric -> assertTrue(metricName == null || metricName.equals(metric.get("MetricName"))))
                 .map(metric -> (String) map(map(list(metric.get("Dimensions")).getFirst()).get("Value")).get("Ref"))
                 .collect(Collectors.toSet());
     }

@@ -204,6 +204,12 @@ final class Template {
                 into.add(logicalId(String.valueOf(getAtt.getFirst())));
                 return;
             }
+            if (m.size() == 1 && m.get("Fn::If") instanceof List<?> ifArgs && !ifArgs.isEmpty()) {
+                // The condition's name (never a resource), then both branches.
+                into.add(String.valueOf(ifArgs.getFirst()));
+                collectReferences(ifArgs.subList(1, ifArgs.size()), localNames, into);
+                return;
+            }
             if (m.size() == 1 && m.containsKey("Fn::Sub")) {
                 Object sub = m.get("Fn::Sub");
                 String text;
@@ -229,6 +235,13 @@ final class Template {
         } else if (node instanceof List<?> l) {
             l.forEach(v -> collectReferences(v, localNames, into));
         }
+    }
+
+    /** Every name a node refers to (parameters, resources, pseudo parameters) through Ref, GetAtt and Sub. */
+    static Set<String> referencedNames(Object node) {
+        Set<String> names = new LinkedHashSet<>();
+        collectReferences(node, Set.of(), names);
+        return names;
     }
 
     /** {@code Fn.Alias}, {@code Fn.Arn}: the resource is the part before the first dot. */

@@ -284,7 +284,10 @@ class TemplateTest {
         Map<String, Object> bucket = TEMPLATE.properties("Bucket");
         Map<String, Object> byDefault = map(map(list(map(bucket.get("BucketEncryption"))
                 .get("ServerSideEncryptionConfiguration")).getFirst()).get("ServerSideEncryptionByDefault"));
-        assertTrue(Set.of("AES256", "aws:kms").contains(byDefault.get("SSEAlgorithm")));
+        // SSE-S3 unless a customer-managed key is given (KmsKeyArn), then SSE-KMS under it.
+        assertEquals(Map.of("Fn::If", List.of("HasKmsKey", "aws:kms", "AES256")), byDefault.get("SSEAlgorithm"));
+        assertEquals(Map.of("Fn::If", List.of("HasKmsKey", Map.of("Ref", "KmsKeyArn"), Map.of("Ref", "AWS::NoValue"))),
+                byDefault.get("KMSMasterKeyID"));
         assertEquals(Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
                 "RestrictPublicBuckets", true), bucket.get("PublicAccessBlockConfiguration"));
         assertEquals(List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced")),
@@ -312,10 +315,12 @@ class TemplateTest {
         for (Object r : rules) {
             Map<String, Object> rule = map(r);
             assertEquals("Enabled", rule.get("Status"));
-            assertEquals(Map.of("Ref", "ScanRetentionDays"), rule.get("ExpirationInDays"));
+            // backfill/ (manifests and reports, which list object keys) has its own period.
+            assertEquals(Map.of("Ref", "backfill/".equals(rule.get("Prefix")) ? "BackfillRetentionDays" : "ScanRetentionDays"),
+                    rule.get("ExpirationInDays"));
             expiredPrefixes.add(rule.get("Prefix"));
         }
-        assertEquals(Set.of(Map.of("Ref", "InputPrefix"), Map.of("Ref", "ResultPrefix")), expiredPrefixes);
+        assertEquals(Set.of(Map.of("Ref", "InputPrefix"), Map.of("Ref", "ResultPrefix"), "backfill/"), expiredPrefixes);
     }
 
     @Test
@@ -373,9 +378,17 @@ class TemplateTest {
     void apiAuth_defaultsToIamAndEveryRouteFollowsIt() {
         Map<String, Object> parameter = map(TEMPLATE.section("Parameters").get("ApiAuth"));
         assertEquals("AWS_IAM", parameter.get("Default"));
-        assertEquals(List.of("AWS_IAM", "NONE"), parameter.get("AllowedValues"));
+        assertEquals(List.of("AWS_IAM", "NONE", "JWT"), parameter.get("AllowedValues"));
         for (String route : TEMPLATE.idsOfType("AWS::ApiGatewayV2::Route")) {
-            assertEquals(Map.of("Ref", "ApiAuth"), TEMPLATE.properties(route).get("AuthorizationType"), route);
+            Object type = TEMPLATE.properties(route).get("AuthorizationType");
+            if ("GET /".equals(TEMPLATE.properties(route).get("RouteKey"))) {
+                // With JWT the page is the sign-in, so it must load without a token.
+                assertEquals(Map.of("Fn::If", List.of("ApiIsJwt", "NONE", Map.of("Ref", "ApiAuth"))), type, route);
+            } else {
+                assertEquals(Map.of("Ref", "ApiAuth"), type, route);
+                assertEquals(Map.of("Fn::If", List.of("ApiIsJwt", Map.of("Ref", "JwtAuthorizer"),
+                        Map.of("Ref", "AWS::NoValue"))), TEMPLATE.properties(route).get("AuthorizerId"), route);
+            }
         }
     }
 
@@ -456,10 +469,10 @@ class TemplateTest {
         Map<String, Object> props = map(sqs.get("Properties"));
         assertEquals(Map.of("Fn::GetAtt", List.of("FailureQueue", "Arn")), props.get("Queue"));
         assertEquals(List.of("ReportBatchItemFailures"), list(props.get("FunctionResponseTypes")));
-        // The queue's default visibility timeout (30 s) must outlast one invocation.
-        Object visibility = TEMPLATE.properties("FailureQueue").getOrDefault("VisibilityTimeout", 30);
-        assertTrue(((Number) TEMPLATE.functionProperty(FAILED, "Timeout")).intValue()
-                <= ((Number) visibility).intValue());
+        // AWS's guidance for a queue a function consumes: visibility at least six times the timeout.
+        Object visibility = TEMPLATE.properties("FailureQueue").get("VisibilityTimeout");
+        assertTrue(6 * ((Number) TEMPLATE.functionProperty(FAILED, "Timeout")).intValue()
+                <= ((Number) visibility).intValue(), "visibility " + visibility);
         assertEquals(Map.of("Ref", "FailedUploadsLogGroup"), map(TEMPLATE.functionProperty(FAILED, "LoggingConfig"))
                 .get("LogGroup"));
     }
