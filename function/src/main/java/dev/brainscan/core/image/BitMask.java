@@ -59,32 +59,60 @@ final class BitMask {
         // make every increment wait for the previous one to the same slot
         int[] odd = new int[256];
         for (int y = 0; y < h; y++) {
-            int base = y * w;
-            int rowWord = y * mask.words;
-            for (int x0 = 0; x0 < w; x0 += 64) {
-                int end = Math.min(w, x0 + 64);
-                long word = 0;
-                int x = x0;
-                for (; x + 1 < end; x += 2) {
-                    int v0 = pixels[base + x] & 0xff;
-                    int v1 = pixels[base + x + 1] & 0xff;
-                    histogram[v0]++;
-                    odd[v1]++;
-                    word |= (long) (((v0 - threshold - 1) >>> 31) ^ flip) << (x - x0) // 1 when at most, unflipped
-                            | (long) (((v1 - threshold - 1) >>> 31) ^ flip) << (x + 1 - x0);
-                }
-                if (x < end) {
-                    int v = pixels[base + x] & 0xff;
-                    histogram[v]++;
-                    word |= (long) (((v - threshold - 1) >>> 31) ^ flip) << (x - x0);
-                }
-                mask.bits[rowWord + (x0 >>> 6)] = word;
-            }
+            mask.packRow(pixels, y * w, y, threshold, flip, histogram, odd);
         }
         for (int v = 0; v < 256; v++) {
             histogram[v] += odd[v];
         }
         return mask;
+    }
+
+    /**
+     * Row {@code y} of the mask from {@code w} pixels of {@code pixels} at {@code base}: set where
+     * at most the threshold ({@code flip} 0) or above it (1); each pixel's level counted into
+     * {@code even} or {@code odd} (by the parity of its column; the caller adds the two).
+     */
+    void packRow(byte[] pixels, int base, int y, int threshold, int flip, int[] even, int[] odd) {
+        int rowWord = y * words;
+        for (int x0 = 0; x0 < w; x0 += 64) {
+            int end = Math.min(w, x0 + 64);
+            long word = 0;
+            int x = x0;
+            for (; x + 1 < end; x += 2) {
+                int v0 = pixels[base + x] & 0xff;
+                int v1 = pixels[base + x + 1] & 0xff;
+                even[v0]++;
+                odd[v1]++;
+                word |= (long) (((v0 - threshold - 1) >>> 31) ^ flip) << (x - x0) // 1 when at most, unflipped
+                        | (long) (((v1 - threshold - 1) >>> 31) ^ flip) << (x + 1 - x0);
+            }
+            if (x < end) {
+                int v = pixels[base + x] & 0xff;
+                even[v]++;
+                word |= (long) (((v - threshold - 1) >>> 31) ^ flip) << (x - x0);
+            }
+            bits[rowWord + (x0 >>> 6)] = word;
+        }
+    }
+
+    /**
+     * Row {@code y} of the mask as {@link #packRow}, but instead of a histogram the number of
+     * the row's pixels below {@code level} (0 to 256), returned: all a percentile test needs.
+     */
+    int packRowBelow(byte[] pixels, int base, int y, int threshold, int flip, int level) {
+        int rowWord = y * words;
+        int below = 0;
+        for (int x0 = 0; x0 < w; x0 += 64) {
+            int end = Math.min(w, x0 + 64);
+            long word = 0;
+            for (int x = x0; x < end; x++) {
+                int v = pixels[base + x] & 0xff;
+                below += (v - level) >>> 31; // 1 when v < level
+                word |= (long) (((v - threshold - 1) >>> 31) ^ flip) << (x - x0); // 1 when at most, unflipped
+            }
+            bits[rowWord + (x0 >>> 6)] = word;
+        }
+        return below;
     }
 
     /** The complement (within the width). */

@@ -50,7 +50,7 @@ public final class BrainCropper {
 
     /** The crop on a grey image from {@link #grey(RgbImage)} (left unchanged). */
     public Region find(byte[] grey, int w, int h) throws ScanException {
-        return regionOf(BitMask.above(blurred(grey, w, h), w, h, parameters.threshold()), w, h);
+        return regionOf(blurredMask(grey, w, h, parameters.threshold(), 1, 0).mask(), w, h);
     }
 
     /**
@@ -113,51 +113,93 @@ public final class BrainCropper {
 
     /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
     public static byte[] blurred(byte[] grey, int w, int h) {
-        short[] horizontal = horizontalTaps(grey, w, h);
         byte[] out = new byte[w * h];
+        short[] ring = Workspace.get().shorts(5 * w);
+        int computed = -1;
         for (int y = 0; y < h; y++) {
-            int r0 = reflect101(y - 2, h) * w;
-            int r1 = reflect101(y - 1, h) * w;
-            int r2 = y * w;
-            int r3 = reflect101(y + 1, h) * w;
-            int r4 = reflect101(y + 2, h) * w;
-            for (int x = 0; x < w; x++) {
-                int sum = horizontal[r0 + x] + 4 * horizontal[r1 + x] + 6 * horizontal[r2 + x]
-                        + 4 * horizontal[r3 + x] + horizontal[r4 + x];
-                out[r2 + x] = (byte) ((sum + 128) >> 8);
-            }
+            computed = horizontalUpTo(grey, w, h, ring, computed, y);
+            verticalRow(ring, w, h, y, out, y * w);
         }
         return out;
     }
 
-    /** The horizontal 1-4-6-4-1 sums (x16) of every row, reflect-101 at the ends, in per-thread scratch. */
-    private static short[] horizontalTaps(byte[] grey, int w, int h) {
-        short[] horizontal = Workspace.get().shorts(w * h);
+    /** A mask of the blur and how many blurred pixels lie below a level. */
+    record BlurMask(BitMask mask, long below) {
+    }
+
+    /**
+     * The blur's mask, set where the blurred pixel is at most {@code threshold} ({@code flip} 0)
+     * or above it (1), and the number of blurred pixels below {@code level}: {@link BitMask#atMost}
+     * or {@link BitMask#above} of {@link #blurred} and a count, in one pass over the image with
+     * the blur a row at a time (five rows of horizontal sums and one blurred row, in per-thread
+     * scratch), so the blurred image is neither stored nor read back.
+     */
+    static BlurMask blurredMask(byte[] grey, int w, int h, int threshold, int flip, int level) {
+        BitMask mask = new BitMask(w, h);
+        short[] ring = Workspace.get().shorts(5 * w);
+        byte[] row = new byte[w];
+        long below = 0;
+        int computed = -1;
         for (int y = 0; y < h; y++) {
-            int base = y * w;
-            for (int x = 0; x < Math.min(2, w); x++) {
-                horizontal[base + x] = (short) tap5(grey, base, x, w);
-            }
-            if (w >= 5) {
-                // a window of five carried along the row: one load per pixel instead of five
-                int a = grey[base] & 0xff;
-                int b = grey[base + 1] & 0xff;
-                int c = grey[base + 2] & 0xff;
-                int d = grey[base + 3] & 0xff;
-                for (int i = base + 2; i < base + w - 2; i++) {
-                    int e = grey[i + 2] & 0xff;
-                    horizontal[i] = (short) (a + 4 * (b + d) + 6 * c + e);
-                    a = b;
-                    b = c;
-                    c = d;
-                    d = e;
-                }
-            }
-            for (int x = Math.max(2, w - 2); x < w; x++) {
-                horizontal[base + x] = (short) tap5(grey, base, x, w);
+            computed = horizontalUpTo(grey, w, h, ring, computed, y);
+            verticalRow(ring, w, h, y, row, 0);
+            below += mask.packRowBelow(row, 0, y, threshold, flip, level);
+        }
+        return new BlurMask(mask, below);
+    }
+
+    /**
+     * Makes sure the horizontal sums of every source row the blur's row {@code y} reads are in the
+     * ring (row r in slot r % 5): rows {@code computed + 1} to {@code min(y + 2, h - 1)}. The rows
+     * row y reads after reflection lie in {@code y - 2 .. y + 2} and in the image, so five slots
+     * hold them all. Returns the last row computed.
+     */
+    private static int horizontalUpTo(byte[] grey, int w, int h, short[] ring, int computed, int y) {
+        int need = Math.min(y + 2, h - 1);
+        while (computed < need) {
+            computed++;
+            horizontalRow(grey, computed * w, w, ring, (computed % 5) * w);
+        }
+        return computed;
+    }
+
+    /** The blur's row {@code y} from the ring of horizontal sums, rounded, into {@code out} at {@code at}. */
+    private static void verticalRow(short[] ring, int w, int h, int y, byte[] out, int at) {
+        int r0 = reflect101(y - 2, h) % 5 * w;
+        int r1 = reflect101(y - 1, h) % 5 * w;
+        int r2 = y % 5 * w;
+        int r3 = reflect101(y + 1, h) % 5 * w;
+        int r4 = reflect101(y + 2, h) % 5 * w;
+        for (int x = 0; x < w; x++) {
+            int sum = ring[r0 + x] + 4 * ring[r1 + x] + 6 * ring[r2 + x] + 4 * ring[r3 + x] + ring[r4 + x];
+            out[at + x] = (byte) ((sum + 128) >> 8);
+        }
+    }
+
+    /** The horizontal 1-4-6-4-1 sums (x16) of the row at {@code base}, reflect-101 at the ends, into {@code out} at {@code at}. */
+    private static void horizontalRow(byte[] grey, int base, int w, short[] out, int at) {
+        for (int x = 0; x < Math.min(2, w); x++) {
+            out[at + x] = (short) tap5(grey, base, x, w);
+        }
+        if (w >= 5) {
+            // a window of five carried along the row: one load per pixel instead of five
+            int a = grey[base] & 0xff;
+            int b = grey[base + 1] & 0xff;
+            int c = grey[base + 2] & 0xff;
+            int d = grey[base + 3] & 0xff;
+            int o = at + 2;
+            for (int i = base + 2; i < base + w - 2; i++, o++) {
+                int e = grey[i + 2] & 0xff;
+                out[o] = (short) (a + 4 * (b + d) + 6 * c + e);
+                a = b;
+                b = c;
+                c = d;
+                d = e;
             }
         }
-        return horizontal;
+        for (int x = Math.max(2, w - 2); x < w; x++) {
+            out[at + x] = (short) tap5(grey, base, x, w);
+        }
     }
 
     private static int tap5(byte[] grey, int base, int x, int w) {

@@ -137,12 +137,11 @@ public final class MriPlausibility {
         long bright = 0;
         byte[] t = grey;
         if (f > 1) {
-            for (byte g : grey) {
-                int v = g & 0xff;
-                dark += (v - DARK - 1) >>> 31; // 1 when v <= DARK
-                bright += (219 - v) >>> 31; // 1 when v >= 220
-            }
-            t = blockAverage(grey, w, h, f);
+            // the dark and near-white counts from the block average's own pass over the pixels
+            long[] counts = new long[2];
+            t = blockAverage(grey, w, h, f, counts);
+            dark = counts[0];
+            bright = counts[1];
         } else {
             // at full scale the texture loop below meets every pixel but the first row and column
             for (int x = 0; x < w; x++) {
@@ -207,11 +206,22 @@ public final class MriPlausibility {
 
     /** The mean of each f x f block (rounded), dropping partial blocks at the right and bottom. */
     static byte[] blockAverage(byte[] grey, int w, int h, int f) {
+        return blockAverage(grey, w, h, f, new long[2]);
+    }
+
+    /**
+     * {@link #blockAverage(byte[], int, int, int)}, and from the same pass the image's pixels at
+     * most {@link #DARK} ({@code counts[0]}) and at least 220 ({@code counts[1]}), every pixel
+     * counted, the partial blocks' included.
+     */
+    static byte[] blockAverage(byte[] grey, int w, int h, int f, long[] counts) {
         int tw = w / f;
         int th = h / f;
         int[] sums = new int[tw];
         byte[] out = new byte[tw * th];
         int area = f * f;
+        long dark = 0;
+        long bright = 0;
         for (int by = 0; by < th; by++) {
             java.util.Arrays.fill(sums, 0);
             for (int y = by * f; y < by * f + f; y++) {
@@ -219,15 +229,30 @@ public final class MriPlausibility {
                 for (int bx = 0; bx < tw; bx++) {
                     int s = 0;
                     for (int x = bx * f; x < bx * f + f; x++) {
-                        s += grey[base + x] & 0xff;
+                        int v = grey[base + x] & 0xff;
+                        s += v;
+                        dark += (v - DARK - 1) >>> 31; // 1 when v <= DARK
+                        bright += (219 - v) >>> 31; // 1 when v >= 220
                     }
                     sums[bx] += s;
+                }
+                for (int i = base + tw * f; i < base + w; i++) { // right of the last whole block
+                    int v = grey[i] & 0xff;
+                    dark += (v - DARK - 1) >>> 31;
+                    bright += (219 - v) >>> 31;
                 }
             }
             for (int bx = 0; bx < tw; bx++) {
                 out[by * tw + bx] = (byte) ((sums[bx] + area / 2) / area);
             }
         }
+        for (int i = th * f * w; i < w * h; i++) { // below the last whole block row
+            int v = grey[i] & 0xff;
+            dark += (v - DARK - 1) >>> 31;
+            bright += (219 - v) >>> 31;
+        }
+        counts[0] = dark;
+        counts[1] = bright;
         return out;
     }
 

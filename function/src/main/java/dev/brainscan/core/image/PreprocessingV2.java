@@ -72,19 +72,19 @@ public final class PreprocessingV2 {
     /** {@code preprocess_v2} on a BT.601 grey image ({@link BrainCropper#grey}); NO_BRAIN_REGION as v1. */
     public Result run(byte[] grey, int w, int h) throws ScanException {
         List<String> steps = new ArrayList<>(2);
-        // one blur of the whole image, and one pass over it for the frame finder's dark mask and
-        // its histogram, serve the frame finder and, without a frame, the dark rule and the crop
-        byte[] blurredImage = BrainCropper.blurred(grey, w, h);
-        int[] imageHistogram = new int[256];
-        BitMask dark = BitMask.atMost(blurredImage, w, h, parameters.frameDark(), imageHistogram);
+        // one pass blurs the whole image a few rows at a time and gives the frame finder's dark mask
+        // and the count the dark rule reads, which serve the frame finder and, without a frame, the
+        // dark rule and the crop; the blurred image and its histogram are made only for the rare
+        // paths that read them (no region at the fixed threshold, or two different thresholds)
+        BrainCropper.BlurMask blur = BrainCropper.blurredMask(grey, w, h, parameters.frameDark(), 0,
+                parameters.darkP99Below());
+        BitMask dark = blur.mask();
         Rect frame = findFrame(dark);
         byte[] sub = grey;
         int sw = w;
         int sh = h;
         int fx = 0;
         int fy = 0;
-        byte[] blurredSub = blurredImage;
-        int[] hist = imageHistogram;
         BitMask lit; // above the crop's fixed threshold, when a pass already made it; null: threshold later
         if (frame != null) {
             fx = frame.x();
@@ -94,25 +94,33 @@ public final class PreprocessingV2 {
             sub = RgbImage.copyPlane(grey, w, fx, fy, sw, sh);
             steps.add(STEP_FRAME);
             // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the
-            // whole; one pass over it gives the dark rule's histogram and the crop's mask
-            blurredSub = BrainCropper.blurred(sub, sw, sh);
-            hist = new int[256];
-            lit = BitMask.above(blurredSub, sw, sh, crop.threshold(), hist);
+            // whole; one pass over it gives the dark rule's count and the crop's mask
+            blur = BrainCropper.blurredMask(sub, sw, sh, crop.threshold(), 1, parameters.darkP99Below());
+            lit = blur.mask();
         } else {
             // above the crop threshold is "not dark" when the two thresholds are one
             lit = crop.threshold() == parameters.frameDark() ? dark.not() : null;
         }
         BrainCropper.Region region = null;
-        if (percentile(hist, 0.99) >= parameters.darkP99Below()) {
+        byte[] blurredSub = null; // made when a path below needs it
+        // the 99th percentile of the blur reaches darkP99Below: fewer pixels below it than the rank
+        if (percentileAtLeast(blur.below(), (long) sw * sh, 0.99)) {
             try {
-                region = lit != null ? cropper(crop.threshold()).findInMask(lit)
-                        : cropper(crop.threshold()).findInBlurred(blurredSub, sw, sh);
+                if (lit != null) {
+                    region = cropper(crop.threshold()).findInMask(lit);
+                } else {
+                    blurredSub = BrainCropper.blurred(sub, sw, sh);
+                    region = cropper(crop.threshold()).findInBlurred(blurredSub, sw, sh);
+                }
             } catch (ScanException e) {
                 region = null;
             }
         }
         if (region == null) {
-            int t = Math.min(Math.max(otsu(hist), parameters.adaptiveMin()), parameters.adaptiveMax());
+            if (blurredSub == null) {
+                blurredSub = BrainCropper.blurred(sub, sw, sh);
+            }
+            int t = Math.min(Math.max(otsu(histogram(blurredSub)), parameters.adaptiveMin()), parameters.adaptiveMax());
             region = adaptiveRegion(t, blurredSub, sw, sh);
             steps.add(STEP_ADAPTIVE);
         }
@@ -189,6 +197,18 @@ public final class PreprocessingV2 {
         return 256; // numpy's searchsorted past the end (an empty histogram)
     }
 
+    /**
+     * Whether {@link #percentile}{@code (hist, fraction)} of a histogram of {@code total} values is
+     * at least a level, from the number of values below that level alone: the smallest level
+     * whose cumulative count reaches the rank is at least it exactly when the count below it
+     * falls short of the rank.
+     */
+    static boolean percentileAtLeast(long countBelow, long total, double fraction) {
+        long need = total == 0 ? 0 : (long) Math.ceil(fraction * total);
+        need = Math.max(need, 1);
+        return countBelow < need;
+    }
+
     /** Otsu's threshold: the largest between-class variance, ties to the lowest level. */
     static int otsu(int[] hist) {
         double total = 0;
@@ -243,7 +263,7 @@ public final class PreprocessingV2 {
      * dark in at least {@code framePiecesMinEdgeDark}.
      */
     Rect findFrame(byte[] grey, int w, int h) {
-        return findFrame(BitMask.atMost(BrainCropper.blurred(grey, w, h), w, h, parameters.frameDark(), new int[256]));
+        return findFrame(BrainCropper.blurredMask(grey, w, h, parameters.frameDark(), 0, 0).mask());
     }
 
     /** {@link #findFrame} on the mask of the blur's dark pixels, already computed. */

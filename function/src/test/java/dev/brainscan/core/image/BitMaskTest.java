@@ -173,4 +173,35 @@ class BitMaskTest {
         }
         return out;
     }
+
+    @Test
+    void theRowAtATimeBlurGivesTheMaskOfTheWholeBlurAndTheCountBelowALevel() {
+        Random rnd = new Random(30);
+        int[][] sizes = {{1, 1}, {1, 9}, {7, 1}, {2, 2}, {3, 4}, {4, 3}, {5, 5}, {6, 2}, {63, 5}, {64, 4}, {65, 6},
+            {130, 17}, {97, 53}};
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            for (int mode = 0; mode < 4; mode++) {
+                byte[] grey = randomImage(rnd, w * h, mode);
+                byte[] blurred = BrainCropper.blurred(grey, w, h);
+                for (int t : new int[] {0, 30, 45, 100, 254}) {
+                    for (int level : new int[] {0, 1, 45, 90, 255, 256}) {
+                        for (int flip = 0; flip < 2; flip++) {
+                            BrainCropper.BlurMask fused = BrainCropper.blurredMask(grey, w, h, t, flip, level);
+                            BitMask whole = flip == 0 ? BitMask.atMost(blurred, w, h, t, new int[256])
+                                    : BitMask.above(blurred, w, h, t);
+                            long below = 0;
+                            for (byte b : blurred) {
+                                below += (b & 0xff) < level ? 1 : 0;
+                            }
+                            String where = w + "x" + h + " mode " + mode + " t " + t + " level " + level;
+                            assertArrayEquals(whole.bits, fused.mask().bits, where);
+                            assertEquals(below, fused.below(), where);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

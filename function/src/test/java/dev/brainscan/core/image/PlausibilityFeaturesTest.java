@@ -92,4 +92,30 @@ class PlausibilityFeaturesTest {
                 region.contourArea() / ((double) w * h), edgeCount == 0 ? 0 : edges / (2.0 * edgeCount),
                 region.contourArea() / boxArea, (double) bright / n, lit == 0 ? 0 : (double) flat / lit);
     }
+
+    @Test
+    void theBlockAveragesPassCountsEveryPixelsDarkAndNearWhite() {
+        java.util.Random rnd = new java.util.Random(30);
+        int[][] sizes = {{10, 10}, {11, 13}, {515, 600}, {1030, 777}, {7, 3}};
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            byte[] grey = new byte[w * h];
+            for (int i = 0; i < grey.length; i++) {
+                grey[i] = (byte) (rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextBoolean() ? rnd.nextInt(60) : 200 + rnd.nextInt(56));
+            }
+            for (int f = 2; f <= 5; f++) {
+                long dark = 0;
+                long bright = 0;
+                for (byte g : grey) {
+                    dark += (g & 0xff) <= MriPlausibility.DARK ? 1 : 0;
+                    bright += (g & 0xff) >= 220 ? 1 : 0;
+                }
+                long[] counts = new long[2];
+                MriPlausibility.blockAverage(grey, w, h, f, counts);
+                org.junit.jupiter.api.Assertions.assertEquals(dark, counts[0], w + "x" + h + " f " + f);
+                org.junit.jupiter.api.Assertions.assertEquals(bright, counts[1], w + "x" + h + " f " + f);
+            }
+        }
+    }
 }

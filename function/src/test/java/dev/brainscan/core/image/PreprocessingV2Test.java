@@ -376,4 +376,28 @@ class PreprocessingV2Test {
         return new PreprocessingV2.Components(best,
                 pmaxX < 0 ? null : new PreprocessingV2.Rect(pminX, pminY, pmaxX - pminX + 1, pmaxY - pminY + 1));
     }
+
+    @Test
+    void theDarkRulesPercentileTestNeedsOnlyTheCountBelowTheLevel() {
+        java.util.Random rnd = new java.util.Random(30);
+        for (int trial = 0; trial < 2000; trial++) {
+            int[] hist = new int[256];
+            int spread = 1 + rnd.nextInt(256);
+            int base = rnd.nextInt(256);
+            int n = 1 + rnd.nextInt(trial % 3 == 0 ? 10 : 5000);
+            for (int i = 0; i < n; i++) {
+                hist[Math.min(255, base + rnd.nextInt(spread))]++;
+            }
+            for (int level : new int[] {0, 1, 45, 90, base, Math.min(256, base + 1), 255, 256}) {
+                long below = 0;
+                for (int v = 0; v < Math.min(level, 256); v++) {
+                    below += hist[v];
+                }
+                for (double fraction : new double[] {0.99, 0.5, 0.01, 1.0}) {
+                    org.junit.jupiter.api.Assertions.assertEquals(PreprocessingV2.percentile(hist, fraction) >= level,
+                            PreprocessingV2.percentileAtLeast(below, n, fraction), "level " + level + " n " + n);
+                }
+            }
+        }
+    }
 }
