@@ -122,6 +122,12 @@ public final class DicomImage {
                     + (photometric.matches("[A-Z0-9_ ]{1,16}") ? photometric : "(unreadable)") + " with "
                     + samples + " sample(s) per pixel is not supported; brainscan reads MONOCHROME1, MONOCHROME2 and 8-bit RGB.");
         }
+        boolean ownCodec = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
+                || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS;
+        if (colour && ownCodec) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "Colour " + ds.syntax.describe()
+                    + " frames are not supported; brainscan reads monochrome JPEG 2000 and JPEG-LS.");
+        }
         if (!(bitsAllocated == 8 || bitsAllocated == 16) || (colour && bitsAllocated != 8)) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM image has " + bitsAllocated
                     + " bits allocated per sample; brainscan reads 8 to 16-bit monochrome and 8-bit colour.");
@@ -153,6 +159,14 @@ public final class DicomImage {
      */
     public ScanException refusal() {
         return refusal;
+    }
+
+    /**
+     * How many Errors (OutOfMemoryError, StackOverflowError) the JPEG 2000 decoder threw and
+     * this package turned into the input's error code; part of {@code ImageDecoder.decoderErrors}.
+     */
+    public static long decoderErrors() {
+        return FrameDecoding.errors();
     }
 
     /** A DICOM Part-10 file or a bare DICOM dataset, by content. */
@@ -252,6 +266,16 @@ public final class DicomImage {
                     }
                 }
                 values = stored(joined, 0, n);
+            }
+        } else if (ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
+                || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS) {
+            // Each decoder checks its code stream's size against rows and columns before any sample.
+            int[] raw = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
+                    ? Jpeg2000.decode(fragmentBytes(index), columns, rows)
+                    : JpegLs.decode(fragmentBytes(index), columns, rows);
+            values = new int[n];
+            for (int p = 0; p < n; p++) {
+                values[p] = storedValue(raw[p]);
             }
         } else if (samples == 3 && photometric.startsWith("YBR")) {
             // The JPEG decoder's own YCbCr conversion: the same pixels as the JPEG read on its own.
@@ -477,10 +501,13 @@ public final class DicomImage {
             }
             return out;
         }
-        if (ds.syntax.pixels == TransferSyntax.Pixels.JPEG) {
+        if (ds.syntax.pixels == TransferSyntax.Pixels.JPEG || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS
+                || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000) {
+            // A frame starts with a JPEG start-of-image marker (JPEG-LS too), or JPEG 2000's start-of-codestream.
+            int second = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000 ? 0x4F : 0xD8;
             List<int[]> current = null;
             for (int[] f : fragments) {
-                boolean soi = f[1] >= 2 && (ds.data[f[0]] & 0xff) == 0xFF && (ds.data[f[0] + 1] & 0xff) == 0xD8;
+                boolean soi = f[1] >= 2 && (ds.data[f[0]] & 0xff) == 0xFF && (ds.data[f[0] + 1] & 0xff) == second;
                 if (soi || current == null) {
                     if (current != null) {
                         out.add(current.toArray(new int[0][]));
