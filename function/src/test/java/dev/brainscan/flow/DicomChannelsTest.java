@@ -58,7 +58,8 @@ class DicomChannelsTest {
         System.arraycopy(pixels(DicomWriter.slice(402, false, 1, SERIES).bytes()), 0, frames, 180 * 200, 180 * 200);
         files.put("multi.dcm", DicomWriter.mr(180, 200, 8, frames, "9").set(0x00280008, "IS", "2").bytes());
         files.put("ct.dcm", DicomWriter.slice(403, false, 5, SERIES).set(0x00080060, "CS", "CT").bytes());
-        files.put("jls.dcm", DicomWriter.slice(404, false, 6, SERIES).transferSyntax("1.2.840.10008.1.2.4.80").bytes());
+        files.put("htj2k.dcm", DicomWriter.slice(404, false, 6, SERIES).transferSyntax("1.2.840.10008.1.2.4.201")
+                .bytes());
         files.put("implicit.dcm", DicomWriter.slice(405, false, 7, SERIES).transferSyntax(DicomWriter.TS_IMPLICIT)
                 .bytes());
         for (HostileCorpus.Case c : HostileCorpus.dicom()) {
@@ -188,7 +189,7 @@ class DicomChannelsTest {
         APIGatewayV2HTTPResponse multi = post(api, files.get("multi.dcm"));
         assertEquals(200, multi.getStatusCode());
         assertEquals(2, Json.mapper().readTree(multi.getBody()).get("slices").size());
-        assertEquals(415, post(api, files.get("jls.dcm")).getStatusCode());
+        assertEquals(415, post(api, files.get("htj2k.dcm")).getStatusCode());
     }
 
     /** Every made-up patient datum, on every channel: never printed, stored or logged. */

@@ -104,6 +104,10 @@ public final class DicomImage {
         if (ds.syntax.pixels == TransferSyntax.Pixels.UNSUPPORTED) {
             throw DicomParser.unsupportedSyntax(ds.syntax);
         }
+        if (ds.syntax.pixels != TransferSyntax.Pixels.NATIVE && ds.nativeOffset >= 0 && !ds.encapsulated) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM pixel data is not encapsulated as its "
+                    + "transfer syntax " + ds.syntax.describe() + " requires.");
+        }
         samples = ds.us(DicomParser.SAMPLES_PER_PIXEL) < 0 ? 1 : ds.us(DicomParser.SAMPLES_PER_PIXEL);
         bitsAllocated = ds.us(DicomParser.BITS_ALLOCATED);
         int stored = ds.us(DicomParser.BITS_STORED);
@@ -271,7 +275,7 @@ public final class DicomImage {
                 || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS) {
             // Each decoder checks its code stream's size against rows and columns before any sample.
             int[] raw = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
-                    ? Jpeg2000.decode(fragmentBytes(index), columns, rows)
+                    ? Jpeg2000.decode(fragmentBytes(index), columns, rows, bitsStored, signed)
                     : JpegLs.decode(fragmentBytes(index), columns, rows);
             values = new int[n];
             for (int p = 0; p < n; p++) {

@@ -49,7 +49,11 @@ final class FrameDecoding {
             throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
                     "Decoding the DICOM " + family + " frame needs more memory than allowed.", e);
         } catch (Error e) {
-            ERRORS.increment();
+            // JJ2000's JJ2KExceptionHandler turns an IOException it meets inside a code block
+            // (data cut short) into ThreadDeath: a damaged stream, not a resource failure.
+            if (!(e instanceof ThreadDeath)) {
+                ERRORS.increment();
+            }
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM " + family + " frame is truncated or damaged.",
                     e);
         }

@@ -57,14 +57,34 @@ final class Jpeg2000 {
 
     /**
      * Decodes a frame into its samples (row by row, as the code stream holds them: unsigned,
-     * or sign-extended when the stream says signed), after checking its header against the
-     * DICOM header's {@code columns} x {@code rows}.
+     * or sign-extended when the stream says signed, clipped to the stream's range), after
+     * checking its header against the DICOM header's {@code columns} x {@code rows}.
      */
     static int[] decode(byte[] data, int columns, int rows) throws ScanException {
+        return decode(data, columns, rows, 16, false);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, int)}; when the stream's signedness is the DICOM header's,
+     * the samples are clipped to {@code bitsStored} too (a 12-bit signed slice coded at 16-bit
+     * precision may overshoot -2048 in a lossy decode; masking would turn that into white). A
+     * stream whose signedness differs holds the stored bit patterns, left for the caller to mask.
+     */
+    static int[] decode(byte[] data, int columns, int rows, int bitsStored, boolean signed) throws ScanException {
         int at = codestreamStart(data);
         Header h = header(data, at);
         check(h, columns, rows);
-        return FrameDecoding.guarded("JPEG 2000", () -> read(data, columns, rows));
+        checkTileParts(data, at);
+        int[] samples = FrameDecoding.guarded("JPEG 2000", () -> read(data, columns, rows));
+        // A lossy decode can overshoot the nominal range near its ends (a dark background next to
+        // the minimum); clip as OpenJPEG does, or masking to Bits Stored would wrap it round.
+        int bits = h.signed() == signed ? Math.min(h.precision(), bitsStored) : h.precision();
+        int lo = h.signed() ? -(1 << (bits - 1)) : 0;
+        int hi = h.signed() ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = Math.max(lo, Math.min(hi, samples[i]));
+        }
+        return samples;
     }
 
     static void check(Header h, int columns, int rows) throws ScanException {
@@ -153,6 +173,39 @@ final class Jpeg2000 {
         long tiles = ceilDiv(xsiz - xtosiz, xtsiz) * ceilDiv(ysiz - ytosiz, ytsiz);
         return new Header(xsiz - xosiz, ysiz - yosiz, csiz, (ssiz & 0x7f) + 1, (ssiz & 0x80) != 0, tiles,
                 subsampled);
+    }
+
+    /**
+     * The main header's marker segments and the chain of tile-parts (SOT, ISO/IEC 15444-1 A.4.2)
+     * lie inside the data: JJ2000 meets a stream cut short with an EOFException that its
+     * exception handler prints to the console and rethrows as an Error, so truncation is refused here.
+     */
+    static void checkTileParts(byte[] b, int at) throws ScanException {
+        int p = at + 2;
+        while (true) {
+            if (p + 4 > b.length || (b[p] & 0xff) != 0xFF) {
+                throw corrupt("is truncated or damaged");
+            }
+            int marker = b[p + 1] & 0xff;
+            if (marker == 0x90) {
+                break;
+            }
+            p += 2 + u16(b, p + 2);
+        }
+        int parts = 0;
+        while (p + 12 <= b.length && u16(b, p) == 0xFF90) {
+            long psot = u32(b, p + 6);
+            if (psot == 0) {
+                return; // the last tile-part runs to the end of the code stream
+            }
+            if (psot < 14 || p + psot > b.length || ++parts > 4 * MAX_TILES) {
+                throw corrupt("is truncated or damaged");
+            }
+            p += (int) psot;
+        }
+        if (parts == 0 || !(p == b.length || p + 2 <= b.length && u16(b, p) == 0xFFD9)) {
+            throw corrupt("is truncated or damaged");
+        }
     }
 
     private static int[] read(byte[] data, int columns, int rows) throws IOException, ScanException {
