@@ -8,6 +8,7 @@ import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.flow.SeriesArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +33,7 @@ final class ClassifyCommand implements Main.Command {
     static final Cli.Spec SPEC = new Cli.Spec("classify",
             List.of("Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF, DICOM MR) as tumor / no_tumor.",
                     "A multi-frame DICOM file gives one record per frame; --series adds a verdict per DICOM series.",
+                    "A .zip of one DICOM series gives one series record holding its slices' records.",
                     "Directories are walked recursively; every non-hidden file is tried and decoded by its content."),
             Cli.withModelOptions(
                     new Cli.Option("--format", "FORMAT", "jsonl (default), json, csv or table."),
@@ -42,7 +44,8 @@ final class ClassifyCommand implements Main.Command {
                     new Cli.Option("--series", null, "Group DICOM inputs by series (SeriesInstanceUID) and add one "
                             + "series record each (slices, the highest-scoring slice, the series label and tier), "
                             + "written before the slices.")),
-            "PATH", "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM) or directories; - reads one image from standard input.",
+            "PATH", "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM), zips of a DICOM series or directories; "
+                    + "- reads one from standard input.",
             1,
             List.of("", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
                     "Research use only. Not a medical device; not for diagnosis."));
@@ -274,8 +277,12 @@ final class ClassifyCommand implements Main.Command {
                 return List.of(classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
                         String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max)));
             }
+            byte[] bytes = Files.readAllBytes(input.path());
+            if (SeriesArchive.isZip(bytes)) {
+                return List.of(zipSeries(classifier, bytes, input, err));
+            }
             List<ScanResult> out = new ArrayList<>();
-            for (Classification c : classifier.runAll(Files.readAllBytes(input.path()), input.name(),
+            for (Classification c : classifier.runAll(bytes, input.name(),
                     source, heatmapDir != null)) {
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
@@ -312,6 +319,9 @@ final class ClassifyCommand implements Main.Command {
                     String.format(Locale.ROOT, "Standard input holds more than %d bytes, the limit.", max)));
         }
         try {
+            if (SeriesArchive.isZip(bytes)) {
+                return List.of(zipSeries(classifier, bytes, input, err));
+            }
             List<ScanResult> out = new ArrayList<>();
             List<Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
             for (Classification c : all) {
@@ -330,6 +340,13 @@ final class ClassifyCommand implements Main.Command {
             return List.of(classifier.failure(input.name(), source, ErrorCode.INTERNAL,
                     ScanClassifier.INTERNAL_MESSAGE));
         }
+    }
+
+    /** A zip of one DICOM series: the S3 flow's series record (SeriesArchive), slices embedded. */
+    private static ScanResult zipSeries(ScanClassifier classifier, byte[] zip, ScanInputs.ScanInput input,
+            PrintWriter err) {
+        return SeriesArchive.classify(classifier, zip, input.name(), Map.of("file", input.name()),
+                e -> internalError(err, input, e));
     }
 
     private static void writeHeatmap(Path png, Classification c) {

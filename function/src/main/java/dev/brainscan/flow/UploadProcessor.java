@@ -104,28 +104,8 @@ public final class UploadProcessor {
     private Classification classifyObject(byte[] bytes, String key, Map<String, String> source,
                                                          String requestId) {
         if (SeriesArchive.isZip(bytes)) {
-            List<ScanResult> slices = new ArrayList<>();
-            try {
-                SeriesArchive.read(bytes, classifier.limits().maxBytes(), (number, entry) -> {
-                    Map<String, String> entrySource = new LinkedHashMap<>(source);
-                    entrySource.put("entry", Integer.toString(number));
-                    String id = key + "#" + number;
-                    if (SeriesArchive.isZip(entry)) {
-                        slices.add(classifier.failure(id, entrySource, ErrorCode.UNSUPPORTED_FORMAT,
-                                "An archive inside the archive is not opened; upload one series per zip."));
-                        return;
-                    }
-                    for (Classification c : classifier.runAll(entry, id, entrySource)) {
-                        if (c.internalError() != null) {
-                            log.internalError("s3", requestId, key, c.internalError());
-                        }
-                        slices.add(c.result());
-                    }
-                });
-            } catch (ScanException e) {
-                return Classification.of(classifier.failure(key, source, e.code(), e.getMessage()));
-            }
-            return Classification.of(classifier.series(slices, key, source, true));
+            return Classification.of(SeriesArchive.classify(classifier, bytes, key, source,
+                    e -> log.internalError("s3", requestId, key, e)));
         }
         List<Classification> all = classifier.runAll(bytes, key, source, heatmaps);
         if (all.size() == 1) {

@@ -7,6 +7,7 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.flow.SeriesArchive;
 import dev.brainscan.log.ScanLog;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /classify}: the scan as the body or as the multipart part {@code file}, at
- * most {@code syncMaxBytes}; the answer is the result record with its error code's status,
+ * {@code POST /classify}: the scan (or a zip of one DICOM series) as the body or as the
+ * multipart part {@code file}, at most {@code syncMaxBytes}; the answer is the result record
+ * (a zip's or a multi-frame file's: the series record) with its error code's status,
  * with the heatmap as {@code heatmapPng} when {@code ?heatmap=true}.
  */
 final class ClassifyRoute implements Route {
@@ -37,6 +39,13 @@ final class ClassifyRoute implements Route {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("channel", "http");
         source.put("requestId", requestId);
+        if (SeriesArchive.isZip(body)) {
+            // A zip of one series: the same series record as the S3 flow's, with the same limits.
+            ScanResult series = SeriesArchive.classify(classifier, body, requestId, source,
+                    e -> log.internalError("http", requestId, null, e));
+            log.scan("http", requestId, null, series);
+            return Responses.json(Responses.status(series), series, requestId);
+        }
         List<Classification> all = classifier.runAll(body, requestId, source,
                 "true".equalsIgnoreCase(request.query("heatmap")));
         for (Classification each : all) {

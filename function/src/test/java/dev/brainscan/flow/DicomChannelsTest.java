@@ -192,6 +192,77 @@ class DicomChannelsTest {
         assertEquals(415, post(api, files.get("htj2k.dcm")).getStatusCode());
     }
 
+    static APIGatewayV2HTTPResponse postMultipart(HttpApi api, byte[] file) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--xyzzy\r\nContent-Disposition: form-data; name=\"file\"; filename=\"series.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(file);
+        body.writeBytes("\r\n--xyzzy--\r\n".getBytes(StandardCharsets.US_ASCII));
+        return api.handle(APIGatewayV2HTTPEvent.builder().withRawPath("/classify")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                        .withRequestId("r2").build())
+                .withHeaders(Map.of("content-type", "multipart/form-data; boundary=xyzzy")).withIsBase64Encoded(true)
+                .withBody(Base64.getEncoder().encodeToString(body.toByteArray())).build());
+    }
+
+    /** The series record without what names the channel (scan ids, source, timings, time). */
+    static String verdict(JsonNode r) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = r.deepCopy();
+        copy.remove(List.of("scanId", "source", "timingsMs", "processedAt"));
+        if (copy.has("series") && copy.get("series").has("topSlice")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("series").get("topSlice")).remove("scanId");
+        }
+        if (copy.has("slices")) {
+            for (JsonNode s : copy.get("slices")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove(List.of("scanId", "source", "timingsMs",
+                        "processedAt"));
+            }
+        }
+        return copy.toString();
+    }
+
+    @Test
+    void zipOfASeries_sameSeriesRecordOnEveryChannel() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 1; i <= 4; i++) {
+            entries.put("export/IM" + i, files.get("s" + i + ".dcm"));
+        }
+        entries.put("export/multi", files.get("multi.dcm"));
+        byte[] series = zip(entries);
+        JsonNode s3 = flow("every-channel", false).run("ward7/series.zip", series);
+        assertEquals(6, s3.get("slices").size(), s3.toString());
+        String expected = verdict(s3);
+        // POST /classify: the zip as the body, and as the multipart part "file".
+        HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
+                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
+        for (APIGatewayV2HTTPResponse r : List.of(post(api, series), postMultipart(api, series))) {
+            assertEquals(200, r.getStatusCode(), r.getBody());
+            JsonNode http = Json.mapper().readTree(r.getBody());
+            assertEquals(expected, verdict(http));
+            assertTrue(http.get("slices").get(0).get("scanId").asText().matches("r[12]#1"));
+        }
+        // classify FILE.zip: one record, the same.
+        Path zipFile = Files.write(dir.resolve("series.zip"), series);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "classify", zipFile.toString());
+        assertEquals(0, exit, err.toString());
+        String[] lines = out.toString().strip().split("\n");
+        assertEquals(1, lines.length, out.toString());
+        JsonNode cli = Json.mapper().readTree(lines[0]);
+        assertEquals(expected, verdict(cli));
+        assertEquals(zipFile + "#1", cli.get("slices").get(0).get("scanId").asText());
+        // The same limits: a bomb is IMAGE_TOO_LARGE (413), a nested zip is not opened, on the API too.
+        APIGatewayV2HTTPResponse bomb = post(api, zip(Map.of("IM1", new byte[64 << 20])));
+        assertEquals(413, bomb.getStatusCode(), bomb.getBody());
+        Map<String, byte[]> withInner = new LinkedHashMap<>();
+        withInner.put("inner.zip", zip(Map.of("IM1", files.get("s1.dcm"))));
+        withInner.put("IM2", files.get("s2.dcm"));
+        JsonNode nested = Json.mapper().readTree(post(api, zip(withInner)).getBody());
+        assertEquals("UNSUPPORTED_FORMAT", nested.get("slices").get(0).get("error").get("code").asText());
+    }
+
     /** Every made-up patient datum, on every channel: never printed, stored or logged. */
     @Test
     void privacy_noPatientDatumOnAnyChannel() throws Exception {
@@ -232,6 +303,13 @@ class DicomChannelsTest {
         for (byte[] b : files.values()) {
             outputs.add(post(api, b).getBody());
         }
+        outputs.add(post(api, zip(files)).getBody());
+        outputs.add(postMultipart(api, zip(files)).getBody());
+        // CLI: the zip of everything.
+        StringWriter zipOut = new StringWriter();
+        Main.execute(new PrintWriter(zipOut, true), new PrintWriter(zipOut, true), "classify",
+                Files.write(dir.resolve("privacy.zip"), zip(files)).toString());
+        outputs.add(zipOut.toString());
         outputs.add(httpLog.toString(StandardCharsets.UTF_8));
         String all = String.join("\n", outputs);
         assertTrue(all.contains("\"dicom\""), "DICOM results were produced");
