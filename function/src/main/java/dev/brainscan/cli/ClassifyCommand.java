@@ -5,6 +5,7 @@ import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
@@ -41,6 +42,8 @@ final class ClassifyCommand implements Main.Command {
                     new Cli.Option("--threads", "N", "Scans classified in parallel (default: all cores)."),
                     new Cli.Option("--heatmaps", "DIR",
                             "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png."),
+                    new Cli.Option("--dicom-sr", "DIR", "DICOM out: for each classified DICOM scan (or frame, or "
+                            + "slice of a zip), a Basic Text SR with the verdict to DIR/<path>.sr.dcm."),
                     new Cli.Option("--series", null, "Group DICOM inputs by series (SeriesInstanceUID) and add one "
                             + "series record each (slices, the highest-scoring slice, the series label and tier), "
                             + "written before the slices.")),
@@ -55,6 +58,7 @@ final class ClassifyCommand implements Main.Command {
     final Path out;
     final int threads;
     final Path heatmaps;
+    final Path dicomSr;
     final boolean series;
     final List<String> paths;
 
@@ -70,6 +74,7 @@ final class ClassifyCommand implements Main.Command {
         out = p.path("--out");
         threads = p.integer("--threads", Runtime.getRuntime().availableProcessors());
         heatmaps = p.path("--heatmaps");
+        dicomSr = p.path("--dicom-sr");
         series = p.flag("--series");
         paths = List.copyOf(p.operands());
     }
@@ -176,7 +181,7 @@ final class ClassifyCommand implements Main.Command {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
             List<ScanResult> held = new ArrayList<>();
-            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, err, stdin), results -> {
+            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, dicomSr, err, stdin), results -> {
                 boolean ok = true;
                 for (ScanResult result : results) {
                     if (series) {
@@ -228,6 +233,11 @@ final class ClassifyCommand implements Main.Command {
 
     /** DIR/<the input's path as given, made relative and without "..">.heatmap.png */
     static Path heatmapFile(Path dir, String inputName) {
+        return besideFile(dir, inputName, ".heatmap.png");
+    }
+
+    /** DIR/<the input's path as given, made relative and without "..">SUFFIX */
+    static Path besideFile(Path dir, String inputName, String suffix) {
         StringBuilder relative = new StringBuilder();
         for (Path part : Path.of(inputName).normalize()) {
             String p = part.toString();
@@ -235,7 +245,7 @@ final class ClassifyCommand implements Main.Command {
                 relative.append(relative.length() == 0 ? "" : "/").append(p);
             }
         }
-        return dir.resolve(relative + ".heatmap.png");
+        return dir.resolve(relative + suffix);
     }
 
     /**
@@ -262,10 +272,10 @@ final class ClassifyCommand implements Main.Command {
      * failure's stack trace goes to {@code err}, never into a record.
      */
     static List<ScanResult> classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
-            PrintWriter err, InputStream stdin) {
+            Path srDir, PrintWriter err, InputStream stdin) {
         Map<String, String> source = Map.of("file", input.name());
         if (input.stdin()) {
-            return classifyStdin(classifier, input, heatmapDir, err, stdin, source);
+            return classifyStdin(classifier, input, heatmapDir, srDir, err, stdin, source);
         }
         if (input.path() == null) {
             return List.of(classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory."));
@@ -279,11 +289,12 @@ final class ClassifyCommand implements Main.Command {
             }
             byte[] bytes = Files.readAllBytes(input.path());
             if (SeriesArchive.isZip(bytes)) {
-                return List.of(zipSeries(classifier, bytes, input, err));
+                return List.of(zipSeries(classifier, bytes, input, srDir, "", err));
             }
             List<ScanResult> out = new ArrayList<>();
             for (Classification c : classifier.runAll(bytes, input.name(),
                     source, heatmapDir != null)) {
+                writeSr(srDir, c.result().scanId(), c.result(), bytes);
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
@@ -305,7 +316,7 @@ final class ClassifyCommand implements Main.Command {
 
     /** "-": one image from standard input, read up to the byte limit. */
     private static List<ScanResult> classifyStdin(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
-            PrintWriter err, InputStream stdin, Map<String, String> source) {
+            Path srDir, PrintWriter err, InputStream stdin, Map<String, String> source) {
         long max = classifier.limits().maxBytes();
         byte[] bytes;
         try {
@@ -320,11 +331,14 @@ final class ClassifyCommand implements Main.Command {
         }
         try {
             if (SeriesArchive.isZip(bytes)) {
-                return List.of(zipSeries(classifier, bytes, input, err));
+                return List.of(zipSeries(classifier, bytes, input, srDir, "stdin", err));
             }
             List<ScanResult> out = new ArrayList<>();
             List<Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
             for (Classification c : all) {
+                writeSr(srDir, all.size() == 1 || c.result().dicom() == null ? "stdin"
+                        : "stdin#frame=" + c.result().dicom().frame(), c.result(),
+                        bytes);
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
@@ -342,11 +356,33 @@ final class ClassifyCommand implements Main.Command {
         }
     }
 
-    /** A zip of one DICOM series: the S3 flow's series record (SeriesArchive), slices embedded. */
+    /**
+     * A zip of one DICOM series: the S3 flow's series record (SeriesArchive), slices embedded;
+     * with {@code srDir}, an SR per classified slice ({@code stdinName} names standard input's).
+     */
     private static ScanResult zipSeries(ScanClassifier classifier, byte[] zip, ScanInputs.ScanInput input,
-            PrintWriter err) {
+            Path srDir, String stdinName, PrintWriter err) {
         return SeriesArchive.classify(classifier, zip, input.name(), Map.of("file", input.name()),
-                e -> internalError(err, input, e));
+                e -> internalError(err, input, e), (entry, slice) -> writeSr(srDir, stdinName.isEmpty()
+                        ? slice.scanId() : stdinName + slice.scanId().substring(input.name().length()), slice, entry));
+    }
+
+    /** DICOM out: DIR/<name>.sr.dcm for a classified DICOM record (nothing for others). */
+    private static void writeSr(Path srDir, String name, ScanResult result, byte[] source) {
+        if (srDir == null) {
+            return;
+        }
+        byte[] sr = StructuredReport.of(result, source);
+        if (sr == null) {
+            return;
+        }
+        Path file = besideFile(srDir, name, ".sr.dcm");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, sr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not a read failure of the input: an internal one
+        }
     }
 
     private static void writeHeatmap(Path png, Classification c) {

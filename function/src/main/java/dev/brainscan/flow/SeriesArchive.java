@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -54,6 +55,12 @@ public final class SeriesArchive {
      */
     public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
                                       Consumer<Throwable> internalErrors) {
+        return classify(classifier, zip, id, source, internalErrors, (entry, slice) -> { });
+    }
+
+    /** As above; {@code eachSlice} also receives every slice record with its entry's bytes (for DICOM out). */
+    public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
+                                      Consumer<Throwable> internalErrors, BiConsumer<byte[], ScanResult> eachSlice) {
         List<ScanResult> slices = new ArrayList<>();
         try {
             read(zip, classifier.limits().maxBytes(), (number, entry) -> {
@@ -70,6 +77,7 @@ public final class SeriesArchive {
                         internalErrors.accept(c.internalError());
                     }
                     slices.add(c.result());
+                    eachSlice.accept(entry, c.result());
                 }
             });
         } catch (ScanException e) {

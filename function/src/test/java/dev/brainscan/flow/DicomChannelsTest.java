@@ -263,6 +263,77 @@ class DicomChannelsTest {
         assertEquals("UNSUPPORTED_FORMAT", nested.get("slices").get(0).get("error").get("code").asText());
     }
 
+    static boolean isReportOf(byte[] sr, String sopInstanceUid) {
+        String text = new String(sr, StandardCharsets.ISO_8859_1);
+        return text.startsWith("DICM", 128) && text.contains("1.2.840.10008.5.1.4.1.1.88.11")
+                && text.contains(sopInstanceUid);
+    }
+
+    @Test
+    void dicomOut_onRequest_anSrPerClassifiedDicomScanOnEveryChannel() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("IM1", files.get("s1.dcm"));
+        entries.put("IM2", files.get("ct.dcm"));
+        byte[] series = zip(entries);
+        // S3 (WRITE_DICOM_SR): beside the result; a frame and a zip entry name themselves; none when off.
+        LocalObjectStore store = new LocalObjectStore(Files.createDirectories(dir.resolve("sr-s3")));
+        UploadProcessor on = new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
+                new ScanLog(new PrintStream(new ByteArrayOutputStream()), false), false).withDicomSr(true);
+        Map<String, byte[]> uploads = Map.of("s1.dcm", files.get("s1.dcm"), "multi.dcm", files.get("multi.dcm"),
+                "series.zip", series, "ct.dcm", files.get("ct.dcm"));
+        for (Map.Entry<String, byte[]> e : uploads.entrySet()) {
+            Path p = Files.createDirectories(store.root().resolve("scans")).resolve(e.getKey());
+            Files.write(p, e.getValue());
+            on.process("bucket", "scans/" + e.getKey(), "req-sr");
+        }
+        Path results = store.root().resolve("results");
+        assertTrue(isReportOf(Files.readAllBytes(results.resolve("s1.dcm.sr.dcm")), "1.2.826.0.1.3680043.8.498.2.1"));
+        assertTrue(Files.exists(results.resolve("multi.dcm.frame-1.sr.dcm")));
+        assertTrue(Files.exists(results.resolve("multi.dcm.frame-2.sr.dcm")));
+        assertTrue(Files.exists(results.resolve("series.zip.entry-1.sr.dcm")));
+        assertFalse(Files.exists(results.resolve("series.zip.entry-2.sr.dcm")), "a refused slice has no SR");
+        assertFalse(Files.exists(results.resolve("ct.dcm.sr.dcm")));
+        assertEquals("results/a/b.zip.entry-3.frame-2.sr.dcm",
+                UploadProcessor.srKey("results/a/b.zip.json", "scans/a/b.zip", "scans/a/b.zip#3#frame=2"));
+        JsonNode off = flow("sr-off", false).run("s1.dcm", files.get("s1.dcm"));
+        assertFalse(off.has("error"));
+        assertFalse(Files.exists(dir.resolve("sr-off/results/s1.dcm.sr.dcm")));
+        // POST /classify?dicomSr=true: the record plus its SRs, base64.
+        HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
+                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
+        for (byte[] body : List.of(files.get("s1.dcm"), series)) {
+            APIGatewayV2HTTPResponse r = api.handle(APIGatewayV2HTTPEvent.builder().withRawPath("/classify")
+                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                            .withRequestId("r3").build())
+                    .withQueryStringParameters(Map.of("dicomSr", "true"))
+                    .withHeaders(Map.of("content-type", "application/dicom")).withIsBase64Encoded(true)
+                    .withBody(Base64.getEncoder().encodeToString(body)).build());
+            assertEquals(200, r.getStatusCode(), r.getBody());
+            JsonNode json = Json.mapper().readTree(r.getBody());
+            assertTrue(json.get("label").asText().matches("tumor|no_tumor"));
+            assertEquals(1, json.get("dicomSr").size(), r.getBody().substring(0, 200));
+            assertTrue(isReportOf(Base64.getDecoder().decode(json.get("dicomSr").get(0).asText()),
+                    "1.2.826.0.1.3680043.8.498.2.1"));
+        }
+        assertFalse(post(api, files.get("s1.dcm")).getBody().contains("dicomSr"));
+        // classify --dicom-sr DIR: DIR/<path>.sr.dcm.
+        Path in = Files.createDirectories(dir.resolve("sr-cli-in"));
+        Files.write(in.resolve("s1.dcm"), files.get("s1.dcm"));
+        Files.write(in.resolve("multi.dcm"), files.get("multi.dcm"));
+        Files.write(in.resolve("series.zip"), series);
+        Path srDir = dir.resolve("sr-cli-out");
+        StringWriter err = new StringWriter();
+        Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "classify", "--dicom-sr",
+                srDir.toString(), in.toString());
+        String base = srDir.resolve(in.toString().substring(1)).toString();
+        assertTrue(isReportOf(Files.readAllBytes(Path.of(base, "s1.dcm.sr.dcm")), "1.2.826.0.1.3680043.8.498.2.1"),
+                err.toString());
+        assertTrue(Files.exists(Path.of(base, "multi.dcm#frame=2.sr.dcm")));
+        assertTrue(Files.exists(Path.of(base, "series.zip#1.sr.dcm")));
+        assertFalse(Files.exists(Path.of(base, "series.zip#2.sr.dcm")));
+    }
+
     /** Every made-up patient datum, on every channel: never printed, stored or logged. */
     @Test
     void privacy_noPatientDatumOnAnyChannel() throws Exception {
