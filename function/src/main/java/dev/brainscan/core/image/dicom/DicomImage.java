@@ -120,17 +120,12 @@ public final class DicomImage {
         planar = Math.max(0, ds.us(DicomParser.PLANAR_CONFIGURATION));
         boolean mono = samples == 1 && (photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"));
         boolean colour = samples == 3 && (photometric.equals("RGB") || photometric.equals("YBR_FULL")
-                || (photometric.equals("YBR_FULL_422") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG));
+                || (photometric.equals("YBR_FULL_422") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG)
+                || (photometric.matches("YBR_RCT|YBR_ICT") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000));
         if (!mono && !colour) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM photometric interpretation "
                     + (photometric.matches("[A-Z0-9_ ]{1,16}") ? photometric : "(unreadable)") + " with "
                     + samples + " sample(s) per pixel is not supported; brainscan reads MONOCHROME1, MONOCHROME2 and 8-bit RGB.");
-        }
-        boolean ownCodec = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
-                || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS;
-        if (colour && ownCodec) {
-            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "Colour " + ds.syntax.describe()
-                    + " frames are not supported; brainscan reads monochrome JPEG 2000 and JPEG-LS.");
         }
         if (!(bitsAllocated == 8 || bitsAllocated == 16) || (colour && bitsAllocated != 8)) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM image has " + bitsAllocated
@@ -275,11 +270,23 @@ public final class DicomImage {
                 || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS) {
             // Each decoder checks its code stream's size against rows and columns before any sample.
             int[] raw = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
-                    ? Jpeg2000.decode(fragmentBytes(index), columns, rows, bitsStored, signed)
-                    : JpegLs.decode(fragmentBytes(index), columns, rows);
-            values = new int[n];
-            for (int p = 0; p < n; p++) {
-                values[p] = storedValue(raw[p]);
+                    ? Jpeg2000.decode(fragmentBytes(index), columns, rows, samples, bitsStored, signed)
+                    : JpegLs.decode(fragmentBytes(index), columns, rows, samples);
+            if (samples == 3) {
+                rgb = new byte[n * 3]; // 8-bit colour, interleaved; JPEG 2000's YBR_RCT/ICT already undone
+                for (int p = 0; p < rgb.length; p++) {
+                    rgb[p] = (byte) raw[p];
+                }
+                values = null;
+                if (photometric.startsWith("YBR_RCT") || photometric.startsWith("YBR_ICT")) {
+                    return Frame.colour(columns, rows, rgb,
+                            info.withFrame(index + 1, new DicomInfo.Window(null, null, DicomInfo.WINDOW_NONE, null)));
+                }
+            } else {
+                values = new int[n];
+                for (int p = 0; p < n; p++) {
+                    values[p] = storedValue(raw[p]);
+                }
             }
         } else if (samples == 3 && photometric.startsWith("YBR")) {
             // The JPEG decoder's own YCbCr conversion: the same pixels as the JPEG read on its own.

@@ -17,7 +17,7 @@ import jj2000.j2k.util.MsgLogger;
 
 /**
  * One JPEG 2000 frame (transfer syntaxes 1.2.840.10008.1.2.4.90 and .91, PS3.5 A.4.4):
- * the code stream's SIZ header is read and checked first (one component, no subsampling,
+ * the code stream's SIZ header is read and checked first (the header's components, no subsampling,
  * 1 to 16 bits, the DICOM header's rows and columns, a bounded tile count), then JJ2000
  * (jai-imageio-jpeg2000, see function/pom.xml for why this library) decodes it under the
  * frame time budget. A JP2 file wrapper around the code stream is accepted.
@@ -61,7 +61,7 @@ final class Jpeg2000 {
      * checking its header against the DICOM header's {@code columns} x {@code rows}.
      */
     static int[] decode(byte[] data, int columns, int rows) throws ScanException {
-        return decode(data, columns, rows, 16, false);
+        return decode(data, columns, rows, 1, 16, false);
     }
 
     /**
@@ -70,12 +70,13 @@ final class Jpeg2000 {
      * precision may overshoot -2048 in a lossy decode; masking would turn that into white). A
      * stream whose signedness differs holds the stored bit patterns, left for the caller to mask.
      */
-    static int[] decode(byte[] data, int columns, int rows, int bitsStored, boolean signed) throws ScanException {
+    static int[] decode(byte[] data, int columns, int rows, int components, int bitsStored, boolean signed)
+            throws ScanException {
         int at = codestreamStart(data);
         Header h = header(data, at);
-        check(h, columns, rows);
+        check(h, columns, rows, components);
         checkTileParts(data, at);
-        int[] samples = FrameDecoding.guarded("JPEG 2000", () -> read(data, columns, rows));
+        int[] samples = FrameDecoding.guarded("JPEG 2000", () -> read(data, columns, rows, components));
         // A lossy decode can overshoot the nominal range near its ends (a dark background next to
         // the minimum); clip as OpenJPEG does, or masking to Bits Stored would wrap it round.
         int bits = h.signed() == signed ? Math.min(h.precision(), bitsStored) : h.precision();
@@ -87,15 +88,15 @@ final class Jpeg2000 {
         return samples;
     }
 
-    static void check(Header h, int columns, int rows) throws ScanException {
+    static void check(Header h, int columns, int rows, int components) throws ScanException {
         if (h.width() != columns || h.height() != rows) {
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, String.format(Locale.ROOT,
                     "The DICOM JPEG 2000 frame is %dx%d; the header describes %dx%d.", h.width(), h.height(),
                     columns, rows));
         }
-        if (h.components() != 1) {
-            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM JPEG 2000 frame has " + h.components()
-                    + " components; brainscan reads monochrome JPEG 2000 (one component).");
+        if (h.components() != components) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG 2000 frame has " + h.components()
+                    + " components; the header describes " + components + ".");
         }
         if (h.precision() > 16) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM JPEG 2000 frame has " + h.precision()
@@ -208,7 +209,7 @@ final class Jpeg2000 {
         }
     }
 
-    private static int[] read(byte[] data, int columns, int rows) throws IOException, ScanException {
+    private static int[] read(byte[] data, int columns, int rows, int components) throws IOException, ScanException {
         J2KImageReader reader = new J2KImageReader(new J2KImageReaderSpi());
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = FrameDecoding.watch(() -> {
@@ -221,10 +222,12 @@ final class Jpeg2000 {
             if (expired.get() || raster == null) {
                 throw FrameDecoding.overBudget();
             }
-            if (raster.getWidth() != columns || raster.getHeight() != rows || raster.getNumBands() != 1) {
+            if (raster.getWidth() != columns || raster.getHeight() != rows || raster.getNumBands() != components) {
                 throw corrupt("does not match the image the header describes");
             }
-            return raster.getSamples(raster.getMinX(), raster.getMinY(), columns, rows, 0, new int[columns * rows]);
+            // Colour: JJ2000 has undone the stream's component transform (RCT/ICT): RGB, interleaved.
+            return raster.getPixels(raster.getMinX(), raster.getMinY(), columns, rows,
+                    new int[columns * rows * components]);
         } catch (RuntimeException | IOException e) {
             if (expired.get()) {
                 throw FrameDecoding.overBudget();

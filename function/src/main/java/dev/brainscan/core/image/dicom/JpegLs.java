@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A JPEG-LS decoder (ITU-T T.87 | ISO/IEC 14495-1, LOCO-I) for one-component frames, lossless
+ * A JPEG-LS decoder (ITU-T T.87 | ISO/IEC 14495-1, LOCO-I) for monochrome and colour frames
+ * (colour: one scan per component, or line-interleaved as dcmcjpls writes RGB), lossless
  * and near-lossless (transfer syntaxes 1.2.840.10008.1.2.4.80 and .81), 2 to 16 bits per sample:
  * regular mode (context modelling, Golomb codes with the length limit), run mode with run
  * interruption samples, and the preset parameters of an LSE marker (MAXVAL, T1-T3, RESET).
@@ -16,7 +17,7 @@ import java.util.Locale;
  * columns before any sample is decoded; every marker segment's length is checked against the
  * data; each sample reads at most LIMIT + qbpp bits, and the entropy-coded data may not be
  * overrun by more than {@link #MAX_PAD_BITS} bits, so the work is bounded by the pixel count
- * and the input length. Refused as {@code UNSUPPORTED_FORMAT}: more than one component (colour),
+ * and the input length. Refused as {@code UNSUPPORTED_FORMAT}: sample interleaving (ILV 2),
  * mapping tables, restart intervals, a point transform; anything malformed is {@code CORRUPT_IMAGE}.
  */
 final class JpegLs {
@@ -60,16 +61,30 @@ final class JpegLs {
         }
     }
 
-    private JpegLs(byte[] b, int width, int height) {
+    private boolean sampleInterleaved;
+    private final int components;
+    private int[] out;
+    private int scans;
+
+    private JpegLs(byte[] b, int width, int height, int components) {
         this.b = b;
         this.width = width;
         this.height = height;
+        this.components = components;
     }
 
     /** Decodes a one-component frame of {@code columns} x {@code rows} into its samples, row by row. */
     static int[] decode(byte[] data, int columns, int rows) throws ScanException {
+        return decode(data, columns, rows, 1);
+    }
+
+    /**
+     * Decodes a frame of {@code components} (1, or 3 for colour) into its samples, row by row,
+     * components interleaved (r, g, b, r, ...).
+     */
+    static int[] decode(byte[] data, int columns, int rows, int components) throws ScanException {
         try {
-            return new JpegLs(data, columns, rows).run();
+            return new JpegLs(data, columns, rows, components).run();
         } catch (Corrupt e) {
             throw corrupt(e.getMessage());
         }
@@ -115,16 +130,19 @@ final class JpegLs {
                         throw new ScanException(ErrorCode.CORRUPT_IMAGE, String.format(Locale.ROOT,
                                 "The DICOM JPEG-LS frame is %dx%d; the header describes %dx%d.", x, y, width, height));
                     }
-                    if (components != 1) {
-                        throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM JPEG-LS frame has "
-                                + components + " components; brainscan reads monochrome JPEG-LS (one component).");
+                    if (components != this.components || length < 8 + 3 * components) {
+                        throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG-LS frame has "
+                                + components + " components; the header describes " + this.components + ".");
                     }
                     if (precision < 2 || precision > 16) {
                         throw corrupt("has a sample precision of " + precision + " bits");
                     }
-                    if ((b[body + 7] & 0xff) != 0x11) {
-                        throw corrupt("is subsampled");
+                    for (int c = 0; c < components; c++) {
+                        if ((b[body + 7 + 3 * c] & 0xff) != 0x11) {
+                            throw corrupt("is subsampled");
+                        }
                     }
+                    out = new int[width * height * components];
                 }
                 case 0xF8 -> { // LSE: preset parameters
                     int id = b[body] & 0xff;
@@ -153,22 +171,44 @@ final class JpegLs {
                         throw corrupt("has a scan before its frame header");
                     }
                     int ns = b[body] & 0xff;
-                    if (ns != 1 || length < 6 + 2 * ns) {
+                    if (ns < 1 || length < 6 + 2 * ns || scans + ns > components) {
                         throw corrupt("has a scan of " + ns + " components");
                     }
-                    if ((b[body + 2] & 0xff) != 0) {
-                        throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
-                                "The DICOM JPEG-LS frame uses a mapping table, which brainscan does not read.");
+                    for (int c = 0; c < ns; c++) {
+                        if ((b[body + 2 + 2 * c] & 0xff) != 0) {
+                            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                                    "The DICOM JPEG-LS frame uses a mapping table, which brainscan does not read.");
+                        }
                     }
-                    near = b[body + 3] & 0xff;
-                    if ((b[body + 5] & 0x0f) != 0) {
+                    int q = body + 1 + 2 * ns;
+                    near = b[q] & 0xff;
+                    int ilv = b[q + 1] & 0xff;
+                    if ((b[q + 2] & 0x0f) != 0) {
                         throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
                                 "The DICOM JPEG-LS frame uses a point transform, which brainscan does not read.");
                     }
+                    if (ns > 1 && ilv != 1 && ilv != 2) {
+                        throw corrupt("has an invalid interleave mode");
+                    }
+                    sampleInterleaved = ns > 1 && ilv == 2;
                     parameters(precision, lseMaxval, lseT1, lseT2, lseT3, lseReset);
                     pos = p + 2 + length;
                     end = b.length;
-                    return scan();
+                    cache = 0;
+                    bits = 0;
+                    padBits = 0;
+                    afterFf = false;
+                    scan(scans, ns);
+                    scans += ns;
+                    if (scans == components) {
+                        return out;
+                    }
+                    // ILV 0: the next component's scan follows the marker that ends this one.
+                    p = Math.min(pos, end);
+                    while (p + 1 < b.length && !((b[p] & 0xff) == 0xFF && (b[p + 1] & 0xff) >= 0x80)) {
+                        p++;
+                    }
+                    continue;
                 }
                 case 0xD9 -> throw corrupt("ends before its scan");
                 default -> {
@@ -217,6 +257,10 @@ final class JpegLs {
         int a0 = Math.max(2, (range + 32) / 64);
         Arrays.fill(a, a0);
         Arrays.fill(n, 1);
+        Arrays.fill(bias, 0);
+        Arrays.fill(c, 0);
+        Arrays.fill(nn, 0);
+        runIndex = 0;
     }
 
     private int clampThreshold(int i, int j) {
@@ -231,35 +275,117 @@ final class JpegLs {
         return k;
     }
 
-    /** The scan: one component, line by line (T.87 A.2 to A.7). */
-    private int[] scan() {
+    /**
+     * One scan (T.87 A.2 to A.7) of {@code ns} components starting at component {@code first}:
+     * line by line, and with several components, line-interleaved (ILV 1: each line of each
+     * component in turn, the contexts shared, a run index per component).
+     */
+    private void scan(int first, int ns) {
         int w = width;
-        int[] out = new int[w * height];
-        int[] prev = new int[w + 2]; // sample x at index x + 1; index 0 is Rc's / Ra's edge, w + 1 is Rd's
-        int[] cur = new int[w + 2];
+        int[][] prev = new int[ns][w + 2]; // sample x at index x + 1; index 0 is Rc's / Ra's edge, w + 1 is Rd's
+        int[][] cur = new int[ns][w + 2];
+        int[] runIndexes = new int[ns];
         for (int y = 0; y < height; y++) {
-            prev[w + 1] = prev[w];
-            cur[0] = prev[1];
-            int x = 0;
-            while (x < w) {
-                int ra = cur[x];
-                int rb = prev[x + 1];
-                int rc = prev[x];
-                int rd = prev[x + 2];
-                int qs = (quantize(rd - rb) * 9 + quantize(rb - rc)) * 9 + quantize(rc - ra);
-                if (qs == 0) {
-                    x += runMode(cur, prev, x);
-                } else {
-                    cur[x + 1] = regular(qs, ra, rb, rc);
-                    x++;
+            if (sampleInterleaved) {
+                samples(prev, cur);
+                for (int k = 0; k < ns; k++) {
+                    int[] line = cur[k];
+                    int at = y * w * components + first + k;
+                    for (int x = 0; x < w; x++, at += components) {
+                        out[at] = line[x + 1];
+                    }
+                    cur[k] = prev[k];
+                    prev[k] = line;
                 }
+                continue;
             }
-            System.arraycopy(cur, 1, out, y * w, w);
-            int[] t = prev;
-            prev = cur;
-            cur = t;
+            for (int k = 0; k < ns; k++) {
+                runIndex = runIndexes[k];
+                line(prev[k], cur[k]);
+                runIndexes[k] = runIndex;
+                int[] line = cur[k];
+                int at = y * w * components + first + k;
+                for (int x = 0; x < w; x++, at += components) {
+                    out[at] = line[x + 1];
+                }
+                cur[k] = prev[k];
+                prev[k] = line;
+            }
         }
-        return out;
+    }
+
+    /**
+     * One line of a sample-interleaved scan (ILV 2), as CharLS (inside GDCM and dcmtk) codes it:
+     * each pixel's components in turn with shared contexts; run mode when every component's
+     * gradients are flat, the run interruption coded per component from Rb in context 0.
+     */
+    private void samples(int[][] prev, int[][] cur) {
+        int w = width;
+        int ns = prev.length;
+        int[] qs = new int[ns];
+        for (int k = 0; k < ns; k++) {
+            prev[k][w + 1] = prev[k][w];
+            cur[k][0] = prev[k][1];
+        }
+        int x = 0;
+        while (x < w) {
+            boolean flat = true;
+            for (int k = 0; k < ns; k++) {
+                int[] p = prev[k];
+                qs[k] = (quantize(p[x + 2] - p[x + 1]) * 9 + quantize(p[x + 1] - p[x])) * 9 + quantize(p[x] - cur[k][x]);
+                flat &= qs[k] == 0;
+            }
+            if (!flat) {
+                for (int k = 0; k < ns; k++) {
+                    cur[k][x + 1] = regular(qs[k], cur[k][x], prev[k][x + 1], prev[k][x]);
+                }
+                x++;
+                continue;
+            }
+            int remaining = w - x;
+            int count = runLength(remaining);
+            for (int k = 0; k < ns; k++) {
+                Arrays.fill(cur[k], x + 1, x + 1 + count, cur[k][x]);
+            }
+            if (count == remaining) {
+                x += count;
+                continue;
+            }
+            int at = x + count;
+            int[] errors = new int[ns];
+            for (int k = 0; k < ns; k++) {
+                errors[k] = interruptionError(0);
+            }
+            for (int k = 0; k < ns; k++) {
+                int ra = cur[k][x];
+                int rb = prev[k][at + 1];
+                cur[k][at + 1] = reconstruct(rb, rb - ra >= 0 ? errors[k] : -errors[k]);
+            }
+            if (runIndex > 0) {
+                runIndex--;
+            }
+            x = at + 1;
+        }
+    }
+
+    private void line(int[] prev, int[] cur) {
+        int w = width;
+        prev[w + 1] = prev[w];
+        cur[0] = prev[1];
+        int x = 0;
+        while (x < w) {
+            int ra = cur[x];
+            int rb = prev[x + 1];
+            int rc = prev[x];
+            int rd = prev[x + 2];
+            int qs = (quantize(rd - rb) * 9 + quantize(rb - rc)) * 9 + quantize(rc - ra);
+            if (qs == 0) {
+                x += runMode(cur, prev, x);
+            } else {
+                cur[x + 1] = regular(qs, ra, rb, rc);
+                x++;
+            }
+        }
     }
 
     private int quantize(int d) {
@@ -341,6 +467,21 @@ final class JpegLs {
     private int runMode(int[] cur, int[] prev, int x) {
         int runValue = cur[x];
         int remaining = width - x;
+        int count = runLength(remaining);
+        Arrays.fill(cur, x + 1, x + 1 + count, runValue);
+        if (count == remaining) {
+            return count;
+        }
+        int at = x + count;
+        cur[at + 1] = interruption(runValue, prev[at + 1]);
+        if (runIndex > 0) {
+            runIndex--;
+        }
+        return count + 1;
+    }
+
+    /** A run's length (A.7.1): segments of 2^J[RUNindex] while the bits say 1, then the remainder's J bits. */
+    private int runLength(int remaining) {
         int count = 0;
         while (readBit() == 1) {
             int segment = 1 << J[runIndex];
@@ -359,21 +500,18 @@ final class JpegLs {
         if (count > remaining) {
             throw new Corrupt("has a run past the end of a line");
         }
-        Arrays.fill(cur, x + 1, x + 1 + count, runValue);
-        if (count == remaining) {
-            return count;
-        }
-        int at = x + count;
-        cur[at + 1] = interruption(runValue, prev[at + 1]);
-        if (runIndex > 0) {
-            runIndex--;
-        }
-        return count + 1;
+        return count;
     }
 
     /** The sample that ends a run (A.7.2). */
     private int interruption(int ra, int rb) {
         int type = Math.abs(ra - rb) <= near ? 1 : 0;
+        int err = interruptionError(type);
+        return type == 1 ? reconstruct(ra, err) : reconstruct(rb, rb - ra >= 0 ? err : -err);
+    }
+
+    /** The error of a run interruption sample in context {@code type} (A.7.2.2), the context updated. */
+    private int interruptionError(int type) {
         int q = CONTEXTS + type;
         int temp = a[q] + (n[q] >> 1) * type;
         int k = golomb(n[q], temp);
@@ -392,7 +530,7 @@ final class JpegLs {
             nn[type] >>= 1;
         }
         n[q]++;
-        return type == 1 ? reconstruct(ra, err) : reconstruct(rb, rb - ra >= 0 ? err : -err);
+        return err;
     }
 
     private int reconstruct(int px, int err) {

@@ -195,6 +195,21 @@ class DicomCodecsTest {
     }
 
     @Test
+    void colourJpegLsAndJpeg2000_giveExactlyTheUncompressedPixels() throws Exception {
+        // A colour JPEG as img2dcm wraps it, decompressed to RGB, then as archives recompress it:
+        // dcmcjpls (line-interleaved), GDCM's JPEG-LS and JPEG 2000 (with its colour transform).
+        BufferedImage slice = Phantom.generate(44, 200, 208, true).image();
+        Path jpg = Files.write(dir.resolve("colour.jpg"), FormatVariants.jpeg(slice, false, 0.92f));
+        Path rgb = run("colour-rgb.dcm", "dcmdjpeg", run("colour-img2dcm.dcm", "img2dcm", "-k", "Modality=MR",
+                jpg.toString()).toString());
+        for (Path variant : List.of(run("colour-dcmcjpls.dcm", "dcmcjpls", rgb.toString()),
+                run("colour-gdcm-jls.dcm", "gdcmconv", "--jpegls", rgb.toString()),
+                run("colour-gdcm-j2k.dcm", "gdcmconv", "--j2k", rgb.toString()))) {
+            assertSameFrames(rgb, variant);
+        }
+    }
+
+    @Test
     void nearLosslessJpegLsAndLossyJpeg2000_giveExactlyWhatDcmtkAndGdcmDecode() throws Exception {
         // The reference decodes: dcmdjpls (CharLS inside dcmtk) and gdcmconv --raw (OpenJPEG inside GDCM).
         for (Path base : List.of(base8, base16, multi)) {
