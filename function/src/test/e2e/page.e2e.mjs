@@ -620,6 +620,25 @@ try {
       + 'made-up patient values on the page');
   }
 
+  if (process.env.BRAINSCAN_E2E_ZIP) {
+    step = '10 zip of a series';
+    await page.close();
+    page = await newPage();
+    await page.setViewportSize(DESKTOP);
+    await openPage(page);
+    await page.setInputFiles('#file-input', [process.env.BRAINSCAN_E2E_ZIP]);
+    await page.waitForFunction(() => document.querySelectorAll('#scans-body tr[data-state="done"]').length === 1,
+      null, { timeout: 30_000 });
+    check(await page.isVisible('#series-panel'), 'the series panel is not shown after a zip of a series');
+    const items = await page.$$eval('#series-list li', (lis) => lis.map((li) => li.textContent));
+    check(items.length === 1 && items[0].includes('2 slices') && /Verdict (Tumour|No tumour)/.test(items[0]),
+      `the series line after the zip says "${items.join(' | ')}"`);
+    const text = await page.evaluate(() => document.body.innerText);
+    const leaked = PRIVATE.filter((v) => v && text.includes(v));
+    check(leaked.length === 0, `patient data on the page: ${leaked.join(', ')}`);
+    pass(`a zip of two slices dropped in: one series record, "${items[0]}"`);
+  }
+
   step = 'network and console';
   check(blocked.length === 0, `the page tried to reach other origins: ${blocked.join(', ')}`);
   check(pageProblems.length === 0, `the page logged problems: ${pageProblems.join(' | ')}`);

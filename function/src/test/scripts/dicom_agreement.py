@@ -25,6 +25,11 @@ VARIANTS = [  # name, command writing OUT from the img2dcm file IN
     ("jpeg-baseline-reencoded", ["sh", "-c", "dcmdjpeg {in} {out}.raw && dcmcjpeg +eb {out}.raw {out} && rm {out}.raw"]),
     ("jpeg-ls", ["sh", "-c", "dcmdjpeg {in} {out}.raw && dcmcjpls {out}.raw {out} && rm {out}.raw"]),
     ("jpeg-2000", ["sh", "-c", "dcmdjpeg {in} {out}.raw && gdcmconv --j2k {out}.raw {out} && rm {out}.raw"]),
+    ("jpeg-ls-gdcm", ["sh", "-c", "dcmdjpeg {in} {out}.raw && gdcmconv --jpegls {out}.raw {out} && rm {out}.raw"]),
+    ("jpeg-ls-near-lossless", ["sh", "-c", "dcmdjpeg {in} {out}.raw && dcmcjpls --encode-nearlossless "
+                               "--max-deviation 2 {out}.raw {out} && rm {out}.raw"]),
+    ("jpeg-2000-lossy", ["sh", "-c", "dcmdjpeg {in} {out}.raw && gdcmconv --j2k --lossy -r 10 {out}.raw {out} "
+                         "2>/dev/null && rm {out}.raw"]),
 ]
 
 

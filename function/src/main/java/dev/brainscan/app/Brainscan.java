@@ -36,13 +36,13 @@ public final class Brainscan {
 
     /**
      * The S3 flow ({@code INPUT_PREFIX} to {@code RESULT_PREFIX}, heatmaps when
-     * {@code WRITE_HEATMAPS}) and the HTTP API (uploads and results in {@code BUCKET},
+     * {@code WRITE_HEATMAPS}, DICOM SRs when {@code WRITE_DICOM_SR}) and the HTTP API (uploads and results in {@code BUCKET},
      * {@code SYNC_MAX_BYTES}).
      */
     public static Channels channels(Config config, Classifier classifier, ObjectStore store, UploadUrls uploadUrls,
                                     ScanLog log) {
         UploadProcessor uploads = new UploadProcessor(classifier, store, config.inputPrefix(), config.resultPrefix(),
-                log, config.writeHeatmaps());
+                log, config.writeHeatmaps()).withDicomSr(config.writeDicomSr());
         HttpApi http = new HttpApi(classifier, store, uploadUrls,
                 new HttpApi.Settings(config.bucket(), config.inputPrefix(), config.resultPrefix(), config.syncMaxBytes(),
                         config.publicApi(), config.signIn().url(), config.signIn().clientId()),

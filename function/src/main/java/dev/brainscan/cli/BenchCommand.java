@@ -122,7 +122,7 @@ final class BenchCommand implements Main.Command {
      */
     private static List<String> classifyOne(ScanClassifier classifier, BenchScan scan, PrintWriter err) {
         List<ScanResult> records = ClassifyCommand.classify(classifier,
-                new ScanInputs.ScanInput(scan.file().toString(), scan.file()), null, err, null);
+                new ScanInputs.ScanInput(scan.file().toString(), scan.file()), null, null, err, null);
         List<String> out = new ArrayList<>(records.size());
         for (ScanResult r : records) {
             out.add(Json.write(r));

@@ -5,9 +5,11 @@ import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.flow.SeriesArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +34,7 @@ final class ClassifyCommand implements Main.Command {
     static final Cli.Spec SPEC = new Cli.Spec("classify",
             List.of("Classify brain MR slices (JPEG, PNG, WebP, BMP, GIF, DICOM MR) as tumor / no_tumor.",
                     "A multi-frame DICOM file gives one record per frame; --series adds a verdict per DICOM series.",
+                    "A .zip of one DICOM series gives one series record holding its slices' records.",
                     "Directories are walked recursively; every non-hidden file is tried and decoded by its content."),
             Cli.withModelOptions(
                     new Cli.Option("--format", "FORMAT", "jsonl (default), json, csv or table."),
@@ -39,10 +42,13 @@ final class ClassifyCommand implements Main.Command {
                     new Cli.Option("--threads", "N", "Scans classified in parallel (default: all cores)."),
                     new Cli.Option("--heatmaps", "DIR",
                             "Also write each classified scan's activation overlay to DIR/<path>.heatmap.png."),
+                    new Cli.Option("--dicom-sr", "DIR", "DICOM out: for each classified DICOM scan (or frame, or "
+                            + "slice of a zip), a Basic Text SR with the verdict to DIR/<path>.sr.dcm."),
                     new Cli.Option("--series", null, "Group DICOM inputs by series (SeriesInstanceUID) and add one "
                             + "series record each (slices, the highest-scoring slice, the series label and tier), "
                             + "written before the slices.")),
-            "PATH", "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM) or directories; - reads one image from standard input.",
+            "PATH", "Image files (JPEG, PNG, WebP, BMP, GIF, DICOM), zips of a DICOM series or directories; "
+                    + "- reads one from standard input.",
             1,
             List.of("", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
                     "Research use only. Not a medical device; not for diagnosis."));
@@ -52,6 +58,7 @@ final class ClassifyCommand implements Main.Command {
     final Path out;
     final int threads;
     final Path heatmaps;
+    final Path dicomSr;
     final boolean series;
     final List<String> paths;
 
@@ -67,6 +74,7 @@ final class ClassifyCommand implements Main.Command {
         out = p.path("--out");
         threads = p.integer("--threads", Runtime.getRuntime().availableProcessors());
         heatmaps = p.path("--heatmaps");
+        dicomSr = p.path("--dicom-sr");
         series = p.flag("--series");
         paths = List.copyOf(p.operands());
     }
@@ -173,7 +181,7 @@ final class ClassifyCommand implements Main.Command {
             int[] failed = {0};
             boolean[] reported = {!StartupReport.enabled()};
             List<ScanResult> held = new ArrayList<>();
-            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, err, stdin), results -> {
+            OrderedParallel.run(inputs, threads, input -> classify(classifier, input, heatmaps, dicomSr, err, stdin), results -> {
                 boolean ok = true;
                 for (ScanResult result : results) {
                     if (series) {
@@ -225,6 +233,11 @@ final class ClassifyCommand implements Main.Command {
 
     /** DIR/<the input's path as given, made relative and without "..">.heatmap.png */
     static Path heatmapFile(Path dir, String inputName) {
+        return besideFile(dir, inputName, ".heatmap.png");
+    }
+
+    /** DIR/<the input's path as given, made relative and without "..">SUFFIX */
+    static Path besideFile(Path dir, String inputName, String suffix) {
         StringBuilder relative = new StringBuilder();
         for (Path part : Path.of(inputName).normalize()) {
             String p = part.toString();
@@ -232,7 +245,7 @@ final class ClassifyCommand implements Main.Command {
                 relative.append(relative.length() == 0 ? "" : "/").append(p);
             }
         }
-        return dir.resolve(relative + ".heatmap.png");
+        return dir.resolve(relative + suffix);
     }
 
     /**
@@ -259,10 +272,10 @@ final class ClassifyCommand implements Main.Command {
      * failure's stack trace goes to {@code err}, never into a record.
      */
     static List<ScanResult> classify(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
-            PrintWriter err, InputStream stdin) {
+            Path srDir, PrintWriter err, InputStream stdin) {
         Map<String, String> source = Map.of("file", input.name());
         if (input.stdin()) {
-            return classifyStdin(classifier, input, heatmapDir, err, stdin, source);
+            return classifyStdin(classifier, input, heatmapDir, srDir, err, stdin, source);
         }
         if (input.path() == null) {
             return List.of(classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "No such file or directory."));
@@ -274,9 +287,14 @@ final class ClassifyCommand implements Main.Command {
                 return List.of(classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
                         String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max)));
             }
+            byte[] bytes = Files.readAllBytes(input.path());
+            if (SeriesArchive.isZip(bytes)) {
+                return List.of(zipSeries(classifier, bytes, input, srDir, "", err));
+            }
             List<ScanResult> out = new ArrayList<>();
-            for (Classification c : classifier.runAll(Files.readAllBytes(input.path()), input.name(),
+            for (Classification c : classifier.runAll(bytes, input.name(),
                     source, heatmapDir != null)) {
+                writeSr(srDir, c.result().scanId(), c.result(), bytes);
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
@@ -298,7 +316,7 @@ final class ClassifyCommand implements Main.Command {
 
     /** "-": one image from standard input, read up to the byte limit. */
     private static List<ScanResult> classifyStdin(ScanClassifier classifier, ScanInputs.ScanInput input, Path heatmapDir,
-            PrintWriter err, InputStream stdin, Map<String, String> source) {
+            Path srDir, PrintWriter err, InputStream stdin, Map<String, String> source) {
         long max = classifier.limits().maxBytes();
         byte[] bytes;
         try {
@@ -312,9 +330,15 @@ final class ClassifyCommand implements Main.Command {
                     String.format(Locale.ROOT, "Standard input holds more than %d bytes, the limit.", max)));
         }
         try {
+            if (SeriesArchive.isZip(bytes)) {
+                return List.of(zipSeries(classifier, bytes, input, srDir, "stdin", err));
+            }
             List<ScanResult> out = new ArrayList<>();
             List<Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
             for (Classification c : all) {
+                writeSr(srDir, all.size() == 1 || c.result().dicom() == null ? "stdin"
+                        : "stdin#frame=" + c.result().dicom().frame(), c.result(),
+                        bytes);
                 if (c.internalError() != null) {
                     internalError(err, input, c.internalError());
                 }
@@ -329,6 +353,35 @@ final class ClassifyCommand implements Main.Command {
             internalError(err, input, e);
             return List.of(classifier.failure(input.name(), source, ErrorCode.INTERNAL,
                     ScanClassifier.INTERNAL_MESSAGE));
+        }
+    }
+
+    /**
+     * A zip of one DICOM series: the S3 flow's series record (SeriesArchive), slices embedded;
+     * with {@code srDir}, an SR per classified slice ({@code stdinName} names standard input's).
+     */
+    private static ScanResult zipSeries(ScanClassifier classifier, byte[] zip, ScanInputs.ScanInput input,
+            Path srDir, String stdinName, PrintWriter err) {
+        return SeriesArchive.classify(classifier, zip, input.name(), Map.of("file", input.name()),
+                e -> internalError(err, input, e), (entry, slice) -> writeSr(srDir, stdinName.isEmpty()
+                        ? slice.scanId() : stdinName + slice.scanId().substring(input.name().length()), slice, entry));
+    }
+
+    /** DICOM out: DIR/<name>.sr.dcm for a classified DICOM record (nothing for others). */
+    private static void writeSr(Path srDir, String name, ScanResult result, byte[] source) {
+        if (srDir == null) {
+            return;
+        }
+        byte[] sr = StructuredReport.of(result, source);
+        if (sr == null) {
+            return;
+        }
+        Path file = besideFile(srDir, name, ".sr.dcm");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, sr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not a read failure of the input: an internal one
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param syncMaxBytes    SYNC_MAX_BYTES: largest image POST /classify accepts (over it: 413 to /uploads)
  * @param uploadUrlTtlSeconds UPLOAD_URL_TTL_SECONDS: lifetime of presigned upload URLs
  * @param writeHeatmaps   WRITE_HEATMAPS: the S3 flow also writes {@code <result>.heatmap.png}
+ * @param writeDicomSr    WRITE_DICOM_SR: the S3 flow also writes a DICOM SR per classified DICOM scan,
+ *                        {@code <result>.sr.dcm} (docs/dicom.md, "DICOM out")
  * @param logObjectKeys   LOG_OBJECT_KEYS: log object keys in clear (default: a hash)
  * @param intraOpThreads  ORT_INTRA_OP_THREADS: ONNX Runtime threads per inference
  * @param publicApi       PUBLIC_API: the API is open to anyone (template: ApiAuth=NONE): GET /results
@@ -38,6 +40,7 @@ public record Config(
         long syncMaxBytes,
         int uploadUrlTtlSeconds,
         boolean writeHeatmaps,
+        boolean writeDicomSr,
         boolean logObjectKeys,
         int intraOpThreads,
         boolean publicApi,
@@ -64,21 +67,21 @@ public record Config(
     /** This configuration with other limits (the CLI's {@code --max-bytes} and friends). */
     public Config withLimits(Limits newLimits) {
         return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                writeHeatmaps, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
                 s3Timeouts, signIn);
     }
 
     /** This configuration with another model directory (the CLI's {@code --model}). */
     public Config withModelDir(Path dir) {
         return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
-                uploadUrlTtlSeconds, writeHeatmaps, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                uploadUrlTtlSeconds, writeHeatmaps, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
                 s3Timeouts, signIn);
     }
 
     /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
     public Config forLocalBucket(String localBucket) {
         return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                true, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts, signIn);
+                true, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts, signIn);
     }
 
     public static Config fromEnv() {
@@ -113,6 +116,7 @@ public record Config(
                 r.positiveLong("SYNC_MAX_BYTES", DEFAULT_SYNC_MAX_BYTES),
                 (int) r.range("UPLOAD_URL_TTL_SECONDS", 300, 1, 3600),
                 r.bool("WRITE_HEATMAPS", false),
+                r.bool("WRITE_DICOM_SR", false),
                 r.bool("LOG_OBJECT_KEYS", false),
                 (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64),
                 r.bool("PUBLIC_API", false),

@@ -1,17 +1,27 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.core.Classification;
+import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.result.ScanResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * A {@code .zip} of one DICOM series uploaded to the S3 flow (README, "DICOM"), read entry by
+ * A {@code .zip} of one DICOM series, on every channel (docs/dicom.md: S3 uploads,
+ * {@code POST /classify} with a zip body or part, {@code classify FILE.zip}, the page), read entry by
  * entry with hard limits that count the bytes actually inflated (never the sizes the archive
  * claims): at most {@link #MAX_ENTRIES} files, each within the scan byte limit, at most
  * {@link #MAX_TOTAL_BYTES} in all. Breaking a limit (a zip bomb) is {@code IMAGE_TOO_LARGE}
@@ -34,6 +44,46 @@ public final class SeriesArchive {
     public static boolean isZip(byte[] b) {
         return b.length >= 4 && b[0] == 'P' && b[1] == 'K'
                 && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
+    }
+
+    /**
+     * The one series record of a zip: every entry classified (each frame of a multi-frame entry
+     * too; entry n is {@code id#n} with {@code source.entry} n), then the series verdict with the
+     * slices embedded. A zip inside the zip is that entry's {@code UNSUPPORTED_FORMAT}; a broken
+     * limit or a damaged archive is the whole record's error. {@code internalErrors} receives
+     * any unexpected failure inside an entry, for the channel to log.
+     */
+    public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
+                                      Consumer<Throwable> internalErrors) {
+        return classify(classifier, zip, id, source, internalErrors, (entry, slice) -> { });
+    }
+
+    /** As above; {@code eachSlice} also receives every slice record with its entry's bytes (for DICOM out). */
+    public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
+                                      Consumer<Throwable> internalErrors, BiConsumer<byte[], ScanResult> eachSlice) {
+        List<ScanResult> slices = new ArrayList<>();
+        try {
+            read(zip, classifier.limits().maxBytes(), (number, entry) -> {
+                Map<String, String> entrySource = new LinkedHashMap<>(source);
+                entrySource.put("entry", Integer.toString(number));
+                String entryId = id + "#" + number;
+                if (isZip(entry)) {
+                    slices.add(classifier.failure(entryId, entrySource, ErrorCode.UNSUPPORTED_FORMAT,
+                            "An archive inside the archive is not opened; upload one series per zip."));
+                    return;
+                }
+                for (Classification c : classifier.runAll(entry, entryId, entrySource)) {
+                    if (c.internalError() != null) {
+                        internalErrors.accept(c.internalError());
+                    }
+                    slices.add(c.result());
+                    eachSlice.accept(entry, c.result());
+                }
+            });
+        } catch (ScanException e) {
+            return classifier.failure(id, source, e.code(), e.getMessage());
+        }
+        return classifier.series(slices, id, source, true);
     }
 
     public static void read(byte[] zip, long maxEntryBytes, EntrySink sink) throws ScanException {

@@ -8,6 +8,7 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanException;
+import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -49,16 +50,19 @@ public final class UploadProcessor {
     private final ScanLog log;
     /** WRITE_HEATMAPS: a classified scan's heatmap goes to {@link #heatmapKey} beside its result. */
     private final boolean heatmaps;
+    /** WRITE_DICOM_SR: an SR per classified DICOM scan goes to {@link #srKey} beside its result. */
+    private final boolean dicomSr;
     private final String channel;
 
     public UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
                            ScanLog log, boolean heatmaps) {
-        this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, "s3");
+        this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, false, "s3");
     }
 
     private UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
-                            ScanLog log, boolean heatmaps, String channel) {
+                            ScanLog log, boolean heatmaps, boolean dicomSr, String channel) {
         this.channel = channel;
+        this.dicomSr = dicomSr;
         this.classifier = classifier;
         this.store = store;
         this.inputPrefix = inputPrefix;
@@ -72,7 +76,36 @@ public final class UploadProcessor {
      * Operations backfills); everything else is shared.
      */
     public UploadProcessor forChannel(String channel) {
-        return new UploadProcessor(classifier, store, inputPrefix, resultPrefix, log, heatmaps, channel);
+        return new UploadProcessor(classifier, store, inputPrefix, resultPrefix, log, heatmaps, dicomSr, channel);
+    }
+
+    /** The same flow, writing (or not) a DICOM SR beside each classified DICOM scan's result (WRITE_DICOM_SR). */
+    public UploadProcessor withDicomSr(boolean on) {
+        return new UploadProcessor(classifier, store, inputPrefix, resultPrefix, log, heatmaps, on, channel);
+    }
+
+    /**
+     * Where the SR of the record {@code scanId} of the object {@code key} goes, beside the result:
+     * {@code results/a/b.dcm.json} -> {@code results/a/b.dcm.sr.dcm}; a frame adds {@code .frame-N},
+     * a zip's entry {@code .entry-N} (so {@code b.zip#3#frame=2} -> {@code b.zip.entry-3.frame-2.sr.dcm}).
+     */
+    public static String srKey(String resultKey, String key, String scanId) {
+        String suffix = scanId.startsWith(key) ? scanId.substring(key.length()) : "";
+        suffix = suffix.replace("#frame=", ".frame-").replace("#", ".entry-");
+        return resultKey.substring(0, resultKey.length() - ".json".length()) + suffix + ".sr.dcm";
+    }
+
+    /** One SR to write beside the result. */
+    private record Report(String scanId, byte[] bytes) {
+    }
+
+    private void addReport(List<Report> reports, ScanResult result, byte[] source) {
+        if (dicomSr) {
+            byte[] sr = StructuredReport.of(result, source);
+            if (sr != null) {
+                reports.add(new Report(result.scanId(), sr));
+            }
+        }
     }
 
     public String inputPrefix() {
@@ -102,32 +135,13 @@ public final class UploadProcessor {
      * of a series, the series record holding the per-slice (per-frame) records.
      */
     private Classification classifyObject(byte[] bytes, String key, Map<String, String> source,
-                                                         String requestId) {
+                                                         String requestId, List<Report> reports) {
         if (SeriesArchive.isZip(bytes)) {
-            List<ScanResult> slices = new ArrayList<>();
-            try {
-                SeriesArchive.read(bytes, classifier.limits().maxBytes(), (number, entry) -> {
-                    Map<String, String> entrySource = new LinkedHashMap<>(source);
-                    entrySource.put("entry", Integer.toString(number));
-                    String id = key + "#" + number;
-                    if (SeriesArchive.isZip(entry)) {
-                        slices.add(classifier.failure(id, entrySource, ErrorCode.UNSUPPORTED_FORMAT,
-                                "An archive inside the archive is not opened; upload one series per zip."));
-                        return;
-                    }
-                    for (Classification c : classifier.runAll(entry, id, entrySource)) {
-                        if (c.internalError() != null) {
-                            log.internalError(channel, requestId, key, c.internalError());
-                        }
-                        slices.add(c.result());
-                    }
-                });
-            } catch (ScanException e) {
-                return Classification.of(classifier.failure(key, source, e.code(), e.getMessage()));
-            }
-            return Classification.of(classifier.series(slices, key, source, true));
+            return Classification.of(SeriesArchive.classify(classifier, bytes, key, source,
+                    e -> log.internalError(channel, requestId, key, e), (entry, slice) -> addReport(reports, slice, entry)));
         }
         List<Classification> all = classifier.runAll(bytes, key, source, heatmaps);
+        all.forEach(c -> addReport(reports, c.result(), bytes));
         if (all.size() == 1) {
             return all.get(0);
         }
@@ -172,6 +186,7 @@ public final class UploadProcessor {
             source.put("sequencer", sequencer);
         }
         Classification classification;
+        List<Report> reports = new ArrayList<>();
         try {
             ObjectStore.StoredObject object = store.get(bucket, key, classifier.limits().maxBytes());
             if (object.versionId() != null) {
@@ -182,7 +197,7 @@ public final class UploadProcessor {
             if (object.eTag() != null) {
                 source.put("eTag", object.eTag());
             }
-            classification = classifyObject(object.bytes(), key, source, requestId);
+            classification = classifyObject(object.bytes(), key, source, requestId, reports);
         } catch (StoreException e) {
             if (e.isTransient()) {
                 log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
@@ -211,6 +226,9 @@ public final class UploadProcessor {
             store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
             if (!result.failed() && classification.heatmapPng() != null) {
                 store.put(bucket, heatmapKey(resultKey), classification.heatmapPng(), "image/png");
+            }
+            for (Report report : reports) {
+                store.put(bucket, srKey(resultKey, key, report.scanId()), report.bytes(), "application/dicom");
             }
         } catch (StoreException e) {
             if (e.isTransient()) {

@@ -7,7 +7,11 @@ import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.core.image.dicom.StructuredReport;
+import dev.brainscan.core.result.Json;
+import dev.brainscan.flow.SeriesArchive;
 import dev.brainscan.log.ScanLog;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /classify}: the scan as the body or as the multipart part {@code file}, at
- * most {@code syncMaxBytes}; the answer is the result record with its error code's status,
+ * {@code POST /classify}: the scan (or a zip of one DICOM series) as the body or as the
+ * multipart part {@code file}, at most {@code syncMaxBytes}; the answer is the result record
+ * (a zip's or a multi-frame file's: the series record) with its error code's status,
  * with the heatmap as {@code heatmapPng} when {@code ?heatmap=true}.
  */
 final class ClassifyRoute implements Route {
@@ -37,12 +42,28 @@ final class ClassifyRoute implements Route {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("channel", "http");
         source.put("requestId", requestId);
+        boolean wantSr = "true".equalsIgnoreCase(request.query("dicomSr"));
+        List<String> reports = new ArrayList<>();
+        if (SeriesArchive.isZip(body)) {
+            // A zip of one series: the same series record as the S3 flow's, with the same limits.
+            ScanResult series = SeriesArchive.classify(classifier, body, requestId, source,
+                    e -> log.internalError("http", requestId, null, e), (entry, slice) -> {
+                        if (wantSr) {
+                            addReport(reports, slice, entry);
+                        }
+                    });
+            log.scan("http", requestId, null, series);
+            return respond(series, wantSr, reports, requestId);
+        }
         List<Classification> all = classifier.runAll(body, requestId, source,
                 "true".equalsIgnoreCase(request.query("heatmap")));
         for (Classification each : all) {
             if (each.internalError() != null) {
                 log.internalError("http", requestId, null, each.internalError());
             }
+        }
+        if (wantSr) {
+            all.forEach(each -> addReport(reports, each.result(), body));
         }
         Classification c = all.get(0);
         ScanResult result = c.result();
@@ -54,7 +75,31 @@ final class ClassifyRoute implements Route {
             result = result.withHeatmap(Base64.getEncoder().encodeToString(c.heatmapPng()));
         }
         log.scan("http", requestId, null, result);
-        return Responses.json(Responses.status(result), result, requestId);
+        return respond(result, wantSr, reports, requestId);
+    }
+
+    /** DICOM out ({@code ?dicomSr=true}): the record, plus {@code dicomSr}, the SRs (base64 Part-10 files) in order. */
+    private static APIGatewayV2HTTPResponse respond(ScanResult result, boolean wantSr, List<String> reports,
+                                                    String requestId) {
+        if (!wantSr) {
+            return Responses.json(Responses.status(result), result, requestId);
+        }
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Json.mapper().readTree(Json.write(result));
+            com.fasterxml.jackson.databind.node.ArrayNode array = node.putArray("dicomSr");
+            reports.forEach(array::add);
+            return Responses.json(Responses.status(result), node, requestId);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void addReport(List<String> reports, ScanResult result, byte[] source) {
+        byte[] sr = StructuredReport.of(result, source);
+        if (sr != null) {
+            reports.add(Base64.getEncoder().encodeToString(sr));
+        }
     }
 
     /** The scan's bytes: the body, or its multipart part "file"; refused when absent or too large. */

@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * {@code src/test/resources/dev/brainscan/core/ClassifyFuzzTestInputs/} (a short regression
  * run, with one seed directory per target); {@code JAZZER_FUZZ=1} fuzzes one target for real,
  * for up to ten minutes (docs/security.md, "Fuzzing"): {@code classify} takes any bytes, the family
- * targets ({@code jpeg}, {@code png}, {@code webp}, {@code bmp}, {@code gif}, {@code dicom})
+ * targets ({@code jpeg}, {@code png}, {@code webp}, {@code bmp}, {@code gif}, {@code dicom},
+ * {@code jpeg2000}, {@code jpegls})
  * force their container so the time goes into one decoder.
  */
 class ClassifyFuzzTest {
@@ -82,6 +83,18 @@ class ClassifyFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void dicom(byte[] input) {
         check(FamilyInputs.dicom(input));
+    }
+
+    /** JPEG 2000 (JJ2000): the fuzzer's code stream in an MR file whose size is the stream's (FamilyInputs). */
+    @FuzzTest(maxDuration = "10m")
+    void jpeg2000(byte[] input) {
+        check(FamilyInputs.jpeg2000(input));
+    }
+
+    /** JPEG-LS (our T.87 decoder): the fuzzer's code stream in an MR file whose size is the stream's. */
+    @FuzzTest(maxDuration = "10m")
+    void jpegls(byte[] input) {
+        check(FamilyInputs.jpegls(input));
     }
 
     /**

@@ -49,6 +49,26 @@ class FamilyInputsTest {
     }
 
     @Test
+    void codeStreamSeedsDecodeInsideTheirMrFile() throws Exception {
+        Map<String, UnaryOperator<byte[]>> streams = Map.of("jpeg2000", FamilyInputs::jpeg2000, "jpegls",
+                FamilyInputs::jpegls);
+        for (Map.Entry<String, UnaryOperator<byte[]>> e : streams.entrySet()) {
+            List<Path> seeds;
+            try (Stream<Path> files = Files.list(SEEDS.resolve(e.getKey()))) {
+                seeds = files.filter(p -> p.getFileName().toString().startsWith("seed-")).toList();
+            }
+            assertEquals(false, seeds.isEmpty(), e.getKey());
+            for (Path seed : seeds) {
+                byte[] file = e.getValue().apply(Files.readAllBytes(seed));
+                assertEquals(Format.DICOM, ImageDecoder.sniff(file));
+                var dicom = new ImageDecoder(dev.brainscan.core.image.Limits.DEFAULT).dicom(file);
+                assertEquals(null, dicom.refusal(), seed.toString());
+                assertEquals(64 * 64, dicom.frame(0).grey().length, seed.toString());
+            }
+        }
+    }
+
+    @Test
     void pngCrcsAreRecomputedOverTheChunkBodies() throws IOException {
         byte[] png = Files.readAllBytes(SEEDS.resolve("png/seed-phantom.png"));
         byte[] broken = png.clone();

@@ -58,7 +58,8 @@ class DicomChannelsTest {
         System.arraycopy(pixels(DicomWriter.slice(402, false, 1, SERIES).bytes()), 0, frames, 180 * 200, 180 * 200);
         files.put("multi.dcm", DicomWriter.mr(180, 200, 8, frames, "9").set(0x00280008, "IS", "2").bytes());
         files.put("ct.dcm", DicomWriter.slice(403, false, 5, SERIES).set(0x00080060, "CS", "CT").bytes());
-        files.put("jls.dcm", DicomWriter.slice(404, false, 6, SERIES).transferSyntax("1.2.840.10008.1.2.4.80").bytes());
+        files.put("htj2k.dcm", DicomWriter.slice(404, false, 6, SERIES).transferSyntax("1.2.840.10008.1.2.4.201")
+                .bytes());
         files.put("implicit.dcm", DicomWriter.slice(405, false, 7, SERIES).transferSyntax(DicomWriter.TS_IMPLICIT)
                 .bytes());
         for (HostileCorpus.Case c : HostileCorpus.dicom()) {
@@ -188,7 +189,149 @@ class DicomChannelsTest {
         APIGatewayV2HTTPResponse multi = post(api, files.get("multi.dcm"));
         assertEquals(200, multi.getStatusCode());
         assertEquals(2, Json.mapper().readTree(multi.getBody()).get("slices").size());
-        assertEquals(415, post(api, files.get("jls.dcm")).getStatusCode());
+        assertEquals(415, post(api, files.get("htj2k.dcm")).getStatusCode());
+    }
+
+    static APIGatewayV2HTTPResponse postMultipart(HttpApi api, byte[] file) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--xyzzy\r\nContent-Disposition: form-data; name=\"file\"; filename=\"series.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(file);
+        body.writeBytes("\r\n--xyzzy--\r\n".getBytes(StandardCharsets.US_ASCII));
+        return api.handle(APIGatewayV2HTTPEvent.builder().withRawPath("/classify")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                        .withRequestId("r2").build())
+                .withHeaders(Map.of("content-type", "multipart/form-data; boundary=xyzzy")).withIsBase64Encoded(true)
+                .withBody(Base64.getEncoder().encodeToString(body.toByteArray())).build());
+    }
+
+    /** The series record without what names the channel (scan ids, source, timings, time). */
+    static String verdict(JsonNode r) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = r.deepCopy();
+        copy.remove(List.of("scanId", "source", "timingsMs", "processedAt"));
+        if (copy.has("series") && copy.get("series").has("topSlice")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("series").get("topSlice")).remove("scanId");
+        }
+        if (copy.has("slices")) {
+            for (JsonNode s : copy.get("slices")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) s).remove(List.of("scanId", "source", "timingsMs",
+                        "processedAt"));
+            }
+        }
+        return copy.toString();
+    }
+
+    @Test
+    void zipOfASeries_sameSeriesRecordOnEveryChannel() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 1; i <= 4; i++) {
+            entries.put("export/IM" + i, files.get("s" + i + ".dcm"));
+        }
+        entries.put("export/multi", files.get("multi.dcm"));
+        byte[] series = zip(entries);
+        JsonNode s3 = flow("every-channel", false).run("ward7/series.zip", series);
+        assertEquals(6, s3.get("slices").size(), s3.toString());
+        String expected = verdict(s3);
+        // POST /classify: the zip as the body, and as the multipart part "file".
+        HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
+                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
+        for (APIGatewayV2HTTPResponse r : List.of(post(api, series), postMultipart(api, series))) {
+            assertEquals(200, r.getStatusCode(), r.getBody());
+            JsonNode http = Json.mapper().readTree(r.getBody());
+            assertEquals(expected, verdict(http));
+            assertTrue(http.get("slices").get(0).get("scanId").asText().matches("r[12]#1"));
+        }
+        // classify FILE.zip: one record, the same.
+        Path zipFile = Files.write(dir.resolve("series.zip"), series);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "classify", zipFile.toString());
+        assertEquals(0, exit, err.toString());
+        String[] lines = out.toString().strip().split("\n");
+        assertEquals(1, lines.length, out.toString());
+        JsonNode cli = Json.mapper().readTree(lines[0]);
+        assertEquals(expected, verdict(cli));
+        assertEquals(zipFile + "#1", cli.get("slices").get(0).get("scanId").asText());
+        // The same limits: a bomb is IMAGE_TOO_LARGE (413), a nested zip is not opened, on the API too.
+        APIGatewayV2HTTPResponse bomb = post(api, zip(Map.of("IM1", new byte[64 << 20])));
+        assertEquals(413, bomb.getStatusCode(), bomb.getBody());
+        Map<String, byte[]> withInner = new LinkedHashMap<>();
+        withInner.put("inner.zip", zip(Map.of("IM1", files.get("s1.dcm"))));
+        withInner.put("IM2", files.get("s2.dcm"));
+        JsonNode nested = Json.mapper().readTree(post(api, zip(withInner)).getBody());
+        assertEquals("UNSUPPORTED_FORMAT", nested.get("slices").get(0).get("error").get("code").asText());
+    }
+
+    static boolean isReportOf(byte[] sr, String sopInstanceUid) {
+        String text = new String(sr, StandardCharsets.ISO_8859_1);
+        return text.startsWith("DICM", 128) && text.contains("1.2.840.10008.5.1.4.1.1.88.11")
+                && text.contains(sopInstanceUid);
+    }
+
+    @Test
+    void dicomOut_onRequest_anSrPerClassifiedDicomScanOnEveryChannel() throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("IM1", files.get("s1.dcm"));
+        entries.put("IM2", files.get("ct.dcm"));
+        byte[] series = zip(entries);
+        // S3 (WRITE_DICOM_SR): beside the result; a frame and a zip entry name themselves; none when off.
+        LocalObjectStore store = new LocalObjectStore(Files.createDirectories(dir.resolve("sr-s3")));
+        UploadProcessor on = new UploadProcessor(TestModels.classifier(), store, "scans/", "results/",
+                new ScanLog(new PrintStream(new ByteArrayOutputStream()), false), false).withDicomSr(true);
+        Map<String, byte[]> uploads = Map.of("s1.dcm", files.get("s1.dcm"), "multi.dcm", files.get("multi.dcm"),
+                "series.zip", series, "ct.dcm", files.get("ct.dcm"));
+        for (Map.Entry<String, byte[]> e : uploads.entrySet()) {
+            Path p = Files.createDirectories(store.root().resolve("scans")).resolve(e.getKey());
+            Files.write(p, e.getValue());
+            on.process("bucket", "scans/" + e.getKey(), "req-sr");
+        }
+        Path results = store.root().resolve("results");
+        assertTrue(isReportOf(Files.readAllBytes(results.resolve("s1.dcm.sr.dcm")), "1.2.826.0.1.3680043.8.498.2.1"));
+        assertTrue(Files.exists(results.resolve("multi.dcm.frame-1.sr.dcm")));
+        assertTrue(Files.exists(results.resolve("multi.dcm.frame-2.sr.dcm")));
+        assertTrue(Files.exists(results.resolve("series.zip.entry-1.sr.dcm")));
+        assertFalse(Files.exists(results.resolve("series.zip.entry-2.sr.dcm")), "a refused slice has no SR");
+        assertFalse(Files.exists(results.resolve("ct.dcm.sr.dcm")));
+        assertEquals("results/a/b.zip.entry-3.frame-2.sr.dcm",
+                UploadProcessor.srKey("results/a/b.zip.json", "scans/a/b.zip", "scans/a/b.zip#3#frame=2"));
+        JsonNode off = flow("sr-off", false).run("s1.dcm", files.get("s1.dcm"));
+        assertFalse(off.has("error"));
+        assertFalse(Files.exists(dir.resolve("sr-off/results/s1.dcm.sr.dcm")));
+        // POST /classify?dicomSr=true: the record plus its SRs, base64.
+        HttpApi api = new HttpApi(TestModels.classifier(), null, null, new HttpApi.Settings("", "scans/", "results/",
+                4_000_000), new ScanLog(new PrintStream(new ByteArrayOutputStream()), false));
+        for (byte[] body : List.of(files.get("s1.dcm"), series)) {
+            APIGatewayV2HTTPResponse r = api.handle(APIGatewayV2HTTPEvent.builder().withRawPath("/classify")
+                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build())
+                            .withRequestId("r3").build())
+                    .withQueryStringParameters(Map.of("dicomSr", "true"))
+                    .withHeaders(Map.of("content-type", "application/dicom")).withIsBase64Encoded(true)
+                    .withBody(Base64.getEncoder().encodeToString(body)).build());
+            assertEquals(200, r.getStatusCode(), r.getBody());
+            JsonNode json = Json.mapper().readTree(r.getBody());
+            assertTrue(json.get("label").asText().matches("tumor|no_tumor"));
+            assertEquals(1, json.get("dicomSr").size(), r.getBody().substring(0, 200));
+            assertTrue(isReportOf(Base64.getDecoder().decode(json.get("dicomSr").get(0).asText()),
+                    "1.2.826.0.1.3680043.8.498.2.1"));
+        }
+        assertFalse(post(api, files.get("s1.dcm")).getBody().contains("dicomSr"));
+        // classify --dicom-sr DIR: DIR/<path>.sr.dcm.
+        Path in = Files.createDirectories(dir.resolve("sr-cli-in"));
+        Files.write(in.resolve("s1.dcm"), files.get("s1.dcm"));
+        Files.write(in.resolve("multi.dcm"), files.get("multi.dcm"));
+        Files.write(in.resolve("series.zip"), series);
+        Path srDir = dir.resolve("sr-cli-out");
+        StringWriter err = new StringWriter();
+        Main.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "classify", "--dicom-sr",
+                srDir.toString(), in.toString());
+        String base = srDir.resolve(in.toString().substring(1)).toString();
+        assertTrue(isReportOf(Files.readAllBytes(Path.of(base, "s1.dcm.sr.dcm")), "1.2.826.0.1.3680043.8.498.2.1"),
+                err.toString());
+        assertTrue(Files.exists(Path.of(base, "multi.dcm#frame=2.sr.dcm")));
+        assertTrue(Files.exists(Path.of(base, "series.zip#1.sr.dcm")));
+        assertFalse(Files.exists(Path.of(base, "series.zip#2.sr.dcm")));
     }
 
     /** Every made-up patient datum, on every channel: never printed, stored or logged. */
@@ -231,6 +374,13 @@ class DicomChannelsTest {
         for (byte[] b : files.values()) {
             outputs.add(post(api, b).getBody());
         }
+        outputs.add(post(api, zip(files)).getBody());
+        outputs.add(postMultipart(api, zip(files)).getBody());
+        // CLI: the zip of everything.
+        StringWriter zipOut = new StringWriter();
+        Main.execute(new PrintWriter(zipOut, true), new PrintWriter(zipOut, true), "classify",
+                Files.write(dir.resolve("privacy.zip"), zip(files)).toString());
+        outputs.add(zipOut.toString());
         outputs.add(httpLog.toString(StandardCharsets.UTF_8));
         String all = String.join("\n", outputs);
         assertTrue(all.contains("\"dicom\""), "DICOM results were produced");

@@ -97,6 +97,35 @@ public final class DicomWriter {
         return this;
     }
 
+    /**
+     * An encapsulated pixel data element (PS3.5 A.4): an empty basic offset table, one fragment
+     * per frame (padded to even length), the sequence delimiter; for {@link #tail}.
+     */
+    public static byte[] encapsulated(byte[]... frames) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        le16(out, 0x7FE0);
+        le16(out, 0x0010);
+        out.writeBytes("OB".getBytes(StandardCharsets.US_ASCII));
+        le16(out, 0);
+        le32(out, 0xFFFFFFFFL);
+        le16(out, 0xFFFE);
+        le16(out, 0xE000);
+        le32(out, 0);
+        for (byte[] f : frames) {
+            le16(out, 0xFFFE);
+            le16(out, 0xE000);
+            le32(out, f.length + (f.length & 1));
+            out.writeBytes(f);
+            if ((f.length & 1) == 1) {
+                out.write(0);
+            }
+        }
+        le16(out, 0xFFFE);
+        le16(out, 0xE0DD);
+        le32(out, 0);
+        return out.toByteArray();
+    }
+
     /** An 8-bit MONOCHROME2 MR slice with made-up patient data. */
     public static DicomWriter mr8(BufferedImage grey) {
         int w = grey.getWidth();

@@ -188,8 +188,26 @@ public final class HostileCorpus {
                 ErrorCode.CORRUPT_IMAGE));
         out.add(new Case("dicom-ct", DicomWriter.mr8(slice).set(0x00080060, "CS", "CT").bytes(),
                 ErrorCode.NOT_A_BRAIN_MRI));
-        out.add(new Case("dicom-jpeg-ls", DicomWriter.mr8(slice).transferSyntax("1.2.840.10008.1.2.4.80").bytes(),
-                ErrorCode.UNSUPPORTED_FORMAT));
+        // A compressed syntax over native (not encapsulated) pixel data.
+        out.add(new Case("dicom-jpeg-ls-not-encapsulated", DicomWriter.mr8(slice)
+                .transferSyntax("1.2.840.10008.1.2.4.80").bytes(), ErrorCode.CORRUPT_IMAGE));
+        // JPEG-LS and JPEG 2000 code streams whose own header claims 65535x65535 (the DICOM header says 96x96),
+        // and code streams cut short after a matching header.
+        out.add(new Case("dicom-jpeg-ls-frame-65535x65535", DicomWriter.mr8(slice).transferSyntax(
+                "1.2.840.10008.1.2.4.80").tail(DicomWriter.encapsulated(jpegLsHeader(65535, 65535, 64))).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-jpeg-ls-truncated", DicomWriter.mr8(slice).transferSyntax(
+                "1.2.840.10008.1.2.4.80").tail(DicomWriter.encapsulated(jpegLsHeader(96, 96, 12))).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-jpeg2000-frame-65535x65535", DicomWriter.mr8(slice).transferSyntax(
+                "1.2.840.10008.1.2.4.90").tail(DicomWriter.encapsulated(j2kHeader(65535, 65535, 64))).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-jpeg2000-1x1-tiles", DicomWriter.mr8(slice).transferSyntax(
+                "1.2.840.10008.1.2.4.90").tail(DicomWriter.encapsulated(j2kHeader(96, 96, 1))).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
+        out.add(new Case("dicom-jpeg2000-truncated", DicomWriter.mr8(slice).transferSyntax(
+                "1.2.840.10008.1.2.4.91").tail(DicomWriter.encapsulated(j2kHeader(96, 96, 96))).bytes(),
+                ErrorCode.CORRUPT_IMAGE));
         // A deflated dataset that inflates far past the limit (a deflate bomb).
         byte[] meta = DicomWriter.mr8(slice).transferSyntax("1.2.840.10008.1.2.1.99").remove(0x7FE00010).bytes();
         int metaEnd = 132;
@@ -229,6 +247,25 @@ public final class HostileCorpus {
     }
 
     /** The pixel data element of a file written by {@link DicomWriter} (it is the last element). */
+    /** A JPEG-LS (T.87) 8-bit one-component frame and scan header for {@code w} x {@code h}, then {@code data} zero bytes. */
+    public static byte[] jpegLsHeader(int w, int h, int data) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xF7, 0, 11, 8, (byte) (h >> 8), (byte) h,
+            (byte) (w >> 8), (byte) w, 1, 1, 0x11, 0, (byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0, 0, 0, 0});
+        o.writeBytes(new byte[data]);
+        o.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+        return o.toByteArray();
+    }
+
+    /** A JPEG 2000 code stream's SOC and SIZ (one 8-bit component, {@code tile} x {@code tile} tiles) and nothing else. */
+    public static byte[] j2kHeader(int w, int h, int tile) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 2 + 38 + 3 + 2);
+        b.putShort((short) 0xFF4F).putShort((short) 0xFF51).putShort((short) 41).putShort((short) 0).putInt(w).putInt(h)
+                .putInt(0).putInt(0).putInt(tile).putInt(tile).putInt(0).putInt(0).putShort((short) 1)
+                .put((byte) 7).put((byte) 1).put((byte) 1).putShort((short) 0xFFD9);
+        return b.array();
+    }
+
     private static byte[] pixelElement(byte[] file) {
         for (int i = file.length - 12; i > 132; i--) {
             if ((file[i] & 0xff) == 0xE0 && (file[i + 1] & 0xff) == 0x7F && file[i + 2] == 0x10 && file[i + 3] == 0

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.brainscan.config.Config;
+import java.util.List;
 import java.util.Map;
 import dev.brainscan.cli.LocalServer;
 import dev.brainscan.phantom.Phantom;
@@ -66,6 +67,14 @@ class WebPageE2EIT {
                 dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
         Files.write(sliceB, dev.brainscan.testing.DicomWriter.slice(22, false, 2,
                 dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
+        Path seriesZip = tmp.resolve("series.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(seriesZip))) {
+            for (Path slice : List.of(sliceA, sliceB)) {
+                z.putNextEntry(new java.util.zip.ZipEntry("export/" + slice.getFileName()));
+                z.write(Files.readAllBytes(slice));
+                z.closeEntry();
+            }
+        }
         Path shots = TestPaths.repoRoot().resolve("function/target/e2e-screenshots");
         clean(shots);
 
@@ -76,6 +85,7 @@ class WebPageE2EIT {
             ProcessBuilder pb = new ProcessBuilder(node.get().toString(), "page.e2e.mjs", baseUrl, shots.toString(),
                     scan.toString(), text.toString(), sliceA.toString(), sliceB.toString())
                     .directory(e2e.toFile()).redirectErrorStream(true);
+            pb.environment().put("BRAINSCAN_E2E_ZIP", seriesZip.toString());
             pb.environment().put("BRAINSCAN_E2E_PRIVATE",
                     dev.brainscan.core.result.Json.write(dev.brainscan.testing.DicomWriter.privateStrings()));
             Process p = pb.start();

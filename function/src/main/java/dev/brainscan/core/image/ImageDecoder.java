@@ -84,7 +84,7 @@ public final class ImageDecoder {
      * make the input safe.
      */
     public static long decoderErrors() {
-        return DECODER_ERRORS.sum();
+        return DECODER_ERRORS.sum() + DicomImage.decoderErrors();
     }
 
     public ImageDecoder(Limits limits) {
@@ -339,6 +339,9 @@ public final class ImageDecoder {
         ImageReader chosen = null;
         while (readers.hasNext()) {
             ImageReader r = readers.next();
+            if (r.getClass().getName().startsWith("com.github.jaiimageio")) {
+                continue; // JPEG 2000's library: used for DICOM frames only, never for uploads (function/pom.xml)
+            }
             // TwelveMonkeys' JPEG reader gets CMYK/YCCK right; prefer it where both exist.
             if (chosen == null || r.getClass().getName().startsWith("com.twelvemonkeys")) {
                 chosen = r;

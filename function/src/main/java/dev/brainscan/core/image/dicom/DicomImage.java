@@ -104,6 +104,10 @@ public final class DicomImage {
         if (ds.syntax.pixels == TransferSyntax.Pixels.UNSUPPORTED) {
             throw DicomParser.unsupportedSyntax(ds.syntax);
         }
+        if (ds.syntax.pixels != TransferSyntax.Pixels.NATIVE && ds.nativeOffset >= 0 && !ds.encapsulated) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM pixel data is not encapsulated as its "
+                    + "transfer syntax " + ds.syntax.describe() + " requires.");
+        }
         samples = ds.us(DicomParser.SAMPLES_PER_PIXEL) < 0 ? 1 : ds.us(DicomParser.SAMPLES_PER_PIXEL);
         bitsAllocated = ds.us(DicomParser.BITS_ALLOCATED);
         int stored = ds.us(DicomParser.BITS_STORED);
@@ -116,7 +120,8 @@ public final class DicomImage {
         planar = Math.max(0, ds.us(DicomParser.PLANAR_CONFIGURATION));
         boolean mono = samples == 1 && (photometric.equals("MONOCHROME1") || photometric.equals("MONOCHROME2"));
         boolean colour = samples == 3 && (photometric.equals("RGB") || photometric.equals("YBR_FULL")
-                || (photometric.equals("YBR_FULL_422") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG));
+                || (photometric.equals("YBR_FULL_422") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG)
+                || (photometric.matches("YBR_RCT|YBR_ICT") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000));
         if (!mono && !colour) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM photometric interpretation "
                     + (photometric.matches("[A-Z0-9_ ]{1,16}") ? photometric : "(unreadable)") + " with "
@@ -153,6 +158,14 @@ public final class DicomImage {
      */
     public ScanException refusal() {
         return refusal;
+    }
+
+    /**
+     * How many Errors (OutOfMemoryError, StackOverflowError) the JPEG 2000 decoder threw and
+     * this package turned into the input's error code; part of {@code ImageDecoder.decoderErrors}.
+     */
+    public static long decoderErrors() {
+        return FrameDecoding.errors();
     }
 
     /** A DICOM Part-10 file or a bare DICOM dataset, by content. */
@@ -252,6 +265,28 @@ public final class DicomImage {
                     }
                 }
                 values = stored(joined, 0, n);
+            }
+        } else if (ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
+                || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS) {
+            // Each decoder checks its code stream's size against rows and columns before any sample.
+            int[] raw = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000
+                    ? Jpeg2000.decode(fragmentBytes(index), columns, rows, samples, bitsStored, signed)
+                    : JpegLs.decode(fragmentBytes(index), columns, rows, samples);
+            if (samples == 3) {
+                rgb = new byte[n * 3]; // 8-bit colour, interleaved; JPEG 2000's YBR_RCT/ICT already undone
+                for (int p = 0; p < rgb.length; p++) {
+                    rgb[p] = (byte) raw[p];
+                }
+                values = null;
+                if (photometric.startsWith("YBR_RCT") || photometric.startsWith("YBR_ICT")) {
+                    return Frame.colour(columns, rows, rgb,
+                            info.withFrame(index + 1, new DicomInfo.Window(null, null, DicomInfo.WINDOW_NONE, null)));
+                }
+            } else {
+                values = new int[n];
+                for (int p = 0; p < n; p++) {
+                    values[p] = storedValue(raw[p]);
+                }
             }
         } else if (samples == 3 && photometric.startsWith("YBR")) {
             // The JPEG decoder's own YCbCr conversion: the same pixels as the JPEG read on its own.
@@ -477,10 +512,13 @@ public final class DicomImage {
             }
             return out;
         }
-        if (ds.syntax.pixels == TransferSyntax.Pixels.JPEG) {
+        if (ds.syntax.pixels == TransferSyntax.Pixels.JPEG || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_LS
+                || ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000) {
+            // A frame starts with a JPEG start-of-image marker (JPEG-LS too), or JPEG 2000's start-of-codestream.
+            int second = ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000 ? 0x4F : 0xD8;
             List<int[]> current = null;
             for (int[] f : fragments) {
-                boolean soi = f[1] >= 2 && (ds.data[f[0]] & 0xff) == 0xFF && (ds.data[f[0] + 1] & 0xff) == 0xD8;
+                boolean soi = f[1] >= 2 && (ds.data[f[0]] & 0xff) == 0xFF && (ds.data[f[0] + 1] & 0xff) == second;
                 if (soi || current == null) {
                     if (current != null) {
                         out.add(current.toArray(new int[0][]));

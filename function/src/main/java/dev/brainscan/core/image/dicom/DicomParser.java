@@ -237,7 +237,8 @@ final class DicomParser {
     static ScanException unsupportedSyntax(TransferSyntax t) {
         return new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
                 "The DICOM transfer syntax " + t.describe() + " is not supported; brainscan reads implicit and "
-                        + "explicit VR little endian, deflated, RLE lossless, JPEG baseline, extended and lossless.");
+                        + "explicit VR little endian, deflated, RLE lossless, JPEG baseline, extended and lossless, "
+                        + "JPEG-LS (lossless and near-lossless) and JPEG 2000 (lossless and lossy).");
     }
 
     private static byte[] inflate(byte[] b, int pos, long budget) throws ScanException {

@@ -17,11 +17,11 @@ enum TransferSyntax {
     JPEG_LOSSLESS("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", Pixels.JPEG, true),
     JPEG_LOSSLESS_SV1("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction "
             + "(Process 14 [Selection Value 1])", Pixels.JPEG, true),
-    JPEG_LS_LOSSLESS("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", Pixels.UNSUPPORTED, true),
-    JPEG_LS_NEAR_LOSSLESS("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless)", Pixels.UNSUPPORTED, true),
-    JPEG_2000_LOSSLESS("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", Pixels.UNSUPPORTED,
+    JPEG_LS_LOSSLESS("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", Pixels.JPEG_LS, true),
+    JPEG_LS_NEAR_LOSSLESS("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless)", Pixels.JPEG_LS, true),
+    JPEG_2000_LOSSLESS("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", Pixels.JPEG_2000,
             true),
-    JPEG_2000("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", Pixels.UNSUPPORTED, true),
+    JPEG_2000("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", Pixels.JPEG_2000, true),
     HTJ2K_LOSSLESS("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 (Lossless Only)", Pixels.UNSUPPORTED, true),
     HTJ2K_RPCL("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Options (Lossless Only)",
             Pixels.UNSUPPORTED, true),
@@ -30,8 +30,11 @@ enum TransferSyntax {
     MPEG4("1.2.840.10008.1.2.4.102", "MPEG-4 AVC (H.264) High Profile", Pixels.UNSUPPORTED, true),
     HEVC("1.2.840.10008.1.2.4.107", "HEVC (H.265) Main Profile", Pixels.UNSUPPORTED, true);
 
-    /** How the pixel data of a syntax is decoded. */
-    enum Pixels { NATIVE, RLE, JPEG, UNSUPPORTED }
+    /**
+     * How the pixel data of a syntax is decoded: natively, by {@link Rle}, by the image wing's
+     * JPEG reader, by {@link Jpeg2000} (JJ2000) or by {@link JpegLs} (our own T.87 decoder).
+     */
+    enum Pixels { NATIVE, RLE, JPEG, JPEG_2000, JPEG_LS, UNSUPPORTED }
 
     private static final Map<String, TransferSyntax> BY_UID;
 

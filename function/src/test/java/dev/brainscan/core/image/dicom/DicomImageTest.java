@@ -209,8 +209,8 @@ class DicomImageTest {
 
     @Test
     void unsupportedSyntaxes_nameTheSyntax() {
-        for (String[] ts : new String[][] {{"1.2.840.10008.1.2.4.80", "JPEG-LS Lossless"},
-            {"1.2.840.10008.1.2.4.91", "JPEG 2000"}, {"1.2.840.10008.1.2.2", "Big Endian"},
+        for (String[] ts : new String[][] {{"1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000"},
+            {"1.2.840.10008.1.2.4.100", "MPEG2"}, {"1.2.840.10008.1.2.2", "Big Endian"},
             {"1.2.3.4.5.6", "1.2.3.4.5.6"}}) {
             ScanResult r = CLASSIFIER.classify(DicomWriter.mr8(SLICE).transferSyntax(ts[0]).bytes(), "ts", Map.of());
             assertEquals("UNSUPPORTED_FORMAT", r.error().code(), ts[0]);
