@@ -79,6 +79,16 @@ final class BenchCommand implements Main.Command {
                 System.getProperty("java.version"));
         config = model.config();
         try (ScanClassifier classifier = ModelOptions.classifier(config)) {
+            for (int i = 0; i < inputs.size(); i++) {
+                ScanResult r = classifier.classify(inputs.get(i), "check", Map.of());
+                if (r.failed()) {
+                    // bench times scans that classify; a file that does not is named with the reason
+                    err.println("brainscan: bench: " + inputNames.get(i) + " cannot be classified ("
+                            + r.error().code() + ": " + r.error().message()
+                            + "); bench times scans that classify: leave it out, or name other files");
+                    return Main.USAGE;
+                }
+            }
             for (int warm = 0; warm < 3; warm++) {
                 for (byte[] b : inputs) {
                     Json.write(classifier.classify(b, "warm-up", Map.of()));
@@ -95,12 +105,16 @@ final class BenchCommand implements Main.Command {
         return 0;
     }
 
+    /** The name of each of {@link #inputs()}'s scans, in order (for messages). */
+    private final List<String> inputNames = new ArrayList<>();
+
     private List<byte[]> inputs() throws IOException {
         List<byte[]> out = new ArrayList<>();
         if (paths.isEmpty()) {
             for (int i = 0; i < scans; i++) {
                 int size = 224 + (i % 4) * 96; // 224, 320, 416, 512: the dataset's common sizes
                 out.add(Phantom.jpeg(7000 + i, size, size, i % 2 == 0));
+                inputNames.add("phantom " + i);
             }
             figures.put("inputs", "generated phantoms (JPEG, 224-512 px)");
             return out;
@@ -108,6 +122,7 @@ final class BenchCommand implements Main.Command {
         for (ScanInputs.ScanInput in : ScanInputs.expand(paths)) {
             if (in.path() != null && out.size() < scans) {
                 out.add(Files.readAllBytes(in.path()));
+                inputNames.add(in.name());
             }
         }
         if (out.isEmpty()) {
