@@ -63,6 +63,13 @@ final class ServeCommand implements Main.Command {
         if (port < 0 || port > 65535 || threads < 1) {
             throw new Cli.UsageException("--port must be 0-65535 and --threads at least 1");
         }
+        if (store != null) {
+            String why = ClassifyCommand.whyNotAFolder(store);
+            if (why != null) {
+                err.println("brainscan: cannot use --store " + store + ": " + why);
+                return Main.USAGE;
+            }
+        }
         Config config = model.config();
         // the model first: a stop while it loads (seconds) must not leave a temporary store behind
         ScanClassifier classifier = ModelOptions.classifier(config);

@@ -75,6 +75,15 @@ class CliMistakesTest {
     }
 
     @Test
+    void serveStoreAFile_exitsTwoBeforeLoadingTheModel() throws Exception {
+        Path file = Files.writeString(dir.resolve("bucket.txt"), "mine");
+        ClassifyCommandTest.Run r = run("serve", "--port", "0", "--store", file.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("brainscan: cannot use --store " + file
+                + ": it is a file, not a folder (name a folder; it is created when missing)", r.err().strip());
+    }
+
+    @Test
     void help_isACommand_aloneOrWithACommand() {
         ClassifyCommandTest.Run top = run("help");
         assertEquals(0, top.exit(), top.err());
