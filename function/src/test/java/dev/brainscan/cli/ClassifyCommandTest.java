@@ -167,20 +167,20 @@ class ClassifyCommandTest {
     void topLevelHelp_summarisesEveryCommandInAWholeSentence() {
         Run help = run("--help");
         assertEquals(0, help.exit());
-        String commands = help.out().substring(help.out().indexOf("Commands:")).replaceAll("\\s+", " ");
-        for (String name : List.of("classify", "serve", "bench", "phantom")) {
-            int at = commands.indexOf(" " + name + " ");
-            assertTrue(at >= 0, help.out());
-            String summary = commands.substring(at + name.length() + 2);
-            int next = summary.length();
-            for (String other : List.of(" classify ", " serve ", " bench ", " phantom ", " help ", " Exit codes")) {
-                int i = summary.indexOf(other);
-                if (i >= 0) {
-                    next = Math.min(next, i);
-                }
+        String section = help.out().substring(help.out().indexOf("Commands:"), help.out().indexOf("Exit codes"));
+        // one entry per row that starts at column 2 (continuation lines are indented further)
+        java.util.Map<String, String> entries = new java.util.LinkedHashMap<>();
+        for (String entry : section.split("\n(?=  \\S)")) {
+            String flat = entry.strip().replaceAll("\\s+", " ");
+            int space = flat.indexOf(' ');
+            if (!flat.startsWith("Commands:") && space > 0) {
+                entries.put(flat.substring(0, space), flat.substring(space + 1));
             }
-            String first = summary.substring(0, next).strip();
-            assertTrue(first.endsWith("."), name + ": \"" + first + "\"");
+        }
+        for (String name : List.of("classify", "serve", "bench", "phantom", "help")) {
+            String summary = entries.get(name);
+            assertTrue(summary != null, name + " is not in the help: " + help.out());
+            assertTrue(summary.endsWith("."), name + ": \"" + summary + "\"");
         }
     }
 

@@ -105,7 +105,7 @@ final class ContainerGuard {
                     height = (b[dataAt + 1] & 0xff) << 8 | (b[dataAt + 2] & 0xff);
                     width = (b[dataAt + 3] & 0xff) << 8 | (b[dataAt + 4] & 0xff);
                     if (height > 0) { // 0: the height comes later, in a DNL segment
-                        ImageDecoder.checkDimensions(limits, width, height);
+                        limits.check(width, height);
                     }
                     kept.add(new int[] {start, segEnd - start});
                 }
