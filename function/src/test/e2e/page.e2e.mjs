@@ -25,7 +25,7 @@ if (!textPath) {
 }
 const ORIGIN = new URL(baseUrl).origin;
 const NOTICE = 'Research use only. Not a medical device; not for diagnosis.';
-const WATCHDOG_MS = 240_000; // 17 s on an idle machine; 156 s once on 2 cores shared with five builds
+const WATCHDOG_MS = 400_000; // 17 s on an idle machine; 156 and 212 s on 2 cores shared with five builds
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 const DESKTOP = { width: 1280, height: 900 };
