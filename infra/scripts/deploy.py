@@ -49,6 +49,8 @@ def main(argv):
     parser.add_argument("--template", default=os.path.join(ROOT, "template.yaml"))
     parser.add_argument("--dry-run", action="store_true", help="print the sam deploy command, run nothing")
     parser.add_argument("--revision-parameters", action="store_true", help="print the parameters the revision covers")
+    parser.add_argument("--revision-only", action="store_true",
+                        help="print the DeployRevision for these parameters and the zip, run nothing (deploy.sh)")
     parser.add_argument("overrides", nargs="*", help="Name=value parameter values (over --params)")
     if "--" in argv:
         split = argv.index("--")
@@ -81,6 +83,9 @@ def main(argv):
         print(f"{args.zip} is missing: run ./mvnw package first", file=sys.stderr)
         return 2
     parameters["DeployRevision"] = revision(args.zip, args.template, parameters)
+    if args.revision_only:
+        print(parameters["DeployRevision"])
+        return 0
 
     command = ["sam", "deploy", "--template-file", args.template, "--parameter-overrides"]
     command += [f"{k}={v}" for k, v in parameters.items()]

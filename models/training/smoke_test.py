@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import shutil
 import tempfile
 
 import cv2
@@ -96,11 +97,20 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix="brainscan-smoke-")
     data = os.path.join(work, "data")
     out = args.out or os.path.join(work, "model")
-    make_dataset(data)
-    train.main(["--data", data, "--out", out, "--work", os.path.join(work, "cache"), "--size", "64",
-                "--folds", "2", "--epochs", "1", "--samples-per-epoch", "64", "--batch", "16",
-                "--threads", "2", "--name", "brainscan-smoke", "--version", "0.0.0-smoke"])
-    manifest = check(out)
+    try:
+        make_dataset(data)
+        train.main(["--data", data, "--out", out, "--work", os.path.join(work, "cache"), "--size", "64",
+                    "--folds", "2", "--epochs", "1", "--samples-per-epoch", "64", "--batch", "16",
+                    "--threads", "2", "--name", "brainscan-smoke", "--version", "0.0.0-smoke"])
+        manifest = check(out)
+    finally:
+        # the generated data and the training cache go (they were left in /tmp by every run);
+        # the model stays only where it was asked for, or in the temporary folder without --out
+        if args.out:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            for name in ("data", "cache"):
+                shutil.rmtree(os.path.join(work, name), ignore_errors=True)
     print(f"smoke test passed: {out} (out-of-fold AUC {manifest['metrics']['rocAuc']} on phantoms)")
 
 

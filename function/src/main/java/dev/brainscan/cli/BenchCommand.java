@@ -86,7 +86,7 @@ final class BenchCommand implements Main.Command {
         Config config = model.config();
         Path work = Files.createTempDirectory("brainscan-bench-");
         try {
-            Map<Band, List<BenchScan>> bands = paths.isEmpty() ? phantoms(work) : given(work);
+            Map<Band, List<BenchScan>> bands = paths.isEmpty() ? phantoms(work) : given(work, err);
             int total = bands.values().stream().mapToInt(List::size).sum();
             out.printf(Locale.ROOT, "brainscan bench: %d scans in %d bands x %d rounds, %d cores, %s %s%n", total,
                     bands.size(), rounds, Runtime.getRuntime().availableProcessors(),
@@ -95,6 +95,18 @@ final class BenchCommand implements Main.Command {
                 out.printf(Locale.ROOT, "model %s %s, through classify's own per-file path%n",
                         classifier.manifest().name(), classifier.manifest().version());
                 List<BenchScan> all = bands.values().stream().flatMap(List::stream).toList();
+                for (BenchScan s : all) {
+                    // bench times scans that classify; one that does not is named with the reason
+                    for (ScanResult r : ClassifyCommand.classify(classifier,
+                            new ScanInputs.ScanInput(s.file().toString(), s.file()), null, err, null)) {
+                        if (r.failed()) {
+                            err.println("brainscan: bench: " + s.file() + " cannot be classified (" + r.error().code()
+                                    + ": " + r.error().message() + "); bench times scans that classify: leave it out, "
+                                    + "or name other files");
+                            return Main.USAGE;
+                        }
+                    }
+                }
                 for (int warm = 0; warm < 2; warm++) {
                     for (BenchScan s : all) {
                         classifyOne(classifier, s, err);
@@ -163,9 +175,10 @@ final class BenchCommand implements Main.Command {
      * over-700 band where the given scans have too few, are filled by enlarging given scans
      * (bilinear, a JPEG at ImageIO's default quality): an upscaled scan, as a phone photo or a viewer export makes one.
      */
-    private Map<Band, List<BenchScan>> given(Path work) throws IOException {
+    private Map<Band, List<BenchScan>> given(Path work, PrintWriter err) throws IOException {
         Map<Band, List<BenchScan>> found = new EnumMap<>(Band.class);
         int unsized = 0;
+        List<String> leftOut = new ArrayList<>();
         for (ScanInputs.ScanInput in : ScanInputs.expand(paths)) {
             if (in.path() == null) {
                 continue;
@@ -173,13 +186,19 @@ final class BenchCommand implements Main.Command {
             int[] wh = headerSize(in.path());
             if (wh == null) {
                 unsized++;
+                // named, with why: the library's own words ("No image data present to read") name no file
+                String why = Files.size(in.path()) == 0 ? "the file is empty"
+                        : "ImageIO cannot read its size (bench times JPEG, PNG, WebP, BMP and GIF files)";
+                leftOut.add(in.name() + ": " + why);
+                err.println("brainscan: bench: leaving out " + in.name() + ": " + why);
                 continue;
             }
             Band b = Band.of(wh[0], wh[1]);
             found.computeIfAbsent(b, k -> new ArrayList<>()).add(new BenchScan(in.path(), b, wh[0], wh[1], false));
         }
         if (found.isEmpty()) {
-            throw new Cli.UsageException("no image files ImageIO can size in " + paths);
+            throw new Cli.UsageException("no image files ImageIO can size in " + paths
+                    + (leftOut.isEmpty() ? "" : " (" + String.join("; ", leftOut) + ")"));
         }
         Map<Band, List<BenchScan>> out = new EnumMap<>(Band.class);
         for (Band b : Band.values()) {

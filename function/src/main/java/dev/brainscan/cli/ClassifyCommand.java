@@ -105,6 +105,13 @@ final class ClassifyCommand implements Main.Command {
             err.println("brainscan: cannot write --out " + out + ": " + whyNotWritable(out, null));
             return 2;
         }
+        if (heatmaps != null) {
+            String why = whyNotAFolder(heatmaps);
+            if (why != null) {
+                err.println("brainscan: cannot write heatmaps into --heatmaps " + heatmaps + ": " + why);
+                return 2;
+            }
+        }
         try (ScanClassifier classifier = loadWhilePriming(inputs)) {
             OutputStream outFile = null;
             if (out != null) {
@@ -229,6 +236,27 @@ final class ClassifyCommand implements Main.Command {
             return fse.getReason();
         }
         return e.getClass().getSimpleName();
+    }
+
+    /**
+     * Null when {@code dir} is a folder this process can write into (it is created, with its
+     * parents, when missing); else why not, in words.
+     */
+    static String whyNotAFolder(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            return "it is a file, not a folder (name a folder; it is created when missing)";
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (FileSystemException e) {
+            return Main.describe(e);
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        }
+        if (!Files.isWritable(dir)) {
+            return "permission denied";
+        }
+        return null;
     }
 
     /** DIR/<the input's path as given, made relative and without "..">.heatmap.png */

@@ -2,6 +2,11 @@ package dev.brainscan.cli;
 
 import dev.brainscan.core.model.ModelLoadException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +77,10 @@ public final class Main {
             // The arguments parsed, so no usage text: one line saying what is wrong, exit 2.
             err.println("brainscan: cannot load the model: " + e.getMessage());
             return USAGE;
+        } catch (FileSystemException e) {
+            // a path the user named (or the temporary folder) cannot be used: the path and why, no stack trace
+            err.println("brainscan: " + describe(e));
+            return SOFTWARE;
         } catch (Exception e) {
             err.println("brainscan: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return SOFTWARE;
@@ -79,6 +88,26 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    /** "PATH: the reason" for a file-system failure, in words (the exception's own message is often the path alone). */
+    static String describe(FileSystemException e) {
+        String file = e.getFile() != null ? e.getFile() : "?";
+        String reason;
+        if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NoSuchFileException) {
+            reason = "no such file or folder";
+        } else if (e instanceof FileAlreadyExistsException) {
+            reason = "a file of that name is in the way (expected a folder, or nothing)";
+        } else if (e instanceof NotDirectoryException) {
+            reason = "not a folder";
+        } else if (e.getReason() != null) {
+            reason = e.getReason();
+        } else {
+            reason = e.getClass().getSimpleName();
+        }
+        return file + (e.getOtherFile() != null ? " -> " + e.getOtherFile() : "") + ": " + reason;
     }
 
     private static int topLevel(PrintWriter out, PrintWriter err, String[] args) {
@@ -96,6 +125,20 @@ public final class Main {
                 printVersion(out);
                 return OK;
             }
+            case "help" -> {
+                // "help" and "help COMMAND", as git and most tools take them
+                if (args.length == 1) {
+                    topLevelUsage(out);
+                    return OK;
+                }
+                Entry entry = COMMANDS.get(args[1]);
+                if (entry == null || args.length > 2) {
+                    throw new Cli.UsageException(args.length > 2 ? "help takes one command at most"
+                            : "Unknown command: '" + args[1] + "' (commands: " + String.join(", ", COMMANDS.keySet()) + ")");
+                }
+                Cli.usage(entry.spec(), out);
+                return OK;
+            }
             default -> throw new Cli.UsageException(args[0].startsWith("-")
                     ? "Unknown option: '" + args[0] + "'"
                     : "Unknown command: '" + args[0] + "' (commands: " + String.join(", ", COMMANDS.keySet()) + ")");
@@ -108,9 +151,11 @@ public final class Main {
         w.println();
         Cli.table(Cli.STANDARD_ROWS, w);
         w.println("Commands:");
-        Cli.table(COMMANDS.entrySet().stream()
+        List<String[]> rows = new java.util.ArrayList<>(COMMANDS.entrySet().stream()
                 .map(e -> new String[] {"  " + e.getKey(), e.getValue().spec().description().get(0)})
-                .toList(), w);
+                .toList());
+        rows.add(new String[] {"  help [COMMAND]", "Show this help, or one command's (as COMMAND --help does)."});
+        Cli.table(rows, w);
         w.println();
         w.println("Exit codes: 0 every input classified, 1 any input failed, 2 usage error or unusable model.");
         w.flush();

@@ -3,6 +3,7 @@ package dev.brainscan.cli;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.CropBox;
 import dev.brainscan.core.result.Json;
+import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -27,6 +28,20 @@ enum OutputFormat {
             return String.format(Locale.ROOT, "< %." + digits + "f", step);
         }
         return text;
+    }
+
+    /**
+     * {@code id} whole when it fits {@code width} columns, else its start and its end with
+     * "..." between: a series keeps its {@code series:} prefix and the UID's distinctive
+     * tail, a path its first folders and its file name.
+     */
+    static String fit(String id, int width) {
+        if (id.length() <= width) {
+            return id;
+        }
+        int head = (width - 3) / 3;
+        int tail = width - 3 - head;
+        return id.substring(0, head) + "..." + id.substring(id.length() - tail);
     }
 
     /** Streams records as they come, in input order. */
@@ -74,11 +89,12 @@ enum OutputFormat {
 
         CsvWriter(PrintWriter out) {
             this.out = out;
-            // model v2's tumour-type columns go last, so readers of the v1 columns keep working
+            // model v2's tumour-type columns, then the series columns, then the research-use
+            // notice go last, so readers of the earlier columns keep working
             out.println("scanId,label,score,riskTier,decisionThreshold,errorCode,errorMessage,format,width,height,"
                     + "cropX,cropY,cropWidth,cropHeight,totalMs,modelName,modelVersion,modelSha256,"
                     + "tumorType,gliomaProbability,meningiomaProbability,pituitaryProbability,seriesInstanceUid,frame,"
-                    + "seriesSlices");
+                    + "seriesSlices,notice");
         }
 
         @Override
@@ -112,6 +128,7 @@ enum OutputFormat {
                     : r.dicom() == null ? null : r.dicom().seriesInstanceUid());
             cells.add(r.dicom() == null ? null : r.dicom().frame());
             cells.add(r.series() == null ? null : r.series().slices());
+            cells.add(r.notice() != null ? r.notice() : Notice.TEXT); // as in every other format
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cells.size(); i++) {
                 if (i > 0) {
@@ -160,7 +177,7 @@ enum OutputFormat {
         @Override
         public void write(ScanResult r) {
             String id = printable(r.scanId());
-            String name = id.length() > 44 ? "..." + id.substring(id.length() - 41) : id;
+            String name = fit(id, 44);
             if (r.isSeries()) {
                 ScanResult.SeriesInfo s = r.series();
                 String detail = String.format(Locale.ROOT, "series of %d slice(s), %d classified", s.slices(),

@@ -39,7 +39,11 @@ final class PhantomCommand implements Main.Command {
         if (count < 1 || size < 64 || size > 4096) {
             throw new Cli.UsageException("--count must be >= 1 and --size between 64 and 4096");
         }
-        Files.createDirectories(out);
+        String why = ClassifyCommand.whyNotAFolder(out);
+        if (why != null) {
+            stderr.println("brainscan: cannot write phantoms into --out " + out + ": " + why);
+            return Main.USAGE;
+        }
         for (int i = 0; i < count; i++) {
             boolean lesion = i % 2 == 1;
             Path file = out.resolve(String.format(Locale.ROOT, "phantom-%03d-%s.jpg", i, lesion ? "lesion" : "clear"));

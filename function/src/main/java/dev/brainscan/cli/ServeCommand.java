@@ -4,6 +4,7 @@ import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,10 +36,39 @@ final class ServeCommand implements Main.Command {
         threads = p.integer("--threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
+    /** Why the server did not start, in words a user can act on (Jetty's own message names only the address). */
+    static String whyNotStarted(Throwable e, int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                String m = t.getMessage() != null ? t.getMessage() : "";
+                if (m.contains("in use")) {
+                    return "the port is in use by another program; stop it, name another with --port N, "
+                            + "or --port 0 for a free one";
+                }
+                if (m.contains("ermission") && port < 1024) {
+                    return "ports below 1024 need administrator rights; use --port 3000 or another above 1023";
+                }
+                return m.isEmpty() ? "the address cannot be bound" : m;
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
     @Override
     public int run(PrintWriter out, PrintWriter err) throws Exception {
         if (port < 0 || port > 65535 || threads < 1) {
             throw new Cli.UsageException("--port must be 0-65535 and --threads at least 1");
+        }
+        if (store != null) {
+            String why = ClassifyCommand.whyNotAFolder(store);
+            if (why != null) {
+                err.println("brainscan: cannot use --store " + store + ": " + why);
+                return Main.USAGE;
+            }
         }
         Config config = model.config();
         // the model first: a stop while it loads (seconds) must not leave a temporary store behind
@@ -51,7 +81,9 @@ final class ServeCommand implements Main.Command {
             if (store == null) {
                 LocalServer.deleteTree(dir);
             }
-            throw e;
+            classifier.close();
+            err.println("brainscan: cannot serve on 127.0.0.1:" + port + ": " + whyNotStarted(e, port));
+            return Main.USAGE;
         }
         if (store == null) {
             server.deleteStoreOnClose(); // the temporary bucket stand-in (scans, results) goes with the server

@@ -80,6 +80,24 @@ class ClassifySeriesTest {
         assertTrue(rows.get(2).contains("series of 1 slice(s)"), rows.get(2));
     }
 
+    /** A 64-character UID (the most DICOM allows): the table keeps "series:" and the UID's tail. */
+    @Test
+    void table_longSeriesUid_isCutInTheMiddleKeepingItsPrefix(@TempDir Path own) throws Exception {
+        String uid = "1.2.826.0.1.3680043.8.498.12345678901234567890123456789012345678";
+        assertEquals(64, uid.length());
+        Path long_ = Files.createDirectories(own.resolve("long"));
+        Files.write(long_.resolve("s1.dcm"), DicomWriter.slice(301, true, 1, uid).bytes());
+        ClassifyCommandTest.Run r = ClassifyCommandTest.run("classify", "--series", "--format", "table",
+                long_.toString());
+        String row = r.out().lines().toList().get(1);
+        assertTrue(row.startsWith("series:1.2.82..."), row);
+        assertTrue(row.contains(uid.substring(uid.length() - 20) + " "), row);
+
+        ClassifyCommandTest.Run csv = ClassifyCommandTest.run("classify", "--series", "--format", "csv",
+                long_.toString());
+        assertTrue(csv.out().contains("series:" + uid + ","), "csv keeps the whole id: " + csv.out());
+    }
+
     @Test
     void withoutSeries_noSeriesRecord() {
         ClassifyCommandTest.Run r = ClassifyCommandTest.run("classify", dir.toString());

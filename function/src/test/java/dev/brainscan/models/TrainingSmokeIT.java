@@ -29,16 +29,26 @@ class TrainingSmokeIT {
     @TempDir
     Path out;
 
+    @TempDir
+    Path tmp;
+
     @Test
     void trainExportAndServeATinyModel() throws Exception {
         Prerequisites.require(Prerequisites.pythonModules("torch", "torchvision", "onnx", "cv2", "matplotlib", "scipy"),
                 "Debian's python3-torch/-torchvision/-onnx/-opencv/-matplotlib/-scipy");
-        Process p = new ProcessBuilder("/usr/bin/python3",
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3",
                 TestPaths.repoRoot().resolve("models/training/smoke_test.py").toString(), "--out", out.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        pb.environment().put("TMPDIR", tmp.toString()); // Python's tempfile honours it: see what it leaves
+        Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
         assertTrue(log.contains("smoke test passed"), log);
+        try (var left = java.nio.file.Files.list(tmp)) {
+            assertEquals(java.util.List.of(), left.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("brainscan-smoke-")).toList(),
+                    "the smoke test's data and cache folder is removed at the end");
+        }
 
         try (ScanModel model = ScanModel.load(ModelSource.directory(out), 1)) {
             assertEquals("brainscan-smoke", model.manifest().name());

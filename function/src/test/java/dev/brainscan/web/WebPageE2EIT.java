@@ -35,20 +35,22 @@ import org.junit.jupiter.api.io.TempDir;
  * bundled model) and {@code src/test/e2e/page.e2e.mjs} drives Debian's Chromium headless
  * through playwright-core: a generated scan is classified and its heatmap placed on the crop
  * box, a text file shows the API's UNSUPPORTED_FORMAT, a keyboard-only upload works, a
- * 375 px wide page does not scroll sideways, and a "large" scan goes through /uploads.
+ * 375 px wide page does not scroll sideways, a "large" scan goes through /uploads, and at 375
+ * and 1280 px a JPEG, one DICOM slice and a three-slice series keep the layout facts (verdict
+ * first on a phone, heading below the notice, score on one line, heatmap only when asked).
  * Screenshots land in {@code target/e2e-screenshots/}. Needs /usr/bin/chromium, node and
  * {@code npm ci} in src/test/e2e (the pom runs it before the integration tests).
  */
 class WebPageE2EIT {
     /** Debian's Chromium; BRAINSCAN_CHROMIUM names another Chromium-based browser (CI runners without it). */
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("BRAINSCAN_CHROMIUM", "/usr/bin/chromium"));
-    private static final long SCRIPT_TIMEOUT_S = 100;
+    private static final long SCRIPT_TIMEOUT_S = 410;
 
     @TempDir
     Path tmp;
 
     @Test
-    @Timeout(value = 115, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 430, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void webPage_inChromium_classifiesShowsApiErrorsWorksByKeyboardAndFitsAPhone() throws Exception {
         Path e2e = TestPaths.repoRoot().resolve("function/src/test/e2e");
         Optional<Path> node = onPath("node");
@@ -67,6 +69,9 @@ class WebPageE2EIT {
                 dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
         Files.write(sliceB, dev.brainscan.testing.DicomWriter.slice(22, false, 2,
                 dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
+        Path sliceC = tmp.resolve("series-slice-3.dcm");
+        Files.write(sliceC, dev.brainscan.testing.DicomWriter.slice(23, true, 3,
+                dev.brainscan.testing.DicomWriter.SERIES_UID).bytes());
         Path seriesZip = tmp.resolve("series.zip");
         try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(seriesZip))) {
             for (Path slice : List.of(sliceA, sliceB)) {
@@ -83,7 +88,7 @@ class WebPageE2EIT {
                 tmp.resolve("store"), new PrintStream(serverLog, true, StandardCharsets.UTF_8), 2)) {
             String baseUrl = "http://127.0.0.1:" + server.port() + "/";
             ProcessBuilder pb = new ProcessBuilder(node.get().toString(), "page.e2e.mjs", baseUrl, shots.toString(),
-                    scan.toString(), text.toString(), sliceA.toString(), sliceB.toString())
+                    scan.toString(), text.toString(), sliceA.toString(), sliceB.toString(), sliceC.toString())
                     .directory(e2e.toFile()).redirectErrorStream(true);
             pb.environment().put("BRAINSCAN_E2E_ZIP", seriesZip.toString());
             pb.environment().put("BRAINSCAN_E2E_PRIVATE",
@@ -111,6 +116,10 @@ class WebPageE2EIT {
         assertPng(shots.resolve("desktop-overlay.png"), 1280);
         assertPng(shots.resolve("desktop-error.png"), 1280);
         assertPng(shots.resolve("phone.png"), 375);
+        for (String kind : new String[] {"jpeg", "dicom", "series"}) {
+            assertPng(shots.resolve("layout-375-" + kind + ".png"), 375);
+            assertPng(shots.resolve("layout-1280-" + kind + ".png"), 1280);
+        }
     }
 
     /** A PNG file of the given pixel width (the viewport the script used). */

@@ -139,7 +139,7 @@ class LocalSetupTest {
     @Test
     void readme_documentsTheCommandsForEachFile() throws IOException {
         String readme = Files.readString(INFRA.resolve("README.md"));
-        Stream.of("./mvnw package && sam deploy --guided",
+        Stream.of("infra/scripts/deploy.sh", "sam deploy --guided --capabilities CAPABILITY_IAM",
                         "sam local invoke ClassifyUploadFunction -e events/s3-put.json --env-vars infra/env.json",
                         "docker compose -f infra/localstack/docker-compose.yml up",
                         "sam local start-api", "params/dev.json", "params/prod.json")
