@@ -272,6 +272,13 @@ for a new site that resembles one of the two sources, and say nothing certain ab
 """
 
 
+def _pv(p, unit=True):
+    """A probability as a percentage with the digits it needs (0.02 %, 7.3 %, 99.4 %)."""
+    v = 100 * p
+    text = f"{v:.2f}" if 0 < v < 1 else f"{v:.1f}"
+    return text + (" %" if unit else "")
+
+
 def _predictive_section(oof):
     pv = oof.get("predictiveValues")
     if not pv:
@@ -281,7 +288,7 @@ def _predictive_section(oof):
         cells = []
         for tier in ("low", "medium", "high"):
             t = e[tier]
-            cells.append(f"{100 * t['tumourProbability']:.1f} % ({100 * t['range95'][0]:.1f}-{100 * t['range95'][1]:.1f})"
+            cells.append(f"{_pv(t['tumourProbability'])} ({_pv(t['range95'][0], False)}-{_pv(t['range95'][1])})"
                          if t["tumourProbability"] is not None else "-")
         rows.append(f"| {100 * e['prevalence']:.0f} % ({e['source']}) | " + " | ".join(cells) + " |")
     return f"""

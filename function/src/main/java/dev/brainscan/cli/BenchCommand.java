@@ -98,7 +98,7 @@ final class BenchCommand implements Main.Command {
                 for (BenchScan s : all) {
                     // bench times scans that classify; one that does not is named with the reason
                     for (ScanResult r : ClassifyCommand.classify(classifier,
-                            new ScanInputs.ScanInput(s.file().toString(), s.file()), null, err, null)) {
+                            new ScanInputs.ScanInput(s.file().toString(), s.file()), null, null, err, null)) {
                         if (r.failed()) {
                             err.println("brainscan: bench: " + s.file() + " cannot be classified (" + r.error().code()
                                     + ": " + r.error().message() + "); bench times scans that classify: leave it out, "

@@ -9,7 +9,7 @@ import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.flow.SeriesArchive;
+import dev.brainscan.core.SeriesArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

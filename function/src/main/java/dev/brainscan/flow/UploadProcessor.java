@@ -5,6 +5,7 @@ import dev.brainscan.core.Classification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.SeriesArchive;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanException;

@@ -9,7 +9,7 @@ import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.flow.SeriesArchive;
+import dev.brainscan.core.SeriesArchive;
 import dev.brainscan.log.ScanLog;
 import java.util.ArrayList;
 import java.util.Base64;

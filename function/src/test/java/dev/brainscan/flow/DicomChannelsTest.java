@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.cli.Main;
+import dev.brainscan.core.SeriesArchive;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.store.LocalObjectStore;

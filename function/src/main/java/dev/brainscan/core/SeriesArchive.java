@@ -1,7 +1,5 @@
-package dev.brainscan.flow;
+package dev.brainscan.core;
 
-import dev.brainscan.core.Classification;
-import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
