@@ -5,6 +5,7 @@ import dev.brainscan.core.Classification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.WorkBudget;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanException;
@@ -40,7 +41,7 @@ public final class UploadProcessor {
         }
     }
 
-    private static final long MAX_RESULT_BYTES = 2_000_000;
+    private static final long MAX_RESULT_BYTES = ResultBound.MAX_RESULT_BYTES;
 
     private final Classifier classifier;
     private final ObjectStore store;
@@ -105,6 +106,7 @@ public final class UploadProcessor {
                                                          String requestId) {
         if (SeriesArchive.isZip(bytes)) {
             List<ScanResult> slices = new ArrayList<>();
+            WorkBudget budget = WorkBudget.forInput(classifier.limits()); // the entries' frames count together
             try {
                 SeriesArchive.read(bytes, classifier.limits().maxBytes(), (number, entry) -> {
                     Map<String, String> entrySource = new LinkedHashMap<>(source);
@@ -115,7 +117,7 @@ public final class UploadProcessor {
                                 "An archive inside the archive is not opened; upload one series per zip."));
                         return;
                     }
-                    for (Classification c : classifier.runAll(entry, id, entrySource)) {
+                    for (Classification c : classifier.runAll(entry, id, entrySource, false, budget)) {
                         if (c.internalError() != null) {
                             log.internalError("s3", requestId, key, c.internalError());
                         }
@@ -183,6 +185,14 @@ public final class UploadProcessor {
                 source.put("eTag", object.eTag());
             }
             classification = classifyObject(object.bytes(), key, source, requestId);
+        } catch (OutOfMemoryError e) {
+            // Every upload ends with a result: the input's frames and files are bounded, but the
+            // heap is shared; what was built for this input is garbage now, a small record fits.
+            classification = new Classification(classifier.failure(key, source, ErrorCode.IMAGE_TOO_LARGE,
+                    "Classifying the upload needs more memory than the service has."), null, e);
+        } catch (RuntimeException | StackOverflowError e) {
+            classification = new Classification(classifier.failure(key, source, ErrorCode.INTERNAL,
+                    ScanClassifier.INTERNAL_MESSAGE), null, e);
         } catch (StoreException e) {
             if (e.isTransient()) {
                 log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
@@ -208,7 +218,7 @@ public final class UploadProcessor {
                 log.event("s3", requestId, key, "superseded", "a later event on this key has written its result");
                 return Outcome.IGNORED;
             }
-            store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
+            store.put(bucket, resultKey, ResultBound.json(result, MAX_RESULT_BYTES), "application/json");
             if (!result.failed() && classification.heatmapPng() != null) {
                 store.put(bucket, heatmapKey(resultKey), classification.heatmapPng(), "image/png");
             }

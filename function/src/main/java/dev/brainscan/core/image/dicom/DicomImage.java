@@ -119,7 +119,7 @@ public final class DicomImage {
                 || (photometric.equals("YBR_FULL_422") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG));
         if (!mono && !colour) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM photometric interpretation "
-                    + (photometric.matches("[A-Z0-9_ ]{1,16}") ? photometric : "(unreadable)") + " with "
+                    + Sanitize.photometric(photometric) + " with "
                     + samples + " sample(s) per pixel is not supported; brainscan reads MONOCHROME1, MONOCHROME2 and 8-bit RGB.");
         }
         if (!(bitsAllocated == 8 || bitsAllocated == 16) || (colour && bitsAllocated != 8)) {
@@ -532,6 +532,7 @@ public final class DicomImage {
 
     /** One JPEG frame, checked against the header's size and samples. */
     private JpegFrame jpeg(byte[] bytes, boolean image) throws ScanException {
+        FrameHeader.check(bytes, columns, rows, samples); // before any pixel is decoded
         JpegFrame frame;
         try {
             frame = jpegDecoder.decode(bytes, !image);
