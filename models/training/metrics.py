@@ -263,6 +263,62 @@ def _rate(k, n):
     return {"value": round(k / n, 4) if n else None, "k": int(k), "n": int(n), "ci95": [round(lo, 4), round(hi, 4)]}
 
 
+def _subset(labels, probs, pred, m):
+    t = m & (labels == 1)
+    n = m & (labels == 0)
+    entry = {"scans": int(m.sum()), "sensitivity": _rate(int((pred & t).sum()), int(t.sum())),
+             "specificity": _rate(int((~pred & n).sum()), int(n.sum()))}
+    if t.sum() and n.sum():
+        entry["rocAuc"] = round(roc_auc(labels[m], probs[m]), 4)
+    return entry
+
+
+TRAINING = None  # the prevalence of the evaluation data itself
+
+
+def predictive_values(labels, probs, low, threshold, prevalences):
+    """What each tier means at a given tumour prevalence: Bayes from the out-of-fold rates at which
+    tumours and non-tumours land in each tier. The range is the one the rates' Wilson 95 % intervals
+    allow (the lowest and highest value over their ends)."""
+    labels = np.asarray(labels)
+    probs = np.asarray(probs)
+    tumour, non = probs[labels == 1], probs[labels == 0]
+    tiers = {"low": (0.0, low), "medium": (low, threshold), "high": (threshold, 1.01)}
+    out = []
+    for prev in prevalences:
+        pi = float(labels.mean()) if prev is None else float(prev)
+        entry = {"prevalence": round(pi, 4), "source": "evaluation data" if prev is None else "assumed"}
+        for name, (lo, hi) in tiers.items():
+            kt = int(((tumour >= lo) & (tumour < hi)).sum())
+            kn = int(((non >= lo) & (non < hi)).sum())
+            rt, rn = kt / len(tumour), kn / len(non)
+            (rt_lo, rt_hi), (rn_lo, rn_hi) = wilson(kt, len(tumour)), wilson(kn, len(non))
+
+            def p_tumour(a, c):
+                d = a * pi + c * (1 - pi)
+                return a * pi / d if d > 0 else None
+            point = p_tumour(rt, rn)
+            ends = [v for v in (p_tumour(rt_lo, rn_hi), p_tumour(rt_hi, rn_lo)) if v is not None]
+            entry[name] = {"tumourProbability": round(point, 4) if point is not None else None,
+                           "range95": [round(min(ends), 4), round(max(ends), 4)] if ends else None,
+                           "tumoursInTier": [kt, len(tumour)], "nonTumoursInTier": [kn, len(non)]}
+        out.append(entry)
+    return out
+
+
+def loso_report(rows, labels, probs, logits, threshold, low):
+    """Scores of a model that never saw this source: overall figures and per plane."""
+    labels = np.asarray(labels)
+    probs = np.asarray(probs)
+    out = {"overall": summary(labels, probs, threshold) if 0 < labels.sum() < len(labels) else
+           {"scans": int(len(labels))}}
+    pred = probs >= threshold
+    out["byPlane"] = {p: _subset(labels, probs, pred, np.asarray([r["plane"] == p for r in rows]))
+                      for p in sorted({r["plane"] for r in rows})}
+    out["tumoursInLowTier"] = [int(((probs < low) & (labels == 1)).sum()), int(labels.sum())]
+    return out
+
+
 def oof_report(rows, labels, probs, logits, type_probs, threshold, low, type_names, max_share):
     """Every card figure on the out-of-fold scores: overall, per source, per tumour type, the
     tier promises and the tumour-type confusion matrix."""
@@ -282,6 +338,16 @@ def oof_report(rows, labels, probs, logits, type_probs, threshold, low, type_nam
             entry["rocAuc"] = round(roc_auc(labels[m], probs[m]), 4)
         by_source[source] = entry
     out["bySource"] = by_source
+    for key, field in (("byPlane", "plane"), ("byLevel", "level"), ("byPlaneAndSource", None)):
+        if not all("plane" in r for r in rows):
+            break
+        groups = sorted({(r["plane"] if field is None else r[field]) + ("/" + r["source"] if field is None else "")
+                         for r in rows})
+        table = {}
+        for gname in groups:
+            m = np.asarray([((r["plane"] + "/" + r["source"]) if field is None else r[field]) == gname for r in rows])
+            table[gname] = _subset(labels, probs, pred, m)
+        out[key] = table
     by_type = {}
     true_type = np.asarray([type_names.index(r["tumor_type"]) if r["tumor_type"] in type_names else -1 for r in rows])
     for i, name in enumerate(type_names + ["unknown"]):

@@ -283,11 +283,23 @@ def preprocess_v2(rgb):
         x, y, bw, bh = crop_box_grey(sub, THRESHOLD)
     except NoBrainRegion:
         t = min(max(otsu_u8(hist), ADAPTIVE_MIN), ADAPTIVE_MAX)
-        x, y, bw, bh = crop_box_grey(sub, t)
+        x, y, bw, bh = _adaptive_box(sub, t)
         steps.append("adaptive-threshold")
     crop = sub[y:y + bh, x:x + bw]
     lo, hi = stretch_bounds(crop)
     return crop, (x + fx, y + fy, bw, bh), steps, (lo, hi)
+
+
+def _adaptive_box(grey, t):
+    """Otsu's threshold, halved (never below ADAPTIVE_MIN) while no region reaches the minimum: in a
+    dark exposure the brain sits below Otsu's split of black background from the brightest tissue."""
+    while True:
+        try:
+            return crop_box_grey(grey, t)
+        except NoBrainRegion:
+            if t <= ADAPTIVE_MIN:
+                raise
+            t = max(ADAPTIVE_MIN, t // 2)
 
 
 def stretch_bounds(grey_crop):

@@ -22,6 +22,9 @@ INTENSITY = {
               "contrast 0.7-1.5 about the crop's mean, gain 0.6-1.1; all rounded to 8 bits",
 }
 
+GEOMETRY_TEXT = {"v2": "scale +-12 %, shift +-7 %",
+                 "wide": "scale 0.8-1.2, shift +-10 %, aspect 0.85-1.18 (a crop box of another shape)"}
+
 NOTICE = "Research use only. Not a medical device; not for diagnosis."
 
 
@@ -108,13 +111,17 @@ def manifest(args, mean, std, a, b, threshold, low, export_info, oof, desc, type
         },
         "architecture": {"name": "small-typed", "parameters": desc["parameters"], "onnxBytes": desc["onnxBytes"],
                          "gflops": desc["gflops"], "opset": desc["opset"]},
-        "training": {"seed": args.seed, "folds": args.folds, "intensityAugmentation": args.intensity, "lowTierMaxRate": args.low_tier_max_rate, "epochs": args.epochs,
+        "training": {"seed": args.seed, "folds": args.folds, "intensityAugmentation": args.intensity,
+                     "planeBalance": getattr(args, "plane_balance", "none"), "geometry": getattr(args, "geometry", "v2"), "lowTierMaxRate": args.low_tier_max_rate, "epochs": args.epochs,
                      "samplesPerEpoch": args.samples_per_epoch, "images": len(rows),
                      "groups": len({r["group"] for r in rows}), "minutes": timing},
         "metrics": {"split": "out-of-fold", **oof["overall"], "bySource": oof["bySource"],
                     "sensitivityByTumorType": oof["sensitivityByTumorType"], "tumorType": oof["tumorType"],
                     "promises": oof["promises"], "riskTiers": oof["riskTiers"],
                     "refusedByPreprocessing": oof.get("refusedByPreprocessing"),
+                    "byPlane": oof.get("byPlane"), "byLevel": oof.get("byLevel"),
+                    "byPlaneAndSource": oof.get("byPlaneAndSource"), "planeAudit": oof.get("planeAudit"),
+                    "predictiveValues": oof.get("predictiveValues"),
                     "servingCheck": oof.get("servingCheck")},
     }
 
@@ -155,6 +162,141 @@ def _rate(r):
     if not r["n"]:
         return "- (0 scans)"
     return f"{r['value']:.3f} ({r['k']}/{r['n']}; {_ci(r['ci95'])})"
+
+
+def _loso_minutes(timing):
+    m = timing.get("losoMinutes")
+    return f"; leave-one-source-out models {', '.join(str(x) for x in m)} min" if m else ""
+
+
+def _subset_rows(table):
+    return "\n".join(
+        f"| {name} | {v['scans']} | {_rate(v['sensitivity'])} | {_rate(v['specificity'])} | {v.get('rocAuc', '-')} |"
+        for name, v in table.items())
+
+
+def _planes_section(oof):
+    audit = oof.get("planeAudit") or {}
+    if "byPlane" not in oof or "planeAgreementCv" not in audit:
+        return ""
+    conf = audit["planeConfusionCv"]
+    names = list(conf)
+    confusion = "\n".join(f"| {a} | " + " | ".join(str(conf[a][b]) for b in names) + " |" for a in names)
+    lconf = audit["axialLevelConfusionCv"]
+    lnames = list(lconf)
+    lconfusion = "\n".join(f"| {a} | " + " | ".join(str(lconf[a][b]) for b in lnames) + " |" for a in lnames)
+    return f"""
+## View plane and slice level
+In the data, the view plane goes with the label: almost every normal slice is axial, while more than
+half of the tumour slices are coronal or sagittal (the pituitary and meningioma sets). A model can
+learn "not axial, so tumour", and figures pooled over all planes cannot show it. Every image therefore
+gets a plane (axial, coronal, sagittal) and, when axial, a coarse level (base: orbits, skull base,
+posterior fossa; mid; vertex), from `planes.py`: an SVM on features of the serving crop, fitted on
+{audit['handLabels']} images labelled by looking at them (`plane_labels.csv`: one image per group,
+drawn at random, half tumour, half no tumour). Cross-validated against those labels the plane agrees
+on **{audit['planeAgreementCv']:.1%}**, the axial level on {audit['axialLevelAgreementCv']:.1%} (the vertex
+is the weak class: see the table); coronal and sagittal slices are all given the level "mid".
+
+| hand label \\ predicted (5-fold) | {' | '.join(names)} |
+| --- | {' | '.join('---' for _ in names)} |
+{confusion}
+
+| axial level, hand \\ predicted (4-fold) | {' | '.join(lnames)} |
+| --- | {' | '.join('---' for _ in lnames)} |
+{lconfusion}
+
+Training draws each class by stratum with the same weights
+(axial base / mid / vertex 0.12 / 0.52 / 0.06, coronal 0.15, sagittal 0.15), so that the plane and level
+no longer tell the classes apart in what the model sees; the few coronal and sagittal normal slices are
+drawn far more often than before (hard negatives, with augmentation).
+
+Out-of-fold, per plane (threshold {oof.get('threshold', '')}):
+
+| plane | scans | sensitivity (k/n; 95 % CI) | specificity (k/n; 95 % CI) | ROC AUC |
+| --- | --- | --- | --- | --- |
+{_subset_rows(oof['byPlane'])}
+
+Per level:
+
+| level | scans | sensitivity (k/n; 95 % CI) | specificity (k/n; 95 % CI) | ROC AUC |
+| --- | --- | --- | --- | --- |
+{_subset_rows(oof['byLevel'])}
+
+Per plane and source:
+
+| plane / source | scans | sensitivity (k/n; 95 % CI) | specificity (k/n; 95 % CI) | ROC AUC |
+| --- | --- | --- | --- | --- |
+{_subset_rows(oof['byPlaneAndSource'])}
+
+Coronal and sagittal normal slices are few (see the counts): their specificity intervals are wide,
+and no figure here replaces a check on normal brains from elsewhere (`docs/model.md`).
+"""
+
+
+def _loso_section(oof):
+    loso = oof.get("leaveOneSourceOut")
+    if not loso:
+        return ""
+    rows = []
+    for held, v in loso.items():
+        o = v["overall"]
+        if "rocAuc" not in o:
+            continue
+        c = o["confusion"]
+        rows.append(f"| trained without {held}, scored on {held} | {o['scans']} | {o['rocAuc']} | "
+                    f"{o['sensitivity']} ({c['tp']}/{c['tp'] + c['fn']}; {_ci(o['sensitivityCi95'])}) | "
+                    f"{o['specificity']} ({c['tn']}/{c['tn'] + c['fp']}; {_ci(o['specificityCi95'])}) | "
+                    f"{v['tumoursInLowTier'][0]}/{v['tumoursInLowTier'][1]} |")
+    planes = []
+    for held, v in loso.items():
+        for plane, e in v["byPlane"].items():
+            planes.append(f"| {held} | {plane} | {e['scans']} | {_rate(e['sensitivity'])} | {_rate(e['specificity'])} |")
+    return f"""
+## Leave-one-source-out: an estimate of external validity
+The closest the data comes to "a hospital the model has never seen": a model trained with the same
+recipe on one source only scores the other source (one image per group), with the out-of-fold
+calibration and threshold of the shipped model.
+
+| run | scans | ROC AUC | sensitivity (k/n; 95 % CI) | specificity (k/n; 95 % CI) | tumours in low tier |
+| --- | --- | --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+| scored source | plane | scans | sensitivity | specificity |
+| --- | --- | --- | --- | --- |
+{chr(10).join(planes)}
+
+What it predicts: ranking (AUC) carries over between sources better than the threshold does. Each
+source alone is a narrower training set than the shipped model's (Br35H has almost no coronal or
+sagittal slices and no tumour types; Nickparvar's normals are partly Br35H's), so these figures are a pessimistic bound
+for a new site that resembles one of the two sources, and say nothing certain about a site unlike both.
+"""
+
+
+def _predictive_section(oof):
+    pv = oof.get("predictiveValues")
+    if not pv:
+        return ""
+    rows = []
+    for e in pv:
+        cells = []
+        for tier in ("low", "medium", "high"):
+            t = e[tier]
+            cells.append(f"{100 * t['tumourProbability']:.1f} % ({100 * t['range95'][0]:.1f}-{100 * t['range95'][1]:.1f})"
+                         if t["tumourProbability"] is not None else "-")
+        rows.append(f"| {100 * e['prevalence']:.0f} % ({e['source']}) | " + " | ".join(cells) + " |")
+    return f"""
+## What a tier means at your prevalence
+The chance that a scan in a tier is a tumour depends on how common tumours are where the model is used.
+From the out-of-fold rates at which tumours and normal scans land in each tier (Bayes' rule; the range
+is what the rates' 95 % Wilson intervals allow):
+
+| tumour prevalence | P(tumour) in low | in medium | in high |
+| --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+At 10 % prevalence a `high` scan is far less certain than the training data suggests: read the row
+that matches your population.
+"""
 
 
 def card(out, man, oof, in_sample, desc, timing, refused):
@@ -246,7 +388,7 @@ Sensitivity per tumour type (the type known from the source; Br35H tumours are "
 {types}
 
 ![ROC](roc.png) ![calibration](calibration.png)
-
+{_planes_section(dict(oof, threshold=t))}{_loso_section(oof)}
 ## Tumour type
 A second output, `tumor_type`, gives softmax probabilities over {', '.join(order)}. It is
 trained on the tumours whose type is known (the loss is masked elsewhere) and is reported
@@ -278,7 +420,7 @@ and whose tier tumour rate has an upper 95 % Clopper-Pearson bound of at most
 | tier | score range | scans | tumours | tumour rate (95 % CI) |
 | --- | --- | --- | --- | --- |
 {tiers}
-
+{_predictive_section(oof)}
 ## Preprocessing v2 (training = serving)
 1. Decode to 8-bit RGB (EXIF orientation applied); grey = BT.601 luma. The model sees the
    grey crop in all three channels, so a colour cast (photographed film, sepia) disappears.
@@ -290,14 +432,16 @@ and whose tier tumour rate has an upper 95 % Clopper-Pearson bound of at most
    image and its edges are at least 10 % dark. No train or val image changes by it.
 3. Crop (the v1 contour crop): Gaussian blur 5x5, threshold > 45, erode x2, dilate x2,
    largest external contour, its extreme points. When the blurred grey's 99th percentile is
-   under {P.DARK_P99} or no region reaches 1 %, the threshold is Otsu's (clamped to {P.ADAPTIVE_MIN}-{P.ADAPTIVE_MAX}).
+   under {P.DARK_P99} or no region reaches 1 %, the threshold is Otsu's (clamped to {P.ADAPTIVE_MIN}-{P.ADAPTIVE_MAX}),
+   halved (not below {P.ADAPTIVE_MIN}) while no region reaches 1 % (a dark exposure's brain sits
+   below Otsu's split of background from the brightest tissue).
 4. Resize to {man['input']['height']}x{man['input']['width']} (antialiased bilinear, float), then stretch the crop's 1st-99th
    grey percentiles to 0-255 and clamp.
 5. Normalise: (v/255 - {man['input']['mean'][0]}) / {man['input']['std'][0]}.
 
 Steps taken on the evaluation images: {steps}.
 Augmentation in training only: a quarter turn (half the draws), mirror, rotation +-15 deg,
-scale +-12 %, shift +-7 %; intensity "{man['training'].get('intensityAugmentation', 'mild')}": {INTENSITY[man['training'].get('intensityAugmentation', 'mild')]};
+{GEOMETRY_TEXT[man['training'].get('geometry', 'v2')]}; intensity "{man['training'].get('intensityAugmentation', 'mild')}": {INTENSITY[man['training'].get('intensityAugmentation', 'mild')]};
 blur, noise; then the same percentile stretch serving applies.
 
 ## Architecture and cost
@@ -335,11 +479,11 @@ diagnosis, screening or treatment decisions, and not a substitute for a radiolog
 
 ## How to retrain
 ```
-sudo apt-get install python3-torch python3-torchvision python3-onnx python3-opencv python3-matplotlib python3-scipy
+sudo apt-get install python3-torch python3-torchvision python3-onnx python3-opencv python3-matplotlib python3-scipy python3-sklearn
 /usr/bin/python3 models/training/train.py --data ../shared/datasets/brain-mri --out models/
 ```
 Fixed seed ({man['training']['seed']}); CPU only. This run took {timing['totalMinutes']} minutes on 2 cores
-({folds} folds: {', '.join(str(x) for x in timing['foldMinutes'])} min; final model {timing['finalMinutes']} min).
+({folds} folds: {', '.join(str(x) for x in timing['foldMinutes'])} min; final model {timing['finalMinutes']} min{_loso_minutes(timing)}).
 It rewrites `brainscan.onnx`, `brainscan.json`, `brainscan.parity.json`, `oof.json`, this
 card and the plots. Preprocessed pixels and fold checkpoints are cached under
 `/tmp/brainscan-train` (never in the repository). `models/training/smoke_test.py` runs

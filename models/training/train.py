@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export  # noqa: E402
 import metrics as M  # noqa: E402
 import nets  # noqa: E402
+import planes as PL  # noqa: E402
 import preprocess as P  # noqa: E402
 import report  # noqa: E402
 
@@ -45,7 +46,13 @@ TUMOR_TYPES = ["glioma", "meningioma", "pituitary"]
 # the options that change what is trained (checkpoints are kept per recipe); the selection
 # options (threshold and tier targets) only change what is chosen from the scores
 RECIPE = ("data", "size", "folds", "epochs", "samples_per_epoch", "batch", "lr", "type_weight", "seed", "limit",
-          "intensity")
+          "intensity", "plane_balance", "geometry")
+# model v3's draws per view-plane stratum, the same for both classes, so that the plane and the
+# slice level no longer tell tumour from normal (in the data 98 % of normals are axial, and 55 %
+# of tumours are coronal or sagittal); within a class a stratum's groups are drawn uniformly
+PLANE_WEIGHTS = {"axial-base": 0.12, "axial-mid": 0.52, "axial-vertex": 0.06, "coronal": 0.15, "sagittal": 0.15}
+GEOMETRY = {"v2": {"scale": (0.88, 1.12), "shift": 0.07, "aspect": (1.0, 1.0)},
+            "wide": {"scale": (0.8, 1.2), "shift": 0.1, "aspect": (0.85, 1.18)}}
 
 
 def parse_args(argv):
@@ -56,7 +63,7 @@ def parse_args(argv):
                    help="cache of preprocessed pixels (outside the repository)")
     p.add_argument("--size", type=int, default=128, help="model input height and width")
     p.add_argument("--folds", type=int, default=4)
-    p.add_argument("--epochs", type=int, default=56)
+    p.add_argument("--epochs", type=int, default=32)
     p.add_argument("--samples-per-epoch", type=int, default=4096)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
@@ -65,10 +72,21 @@ def parse_args(argv):
                    help="intensity augmentation: 'mild' (model 2.0.0), 'wide' (2.1.0: adds dark exposures and "
                         "clipped high-contrast stretches about mid-grey) or 'varied' (2.2.0: the stretches "
                         "pivot anywhere in 80-150, as contrast processing does)")
+    p.add_argument("--plane-balance", choices=("none", "v3"), default="v3",
+                   help="'v3': draw each class by view-plane stratum with the same weights (PLANE_WEIGHTS); "
+                        "'none': group-uniform draws within a class (model 2.x)")
+    p.add_argument("--geometry", choices=tuple(GEOMETRY), default="wide",
+                   help="geometric augmentation: 'v2' (scale +-12 %%, shift +-7 %%) or 'wide' (scale 0.8-1.2, "
+                        "shift +-10 %%, aspect 0.85-1.18)")
+    p.add_argument("--loso", type=int, default=1,
+                   help="1: after the shipped model, train one model per source and score the other "
+                        "(leave-one-source-out), for the card")
+    p.add_argument("--only-loso", action="store_true",
+                   help="train (and checkpoint) only the leave-one-source-out models, beside a main run")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--seed", type=int, default=20261130)
     p.add_argument("--name", default="brainscan-cnn")
-    p.add_argument("--version", default="2.3.0")
+    p.add_argument("--version", default="3.0.0")
     p.add_argument("--min-sensitivity", type=float, default=0.99)
     p.add_argument("--min-specificity", type=float, default=0.95)
     p.add_argument("--low-tier-max-share", type=float, default=0.01,
@@ -145,16 +163,24 @@ def make_folds(rows, k, seed):
     return fold, representative
 
 
-def balanced_indices(labels, groups, pool, count, rng):
-    """Half the draws per class; within a class a group uniformly, then one of its copies."""
+def balanced_indices(labels, groups, pool, count, rng, strata=None, weights=None):
+    """Half the draws per class; within a class a stratum by `weights` (renormalised over the
+    strata the class has in the pool; uniform over groups when there are no strata), then a group
+    uniformly, then one of its copies."""
     out = []
     for n, cls in ((count // 2, 0), (count - count // 2, 1)):
-        members = {}
+        by_stratum = {}
         for i in pool[labels[pool] == cls]:
-            members.setdefault(groups[i], []).append(i)
-        gs = list(members.values())
-        for g in rng.integers(0, len(gs), n):
-            out.append(gs[g][rng.integers(0, len(gs[g]))])
+            key = strata[i] if strata is not None else ""
+            by_stratum.setdefault(key, {}).setdefault(groups[i], []).append(i)
+        keys = sorted(by_stratum)
+        w = np.asarray([(weights or {}).get(k, 1.0) if strata is not None else 1.0 for k in keys], float)
+        w = w / w.sum()
+        picks = rng.choice(len(keys), size=n, p=w)
+        for j, key in enumerate(keys):
+            gs = list(by_stratum[key].values())
+            for g in rng.integers(0, len(gs), int((picks == j).sum())):
+                out.append(gs[g][rng.integers(0, len(gs[g]))])
     out = np.asarray(out)
     rng.shuffle(out)
     return out
@@ -186,7 +212,7 @@ def restretch(x):
     return ((x - lo) * (255.0 / (hi - lo))).clamp(0, 255)
 
 
-def augment(batch, mean, std, gen, intensity="wide"):
+def augment(batch, mean, std, gen, intensity="wide", geometry="v2"):
     """Orientation (any quarter turn, mirror), small affine, exposure/contrast/gamma, blur, noise."""
     x = batch.float().unsqueeze(1)  # N,1,H,W in [0,255]
     b = x.shape[0]
@@ -196,11 +222,17 @@ def augment(batch, mean, std, gen, intensity="wide"):
 
     quarter = torch.where(torch.rand(b, generator=gen) < 0.5, torch.randint(1, 4, (b,), generator=gen), 0)
     angle = (u(-15, 15) + 90.0 * quarter.float()) * np.pi / 180
-    scale = u(0.88, 1.12)
+    g = GEOMETRY[geometry]
+    scale = u(*g["scale"])
     flip = torch.where(torch.rand(b, generator=gen) < 0.5, -1.0, 1.0)
-    tx, ty = u(-0.07, 0.07), u(-0.07, 0.07)
-    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
+    tx, ty = u(-g["shift"], g["shift"]), u(-g["shift"], g["shift"])
+    # an aspect change stands for a crop box of another shape (another slice level or plane)
+    aspect = torch.exp(u(float(np.log(g["aspect"][0])), float(np.log(g["aspect"][1])))) if g["aspect"] != (1.0, 1.0) \
+        else torch.ones(b)
+    sx, sy = scale * aspect.sqrt(), scale / aspect.sqrt()
+    cos, sin = torch.cos(angle), torch.sin(angle)
+    theta = torch.stack([torch.stack([cos * flip / sx, -sin / sx, tx], 1),
+                         torch.stack([sin * flip / sy, cos / sy, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
@@ -260,7 +292,7 @@ def predict(model, x, batch=256):
     return torch.cat(logits).numpy().astype(np.float64), torch.cat(types).numpy().astype(np.float64)
 
 
-def train_model(tag, args, pixels, labels, types, groups, pool, mean, std, seed):
+def train_model(tag, args, pixels, labels, types, groups, pool, mean, std, seed, strata=None):
     seed_everything(seed)
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -277,11 +309,12 @@ def train_model(tag, args, pixels, labels, types, groups, pool, mean, std, seed)
     for epoch in range(args.epochs):
         t0 = time.time()
         model.train()
-        idx = balanced_indices(labels, groups, pool, steps * args.batch, rng)
+        idx = balanced_indices(labels, groups, pool, steps * args.batch, rng, strata,
+                               PLANE_WEIGHTS if args.plane_balance == "v3" else None)
         total = 0.0
         for s in range(steps):
             bi = torch.from_numpy(idx[s * args.batch:(s + 1) * args.batch])
-            x = augment(images[bi], mean, std, gen, args.intensity)
+            x = augment(images[bi], mean, std, gen, args.intensity, args.geometry)
             z, tz = model.both(x)
             loss = F.binary_cross_entropy_with_logits(z, y_all[bi])
             tt = t_all[bi]
@@ -332,6 +365,12 @@ def main(argv=None):
     fold, representative = make_folds(rows, args.folds, args.seed)
     log(f"{len(rows)} images with a brain region ({len(refused)} refused), "
         f"{len(set(groups.tolist()))} groups, {args.folds} folds")
+    plane, level, plane_audit = assign_planes(rows, pixels)
+    strata = np.asarray([f"{p}-{lv}" if p == "axial" else p for p, lv in zip(plane, level)])
+    log(f"planes: {plane_audit.get('planeAgreementCv')} agreement with {plane_audit.get('handLabels')} hand labels; "
+        + ", ".join(f"{k} {int((strata == k).sum())}" for k in sorted(set(strata.tolist()))))
+    for i, r in enumerate(rows):
+        r["plane"], r["level"] = str(plane[i]), str(level[i])
 
     grey = pixels.astype(np.float32) / 255.0
     mean = [round(float(grey.mean()), 4)] * 3
@@ -367,6 +406,14 @@ def main(argv=None):
     trained_seconds = {}  # training time of each model, kept with its checkpoint
     trained_now = [0.0]
 
+    if args.only_loso:
+        for held_source in sorted({r["source"] for r in rows}):
+            train_pool = np.asarray([i for i, r in enumerate(rows) if r["source"] != held_source])
+            checkpointed(f"loso-{held_source}", lambda: train_model(
+                f"without {held_source}", args, pixels, labels, types, groups, train_pool, mean_t, std_t,
+                args.seed + 100, strata))
+        return None
+
     oof_logit = np.full(len(rows), np.nan)
     oof_types = np.full((len(rows), 3), np.nan)
     fold_seconds = []
@@ -376,7 +423,7 @@ def main(argv=None):
         held = np.flatnonzero((fold == k) & representative)
         model = checkpointed(f"fold{k + 1}", lambda: train_model(
             f"fold {k + 1}/{args.folds}", args, pixels, labels, types, groups, pool, mean_t, std_t,
-            args.seed + 1 + k))
+            args.seed + 1 + k, strata))
         z, t = predict(model, normalise(pixels[held], mean_t, std_t))
         oof_logit[held], oof_types[held] = z, t
         fold_seconds.append(trained_seconds[f"fold{k + 1}"])
@@ -393,6 +440,8 @@ def main(argv=None):
     oof = M.oof_report(ev_rows, y, probs, oof_logit[ev], oof_types[ev], threshold, low, TUMOR_TYPES,
                        args.low_tier_max_share)
     oof["riskTiers"] = tiers
+    oof["planeAudit"] = plane_audit
+    oof["predictiveValues"] = M.predictive_values(y, probs, low, threshold, (M.TRAINING, 0.5, 0.1))
     oof["refusedByPreprocessing"] = len(refused)
     oof["preprocessingSteps"] = {s: int((steps[ev] == s).sum()) for s in sorted(set(steps[ev].tolist()))}
     log(f"OOF: AUC {oof['overall']['rocAuc']} sens {oof['overall']['sensitivity']} "
@@ -401,7 +450,7 @@ def main(argv=None):
 
     t0 = time.time()
     final = checkpointed("final", lambda: train_model(
-        "final", args, pixels, labels, types, groups, np.arange(len(rows)), mean_t, std_t, args.seed))
+        "final", args, pixels, labels, types, groups, np.arange(len(rows)), mean_t, std_t, args.seed, strata))
     final_seconds = trained_seconds["final"]
 
     os.makedirs(args.out, exist_ok=True)
@@ -446,8 +495,53 @@ def main(argv=None):
         f.write("\n")
     report.plots(args.out, y, probs)
     report.card(args.out, man, oof, in_sample, desc, timing, refused)
+    log(f"shipped model written ({timing['totalMinutes']} min)")
+
+    if args.loso:
+        # leave-one-source-out: the closest the data comes to "a hospital the model never saw"
+        loso = {}
+        for held_source in sorted({r["source"] for r in rows}):
+            train_pool = np.asarray([i for i, r in enumerate(rows) if r["source"] != held_source])
+            held = np.asarray([i for i, r in enumerate(rows) if r["source"] == held_source and representative[i]])
+            if len(train_pool) == 0 or len(set(labels[train_pool].tolist())) < 2:
+                continue  # one source only (the smoke test): nothing to leave out
+            model = checkpointed(f"loso-{held_source}", lambda: train_model(
+                f"without {held_source}", args, pixels, labels, types, groups, train_pool, mean_t, std_t,
+                args.seed + 100, strata))
+            z, _ = predict(model, normalise(pixels[held], mean_t, std_t))
+            # scored as the shipped model would score: the out-of-fold calibration and threshold
+            p = M.sigmoid(a * z + b)
+            loso[held_source] = M.loso_report([rows[i] for i in held], labels[held], p, z, threshold, low)
+            log(f"without {held_source}: AUC {loso[held_source]['overall']['rocAuc']}, "
+                f"sens {loso[held_source]['overall']['sensitivity']}, spec {loso[held_source]['overall']['specificity']}")
+    if args.loso and loso:
+        oof["leaveOneSourceOut"] = loso
+        timing["losoMinutes"] = [round(trained_seconds[f"loso-{s}"] / 60, 1) for s in sorted(loso)]
+        timing["totalMinutes"] = round((time.time() - started - trained_now[0] + sum(trained_seconds.values())) / 60, 1)
+        man["metrics"]["leaveOneSourceOut"] = {s: v["overall"] for s, v in loso.items()}
+        man["training"]["minutes"] = timing
+        with open(os.path.join(args.out, "brainscan.json"), "w") as f:
+            json.dump(man, f, indent=2)
+            f.write("\n")
+        with open(os.path.join(args.out, "oof.json"), "w") as f:
+            json.dump({"oof": oof, "shippedInSample": in_sample, "timing": timing}, f, indent=2)
+            f.write("\n")
+        report.card(args.out, man, oof, in_sample, desc, timing, refused)
     log(f"done in {timing['totalMinutes']} min")
     return man
+
+
+def assign_planes(rows, pixels):
+    """View plane and slice level per row (planes.py); a dataset without enough hand-labelled
+    images (the smoke test's generated one) is taken as all axial mid-level."""
+    labels = PL.read_labels()
+    known = sum(r["path"] in labels for r in rows)
+    if known < 50:
+        n = len(rows)
+        return np.full(n, "axial", dtype=object), np.full(n, "mid", dtype=object), {
+            "note": f"only {known} hand-labelled images in this dataset: planes not assigned"}
+    plane, level, audit = PL.assign(rows, pixels)
+    return plane.astype(object), level.astype(object), audit
 
 
 if __name__ == "__main__":

@@ -1,20 +1,15 @@
 package dev.brainscan.cli;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.cli.BenchBands.Band;
 import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.image.BrainCropper;
-import dev.brainscan.core.image.ImageDecoder;
-import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.phantom.Phantom;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +17,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,21 +27,29 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
- * {@code bench}: the figures of the performance issue from one run, so that ratios compare
- * numbers taken on the same machine at the same time. Per-stage medians and p90 at one
- * thread, end-to-end per scan, throughput at 1 and 2 threads, the floor (JPEG decode alone,
- * inference on a ready tensor through DJL and through the raw ONNX Runtime API), fresh-process
- * start-up to the first result with its breakdown, peak RSS, and the Lambda zip size.
+ * {@code bench}: the shipped pipeline timed as {@code classify} runs it, per size band, from
+ * one run, so that ratios compare numbers taken on the same machine at the same time. Every
+ * scan goes through the classifier the CLI loads and the CLI's own per-file path
+ * ({@link ClassifyCommand#classify}: read, decode, the manifest's preprocessing, the model,
+ * the verdict) and is written as the CLI writes a record; nothing calls the model or a stage
+ * on its own. Per band (under 300 px, 300-700 px, over 700 px, 2-4 MP photos): medians and p90
+ * of the whole, the stages' medians from the records' {@code timingsMs}; then the mix weighted
+ * like the dataset, throughput at 1 and 2 threads, fresh-process start-up, the Lambda zip.
  */
 final class BenchCommand implements Main.Command {
     static final Cli.Spec SPEC = new Cli.Spec("bench",
-            List.of("Benchmark the pipeline and print medians, p90 and ratios.",
-                    "Scans: the given files/folders, or generated phantoms when none are given."),
+            List.of("Time the pipeline as classify runs it, per size band, and print medians, p90 and ratios.",
+                    "Scans: the given files/folders sorted into bands by size (the photo band and a short",
+                    "over-700 band are made by enlarging them), or generated phantoms of each band when none are given."),
             Cli.withModelOptions(
-                    new Cli.Option("--scans", "N", "Scans used (default: 48)."),
+                    new Cli.Option("--scans", "N", "Scans per band (default: 24)."),
                     new Cli.Option("--rounds", "N", "Timed passes over the scans (default: 5)."),
                     new Cli.Option("--init-runs", "N", "Fresh processes timed (default: 5; 0 skips)."),
                     new Cli.Option("--json", null, "Also print every figure as one JSON object.")),
@@ -59,33 +65,47 @@ final class BenchCommand implements Main.Command {
     BenchCommand(Cli.Parsed p) {
         model = new ModelOptions(p);
         paths = List.copyOf(p.operands());
-        scans = p.integer("--scans", 48);
+        scans = p.integer("--scans", 24);
         rounds = p.integer("--rounds", 5);
         initRuns = p.integer("--init-runs", 5);
         json = p.flag("--json");
     }
 
     private final Map<String, Object> figures = new LinkedHashMap<>();
-    private Config config;
+
+    /** One scan to time: its file, its band, its size, and whether bench made it by enlarging another. */
+    record BenchScan(Path file, Band band, int width, int height, boolean made) {
+    }
 
     @Override
     public int run(PrintWriter out, PrintWriter err) throws Exception {
         if (scans < 1 || rounds < 1 || initRuns < 0) {
             throw new Cli.UsageException("--scans and --rounds must be >= 1, --init-runs >= 0");
         }
-        List<byte[]> inputs = inputs();
-        out.printf(Locale.ROOT, "brainscan bench: %d scans x %d rounds, %d cores, %s %s%n", inputs.size(), rounds,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                System.getProperty("java.version"));
-        config = model.config();
-        try (ScanClassifier classifier = ModelOptions.classifier(config)) {
-            for (int warm = 0; warm < 3; warm++) {
-                for (byte[] b : inputs) {
-                    Json.write(classifier.classify(b, "warm-up", Map.of()));
+        Config config = model.config();
+        Path work = Files.createTempDirectory("brainscan-bench-");
+        try {
+            Map<Band, List<BenchScan>> bands = paths.isEmpty() ? phantoms(work) : given(work);
+            int total = bands.values().stream().mapToInt(List::size).sum();
+            out.printf(Locale.ROOT, "brainscan bench: %d scans in %d bands x %d rounds, %d cores, %s %s%n", total,
+                    bands.size(), rounds, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name"), System.getProperty("java.version"));
+            try (ScanClassifier classifier = ModelOptions.classifier(config)) {
+                out.printf(Locale.ROOT, "model %s %s, through classify's own per-file path%n",
+                        classifier.manifest().name(), classifier.manifest().version());
+                List<BenchScan> all = bands.values().stream().flatMap(List::stream).toList();
+                for (int warm = 0; warm < 2; warm++) {
+                    for (BenchScan s : all) {
+                        classifyOne(classifier, s, err);
+                    }
                 }
+                byBand(out, err, classifier, bands);
+                List<BenchScan> dataset = Stream.of(Band.SMALL, Band.MEDIUM)
+                        .flatMap(b -> bands.getOrDefault(b, List.of()).stream()).toList();
+                throughput(out, err, classifier, dataset.isEmpty() ? all : dataset);
             }
-            stagesAndFloor(out, classifier, inputs);
-            throughput(out, classifier, inputs);
+        } finally {
+            deleteTree(work);
         }
         startup(out);
         packageSize(out);
@@ -95,158 +115,265 @@ final class BenchCommand implements Main.Command {
         return 0;
     }
 
-    private List<byte[]> inputs() throws IOException {
-        List<byte[]> out = new ArrayList<>();
-        if (paths.isEmpty()) {
+    /**
+     * The seam: one scan through {@code classify}'s own per-file path, written as a record
+     * (JSON). Returns the records' JSON (one per frame; one for an image).
+     */
+    private static List<String> classifyOne(ScanClassifier classifier, BenchScan scan, PrintWriter err) {
+        List<ScanResult> records = ClassifyCommand.classify(classifier,
+                new ScanInputs.ScanInput(scan.file().toString(), scan.file()), null, err, null);
+        List<String> out = new ArrayList<>(records.size());
+        for (ScanResult r : records) {
+            out.add(Json.write(r));
+        }
+        return out;
+    }
+
+    /** Generated phantoms for every band (half of them single-channel JPEGs, as half the dataset is). */
+    private Map<Band, List<BenchScan>> phantoms(Path work) throws IOException {
+        Map<Band, int[][]> sizes = new EnumMap<>(Band.class);
+        sizes.put(Band.SMALL, new int[][] {{224, 224}, {256, 256}, {240, 280}});
+        sizes.put(Band.MEDIUM, new int[][] {{320, 320}, {468, 444}, {630, 630}});
+        sizes.put(Band.LARGE, new int[][] {{768, 768}, {1024, 1024}, {1275, 1427}});
+        sizes.put(Band.PHOTO, new int[][] {{1732, 1732}, {2000, 1500}, {1500, 2000}});
+        Map<Band, List<BenchScan>> out = new EnumMap<>(Band.class);
+        int seed = 7000;
+        for (Map.Entry<Band, int[][]> e : sizes.entrySet()) {
+            List<BenchScan> list = new ArrayList<>();
             for (int i = 0; i < scans; i++) {
-                int size = 224 + (i % 4) * 96; // 224, 320, 416, 512: the dataset's common sizes
-                out.add(Phantom.jpeg(7000 + i, size, size, i % 2 == 0));
+                int[] wh = e.getValue()[i % e.getValue().length];
+                boolean lesion = i % 2 == 0;
+                byte[] jpeg = (i / 2) % 2 == 0 ? Phantom.jpeg(seed, wh[0], wh[1], lesion)
+                        : Phantom.greyJpeg(seed, wh[0], wh[1], lesion);
+                seed++;
+                Path f = work.resolve(String.format(Locale.ROOT, "phantom-%s-%03d.jpg", e.getKey().name(), i));
+                Files.write(f, jpeg);
+                list.add(new BenchScan(f, Band.of(wh[0], wh[1]), wh[0], wh[1], false));
             }
-            figures.put("inputs", "generated phantoms (JPEG, 224-512 px)");
-            return out;
+            out.put(e.getKey(), list);
         }
-        for (ScanInputs.ScanInput in : ScanInputs.expand(paths)) {
-            if (in.path() != null && out.size() < scans) {
-                out.add(Files.readAllBytes(in.path()));
-            }
-        }
-        if (out.isEmpty()) {
-            throw new Cli.UsageException("no readable files in " + paths);
-        }
-        figures.put("inputs", paths.toString());
+        figures.put("inputs", "generated phantoms (JPEG, colour and grey), " + scans + " per band");
         return out;
     }
 
     /**
-     * Per-stage medians and p90 at one thread, the end-to-end time per scan (JSON included),
-     * and the floor, interleaved scan by scan so that drift in the machine's load hits the
-     * pipeline and the floor alike: JPEG decode alone (ImageIO), inference on a ready tensor
-     * through DJL and through the raw ONNX Runtime API.
+     * The given scans sorted into bands by their size (read from the header), at most
+     * {@code --scans} per band, spread evenly over each band's files. The photo band, and the
+     * over-700 band where the given scans have too few, are filled by enlarging given scans
+     * (bilinear, a JPEG at ImageIO's default quality): an upscaled scan, as a phone photo or a viewer export makes one.
      */
-    private void stagesAndFloor(PrintWriter out, ScanClassifier classifier, List<byte[]> inputs) throws Exception {
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
-        for (String s : List.of("decode", "crop", "resize", "inference", "json", "endToEnd", "floorDecode",
-                "floorDjl", "floorRaw")) {
-            samples.put(s, new ArrayList<>());
+    private Map<Band, List<BenchScan>> given(Path work) throws IOException {
+        Map<Band, List<BenchScan>> found = new EnumMap<>(Band.class);
+        int unsized = 0;
+        for (ScanInputs.ScanInput in : ScanInputs.expand(paths)) {
+            if (in.path() == null) {
+                continue;
+            }
+            int[] wh = headerSize(in.path());
+            if (wh == null) {
+                unsized++;
+                continue;
+            }
+            Band b = Band.of(wh[0], wh[1]);
+            found.computeIfAbsent(b, k -> new ArrayList<>()).add(new BenchScan(in.path(), b, wh[0], wh[1], false));
         }
-        int h = classifier.manifest().input().height();
-        int w = classifier.manifest().input().width();
-        ImageDecoder decoder = new ImageDecoder(classifier.limits());
-        var first = decoder.decode(inputs.get(0));
-        float[] tensor = classifier.model().translator().tensor(
-                first.crop(new BrainCropper(classifier.manifest().cropParameters()).find(first).box()));
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        byte[] onnx = config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled).onnx();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession session = env.createSession(onnx, options)) {
-                for (int warm = 0; warm < 100; warm++) {
-                    rawRun(env, session, tensor, h, w);
-                    classifier.model().predictTensor(tensor);
-                }
-                for (int r = 0; r < rounds; r++) {
-                    for (byte[] b : inputs) {
-                        long s0 = System.nanoTime();
-                        ImageIO.read(new java.io.ByteArrayInputStream(b));
-                        long s1 = System.nanoTime();
-                        rawRun(env, session, tensor, h, w);
-                        long s2 = System.nanoTime();
-                        classifier.model().predictTensor(tensor);
-                        long s3 = System.nanoTime();
-                        ScanResult result = classifier.classify(b, "bench", Map.of());
-                        long s4 = System.nanoTime();
-                        Json.write(result);
-                        long s5 = System.nanoTime();
-                        samples.get("floorDecode").add((s1 - s0) / 1e6);
-                        samples.get("floorRaw").add((s2 - s1) / 1e6);
-                        samples.get("floorDjl").add((s3 - s2) / 1e6);
-                        if (result.failed()) {
-                            continue;
+        if (found.isEmpty()) {
+            throw new Cli.UsageException("no image files ImageIO can size in " + paths);
+        }
+        Map<Band, List<BenchScan>> out = new EnumMap<>(Band.class);
+        for (Band b : Band.values()) {
+            out.put(b, spread(found.getOrDefault(b, List.of()), scans));
+        }
+        List<BenchScan> sources = Stream.of(Band.MEDIUM, Band.SMALL, Band.LARGE)
+                .flatMap(b -> found.getOrDefault(b, List.of()).stream()).toList();
+        List<BenchScan> large = new ArrayList<>(out.get(Band.LARGE));
+        Iterator<BenchScan> next = spread(sources, scans).iterator();
+        for (int i = 0; large.size() < scans && next.hasNext(); i++) {
+            BenchScan s = next.next();
+            if (Math.max(s.width(), s.height()) >= BenchBands.LARGE_TARGET_SIDE) {
+                continue;
+            }
+            int[] wh = BenchBands.longerSide(s.width(), s.height(), BenchBands.LARGE_TARGET_SIDE);
+            large.add(enlarge(work, s, wh, Band.LARGE, i));
+        }
+        out.put(Band.LARGE, large);
+        List<BenchScan> photo = new ArrayList<>(out.get(Band.PHOTO));
+        next = spread(sources, scans).iterator();
+        for (int i = 0; photo.size() < scans && next.hasNext(); i++) {
+            BenchScan s = next.next();
+            int[] wh = BenchBands.scaledTo(s.width(), s.height(), BenchBands.PHOTO_TARGET_PIXELS);
+            photo.add(enlarge(work, s, wh, Band.PHOTO, i));
+        }
+        out.put(Band.PHOTO, photo);
+        out.values().removeIf(List::isEmpty);
+        figures.put("inputs", paths + (unsized > 0 ? " (" + unsized + " files ImageIO cannot size left out)" : ""));
+        return out;
+    }
+
+    private static BenchScan enlarge(Path work, BenchScan s, int[] wh, Band band, int i) throws IOException {
+        BufferedImage src = ImageIO.read(s.file().toFile());
+        BufferedImage big = BenchBands.upscale(src, wh[0], wh[1]);
+        Path f = work.resolve(String.format(Locale.ROOT, "enlarged-%s-%03d.jpg", band.name(), i));
+        Files.write(f, Phantom.encode(big, "jpeg"));
+        return new BenchScan(f, Band.of(wh[0], wh[1]), wh[0], wh[1], true);
+    }
+
+    /** At most {@code n} of {@code list}, evenly spaced over it (so a sorted folder's classes all show). */
+    static <T> List<T> spread(List<T> list, int n) {
+        if (list.size() <= n) {
+            return List.copyOf(list);
+        }
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(list.get((int) ((long) i * list.size() / n)));
+        }
+        return out;
+    }
+
+    private static int[] headerSize(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                return null;
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                return new int[] {r.getWidth(0), r.getHeight(0)};
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Every band timed in the same rounds, interleaved scan by scan (one of each band in turn),
+     * so that drift in the machine's load hits every band alike. "whole" is the wall time of
+     * the CLI's per-file path plus writing the record; the stages are the record's own
+     * {@code timingsMs} (which start after the file is read).
+     */
+    private void byBand(PrintWriter out, PrintWriter err, ScanClassifier classifier, Map<Band, List<BenchScan>> bands)
+            throws IOException {
+        List<String> stages = List.of("decode", "crop", "resize", "inference", "total");
+        Map<Band, List<Double>> whole = new EnumMap<>(Band.class);
+        Map<Band, Map<String, List<Double>>> stageSamples = new EnumMap<>(Band.class);
+        Map<Band, Integer> refused = new EnumMap<>(Band.class);
+        for (Band b : bands.keySet()) {
+            whole.put(b, new ArrayList<>());
+            Map<String, List<Double>> m = new LinkedHashMap<>();
+            stages.forEach(s -> m.put(s, new ArrayList<>()));
+            stageSamples.put(b, m);
+            refused.put(b, 0);
+        }
+        int longest = bands.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < longest; i++) {
+                for (Map.Entry<Band, List<BenchScan>> e : bands.entrySet()) {
+                    if (i >= e.getValue().size()) {
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    List<String> records = classifyOne(classifier, e.getValue().get(i), err);
+                    long t1 = System.nanoTime();
+                    JsonNode rec = Json.tree(records.get(0).getBytes(StandardCharsets.UTF_8));
+                    if (rec.has("error")) {
+                        if (r == 0) {
+                            refused.merge(e.getKey(), 1, Integer::sum);
                         }
-                        result.timingsMs().forEach((k, v) -> {
-                            if (samples.containsKey(k)) {
-                                samples.get(k).add(v);
-                            }
-                        });
-                        samples.get("json").add((s5 - s4) / 1e6);
-                        samples.get("endToEnd").add((s5 - s3) / 1e6);
+                        continue;
+                    }
+                    whole.get(e.getKey()).add((t1 - t0) / 1e6);
+                    JsonNode t = rec.path("timingsMs");
+                    for (String s : stages) {
+                        if (t.has(s)) {
+                            stageSamples.get(e.getKey()).get(s).add(t.get(s).asDouble());
+                        }
                     }
                 }
             }
         }
         out.println();
-        out.println("Per scan, 1 thread (ms)             median      p90");
-        Map<String, Object> stageFigures = new LinkedHashMap<>();
-        for (String stage : List.of("decode", "crop", "resize", "inference", "json", "endToEnd")) {
-            List<Double> v = samples.get(stage);
-            String label = switch (stage) {
-                case "crop" -> "crop (+ plausibility check)";
-                case "resize" -> "resize + normalise";
-                case "endToEnd" -> "end to end";
-                default -> stage;
-            };
-            out.printf(Locale.ROOT, "  %-32s %8.2f %8.2f%n", label, percentile(v, 50), percentile(v, 90));
-            stageFigures.put(stage, Map.of("median", round(percentile(v, 50)), "p90", round(percentile(v, 90))));
+        out.println("Per scan by size band, 1 thread, ms (medians; whole = classify's per-file path + the record)");
+        out.println("  band            scans  made  refused   MP    whole    p90   decode    crop  resize  infer");
+        Map<String, Object> bandFigures = new LinkedHashMap<>();
+        for (Map.Entry<Band, List<BenchScan>> e : bands.entrySet()) {
+            Band b = e.getKey();
+            List<BenchScan> list = e.getValue();
+            long made = list.stream().filter(BenchScan::made).count();
+            double mp = percentile(list.stream().map(s -> s.width() * (double) s.height() / 1e6).toList(), 50);
+            Map<String, List<Double>> st = stageSamples.get(b);
+            out.printf(Locale.ROOT, "  %-15s %5d %5d %8d %5.2f %8.2f %6.2f %8.2f %7.2f %7.2f %6.2f%n", b.label,
+                    list.size(), made, refused.get(b), mp, percentile(whole.get(b), 50), percentile(whole.get(b), 90),
+                    percentile(st.get("decode"), 50), percentile(st.get("crop"), 50),
+                    percentile(st.get("resize"), 50), percentile(st.get("inference"), 50));
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("scans", list.size());
+            f.put("made", made);
+            f.put("refused", refused.get(b));
+            f.put("medianMegapixels", round(mp));
+            f.put("wholeMedianMs", round(percentile(whole.get(b), 50)));
+            f.put("wholeP90Ms", round(percentile(whole.get(b), 90)));
+            for (String s : stages) {
+                f.put(s + "MedianMs", round(percentile(st.get(s), 50)));
+            }
+            bandFigures.put(b.label, f);
         }
-        figures.put("stagesMs", stageFigures);
-        double decode = percentile(samples.get("floorDecode"), 50);
-        double raw = percentile(samples.get("floorRaw"), 50);
-        double djl = percentile(samples.get("floorDjl"), 50);
-        double floor = decode + raw;
-        double e2e = percentile(samples.get("endToEnd"), 50);
-        out.println();
-        out.println("Floor, interleaved with the above   median      p90");
-        out.printf(Locale.ROOT, "  %-32s %8.2f %8.2f%n", "JPEG decode alone (ImageIO)", decode, percentile(samples.get("floorDecode"), 90));
-        out.printf(Locale.ROOT, "  %-32s %8.2f %8.2f%n", "inference, ready tensor, DJL", djl, percentile(samples.get("floorDjl"), 90));
-        out.printf(Locale.ROOT, "  %-32s %8.2f %8.2f%n", "inference, ready tensor, raw ORT", raw, percentile(samples.get("floorRaw"), 90));
-        out.printf(Locale.ROOT, "  floor = decode + raw inference     %8.2f%n", floor);
-        out.printf(Locale.ROOT, "  end to end / floor                 %8.2fx  (target <= 2.0x)%n", e2e / floor);
-        figures.put("floorMs", Map.of("decode", round(decode), "inferenceDjl", round(djl), "inferenceRawOrt", round(raw),
-                "floor", round(floor)));
-        figures.put("endToEndOverFloor", round(e2e / floor));
-    }
-
-    private static Object rawRun(OrtEnvironment env, OrtSession session, float[] tensor, int h, int w) {
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensor), new long[] {1, 3, h, w});
-             OrtSession.Result r = session.run(Map.of("image", t))) {
-            return ((float[][]) r.get(0).getValue())[0][0];
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
+        figures.put("bands", bandFigures);
+        double mixMedian = BenchBands.weightedMedian(whole, BenchBands.DATASET_COUNTS);
+        double mixMean = BenchBands.weightedMean(whole, BenchBands.DATASET_COUNTS);
+        int weight = BenchBands.DATASET_COUNTS.values().stream().mapToInt(Integer::intValue).sum();
+        StringBuilder shares = new StringBuilder();
+        for (Band b : Band.values()) {
+            shares.append(shares.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f %%", b.label,
+                    100.0 * BenchBands.DATASET_COUNTS.get(b) / weight));
         }
+        out.printf(Locale.ROOT, "  dataset mix: median %.2f ms, mean %.2f ms per scan (weights of the %d train + val images: %s)%n",
+                mixMedian, mixMean, weight, shares);
+        Band worst = whole.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .max(Comparator.comparingDouble(e -> percentile(e.getValue(), 50))).map(Map.Entry::getKey).orElse(null);
+        if (worst != null) {
+            out.printf(Locale.ROOT, "  slowest band: %s, median %.2f ms%n", worst.label, percentile(whole.get(worst), 50));
+        }
+        figures.put("datasetMix", Map.of("medianMs", round(mixMedian), "meanMs", round(mixMean)));
     }
 
     /**
-     * Scans per second through the whole pipeline (JSON included) at 1 and 2 threads,
-     * alternated twice so that drift in the machine's load affects both alike.
+     * Scans per second through the same path at 1 and 2 threads, alternated twice so that
+     * drift in the machine's load affects both alike.
      */
-    private void throughput(PrintWriter out, ScanClassifier classifier, List<byte[]> inputs) throws Exception {
+    private void throughput(PrintWriter out, PrintWriter err, ScanClassifier classifier, List<BenchScan> inputs)
+            throws Exception {
         double one = 0;
         double two = 0;
         for (int pass = 0; pass < 2; pass++) {
-            one += scansPerSecond(classifier, inputs, 1) / 2;
-            two += scansPerSecond(classifier, inputs, 2) / 2;
+            one += scansPerSecond(classifier, inputs, 1, err) / 2;
+            two += scansPerSecond(classifier, inputs, 2, err) / 2;
         }
         out.println();
-        out.printf(Locale.ROOT, "Throughput: %.1f scans/s at 1 thread, %.1f at 2 threads: %.2fx   (target >= 1.7x)%n",
-                one, two, two / one);
+        out.printf(Locale.ROOT, "Throughput (%d scans of the two smaller bands): %.1f scans/s at 1 thread, %.1f at 2 threads: %.2fx%n",
+                inputs.size(), one, two, two / one);
         figures.put("throughput", Map.of("oneThread", round(one), "twoThreads", round(two), "ratio", round(two / one)));
     }
 
-    private double scansPerSecond(ScanClassifier classifier, List<byte[]> inputs, int threads) throws Exception {
+    private double scansPerSecond(ScanClassifier classifier, List<BenchScan> inputs, int threads, PrintWriter err)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             int total = inputs.size() * rounds * 2;
             // Threads take the next scan from a shared counter, as classify's pool does
             // (striding by index would give one thread all the large scans).
-            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
             long start = System.nanoTime();
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        Json.write(classifier.classify(inputs.get(i % inputs.size()), "bench", Map.of()));
+                        classifyOne(classifier, inputs.get(i % inputs.size()), err);
                     }
                 }));
             }
@@ -256,6 +383,14 @@ final class BenchCommand implements Main.Command {
             return total / ((System.nanoTime() - start) / 1e9);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * <p>In the normal test run this replays the seed corpus in
  * {@code src/test/resources/dev/brainscan/core/ClassifyFuzzTestInputs/} (a short regression
  * run, with one seed directory per target); {@code JAZZER_FUZZ=1} fuzzes one target for real,
- * for up to ten minutes (README, "Fuzzing"): {@code classify} takes any bytes, the family
+ * for up to ten minutes (docs/security.md, "Fuzzing"): {@code classify} takes any bytes, the family
  * targets ({@code jpeg}, {@code png}, {@code webp}, {@code bmp}, {@code gif}, {@code dicom})
  * force their container so the time goes into one decoder.
  */

@@ -26,7 +26,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * The first S3 event after a simulated SnapStart restore, with the S3 path primed and with
  * the HTTP path only: each round starts fresh JVMs ({@link FirstS3EventAfterRestore}),
  * alternating the modes, against S3Proxy in this JVM on loopback. One round by default (the
- * suite only checks that both modes run and write the result); the README's figures come
+ * suite only checks that both modes run and write the result); the figures in docs/benchmarks.md come
  * from {@code -Dpriming.rounds=7}.
  */
 class PrimingLatencyIT {
@@ -63,7 +63,7 @@ class PrimingLatencyIT {
 
     /**
      * The first request of every kind after a primed "restore", against the same request warm
-     * (issue 17: within 2x). One round by default; the README's figures come from
+     * (issue 17: within 2x). One round by default; the figures in docs/benchmarks.md come from
      * {@code -Dpriming.rounds=5}.
      */
     @Test

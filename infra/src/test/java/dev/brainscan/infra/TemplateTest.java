@@ -136,7 +136,7 @@ class TemplateTest {
 
     @Test
     void memoryHoldsTheLargestAcceptedScan_andTheApiAnswersUnderApiGatewaysThirtySeconds() {
-        // A 36-megapixel scan peaks near 480 MB resident (README, Benchmark).
+        // A 36-megapixel scan peaks near 480 MB resident (docs/benchmarks.md, docs/operations.md "Memory").
         assertTrue((Integer) TEMPLATE.functionProperty(UPLOAD, "MemorySize") >= 1024);
         assertTrue((Integer) TEMPLATE.functionProperty(API, "MemorySize") >= 1024);
         assertTrue((Integer) TEMPLATE.functionProperty(UPLOAD, "Timeout") >= 10);

@@ -132,7 +132,7 @@ final class ContainerGuard {
                     frameMarker = marker;
                     components = b[dataAt + 5] & 0xff;
                     if (height > 0) { // 0: the height comes later, in a DNL segment
-                        ImageDecoder.checkDimensions(limits, width, height);
+                        limits.check(width, height);
                     }
                     kept.add(new int[] {start, segEnd - start});
                 }

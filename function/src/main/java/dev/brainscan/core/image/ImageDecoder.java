@@ -331,25 +331,7 @@ public final class ImageDecoder {
     }
 
     private void checkDimensions(int width, int height) throws ScanException {
-        checkDimensions(limits, width, height);
-    }
-
-    /** Size limits of a declared or decoded image: no size is corrupt, too many pixels too large, too small not an MR slice. */
-    static void checkDimensions(Limits limits, int width, int height) throws ScanException {
-        if (width <= 0 || height <= 0 || width == Integer.MIN_VALUE || height == Integer.MIN_VALUE) {
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The image header gives no size.");
-        }
-        long pixels = (long) width * height;
-        if (pixels > limits.maxPixels()) {
-            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
-                    "The image is %dx%d (%d pixels); the limit is %d pixels.", width, height, pixels,
-                    limits.maxPixels()));
-        }
-        if (width < limits.minSide() || height < limits.minSide()) {
-            throw new ScanException(ErrorCode.NOT_A_BRAIN_MRI, String.format(Locale.ROOT,
-                    "The image is %dx%d; a brain MR slice needs at least %d pixels on each side.",
-                    width, height, limits.minSide()));
-        }
+        limits.check(width, height);
     }
 
     private static ImageReader readerFor(Format format) {

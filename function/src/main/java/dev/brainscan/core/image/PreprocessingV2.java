@@ -1,6 +1,7 @@
 package dev.brainscan.core.image;
 
 import dev.brainscan.core.result.CropBox;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class PreprocessingV2 {
             fy = frame.y();
             sw = frame.width();
             sh = frame.height();
-            sub = copy(grey, w, fx, fy, sw, sh);
+            sub = RgbImage.copyPlane(grey, w, fx, fy, sw, sh);
             steps.add(STEP_FRAME);
             // the crop's own blur: a frame's sub-image blurs with its own borders, not as part of the
             // whole; one pass over it gives the dark rule's histogram and the crop's mask
@@ -112,11 +113,11 @@ public final class PreprocessingV2 {
         }
         if (region == null) {
             int t = Math.min(Math.max(otsu(hist), parameters.adaptiveMin()), parameters.adaptiveMax());
-            region = cropper(t).findInBlurred(blurredSub, sw, sh);
+            region = adaptiveRegion(t, blurredSub, sw, sh);
             steps.add(STEP_ADAPTIVE);
         }
         CropBox r = region.box();
-        byte[] cropped = copy(sub, sw, r.x(), r.y(), r.width(), r.height());
+        byte[] cropped = RgbImage.copyPlane(sub, sw, r.x(), r.y(), r.width(), r.height());
         int[] bounds = stretchBounds(cropped);
         return new Result(cropped, r.width(), r.height(), new CropBox(r.x() + fx, r.y() + fy, r.width(), r.height()),
                 frame, region, List.copyOf(steps), bounds[0], bounds[1]);
@@ -124,20 +125,31 @@ public final class PreprocessingV2 {
 
     /** The grey pixels of the frame (the whole image when there is none), for the plausibility gate. */
     public static byte[] framed(byte[] grey, int w, Rect frame) {
-        return frame == null ? grey : copy(grey, w, frame.x(), frame.y(), frame.width(), frame.height());
+        return frame == null ? grey : RgbImage.copyPlane(grey, w, frame.x(), frame.y(), frame.width(), frame.height());
+    }
+
+    /**
+     * The region above Otsu's threshold, the threshold halved (never below {@code adaptiveMin}) while
+     * no region reaches the minimum: in a dark exposure the brain sits below Otsu's split of the
+     * histogram, which separates the black background from the brightest tissue.
+     */
+    private BrainCropper.Region adaptiveRegion(int otsuThreshold, byte[] blurred, int w, int h) throws ScanException {
+        int t = otsuThreshold;
+        while (true) {
+            try {
+                return cropper(t).findInBlurred(blurred, w, h);
+            } catch (ScanException e) {
+                if (t <= parameters.adaptiveMin() || e.code() != ErrorCode.NO_BRAIN_REGION) {
+                    throw e;
+                }
+                t = Math.max(parameters.adaptiveMin(), t / 2);
+            }
+        }
     }
 
     private BrainCropper cropper(int threshold) {
         return new BrainCropper(new BrainCropper.Parameters(threshold, crop.erodeIterations(), crop.dilateIterations(),
                 crop.minRegionFraction()));
-    }
-
-    static byte[] copy(byte[] grey, int w, int x, int y, int cw, int ch) {
-        byte[] out = new byte[cw * ch];
-        for (int row = 0; row < ch; row++) {
-            System.arraycopy(grey, (y + row) * w + x, out, row * cw, cw);
-        }
-        return out;
     }
 
     static int[] histogram(byte[] pixels) {

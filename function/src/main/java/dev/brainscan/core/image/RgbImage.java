@@ -83,7 +83,7 @@ public final class RgbImage {
     public RgbImage crop(CropBox box) {
         if (grey != null) {
             return ofGrey(format, box.width(), box.height(),
-                    PreprocessingV2.copy(grey, width, box.x(), box.y(), box.width(), box.height()));
+                    copyPlane(grey, width, box.x(), box.y(), box.width(), box.height()));
         }
         byte[] out = new byte[box.width() * box.height() * 3];
         int rowBytes = box.width() * 3;
@@ -91,6 +91,15 @@ public final class RgbImage {
             System.arraycopy(rgb, ((box.y() + y) * width + box.x()) * 3, out, y * rowBytes, rowBytes);
         }
         return new RgbImage(format, box.width(), box.height(), out);
+    }
+
+    /** The {@code cw x ch} rectangle at {@code (x, y)} of a one-byte-per-pixel plane {@code w} wide, copied. */
+    static byte[] copyPlane(byte[] plane, int w, int x, int y, int cw, int ch) {
+        byte[] out = new byte[cw * ch];
+        for (int row = 0; row < ch; row++) {
+            System.arraycopy(plane, (y + row) * w + x, out, row * cw, cw);
+        }
+        return out;
     }
 
     @Override

@@ -72,6 +72,45 @@ class PreprocessingV2Test {
     }
 
     @Test
+    void aDarkExposureWhoseBrainSitsBelowOtsusSplitIsFoundByHalvingTheThreshold() throws Exception {
+        // tissue 12..15 with a bright fleck (under 1 % of the image): Otsu splits black+tissue from
+        // the fleck, and the region above Otsu's threshold is the fleck alone
+        int w = 200;
+        int h = 220;
+        byte[] g = slice(w, h, 12);
+        for (int y = 100; y < 110; y++) {
+            for (int x = 95; x < 105; x++) {
+                g[y * w + x] = (byte) 230;
+            }
+        }
+        int[] hist = new int[256];
+        for (byte v : BrainCropper.blurred(g, w, h)) {
+            hist[v & 0xff]++;
+        }
+        int otsu = Math.min(Math.max(PreprocessingV2.otsu(hist), 8), 45);
+        try {
+            new BrainCropper(new BrainCropper.Parameters(otsu, 2, 2, 0.01)).find(g, w, h);
+            throw new AssertionError("the region above Otsu's threshold " + otsu + " should be under 1 %");
+        } catch (ScanException expected) {
+            assertEquals(ErrorCode.NO_BRAIN_REGION, expected.code());
+        }
+        PreprocessingV2.Result r = V2.run(g, w, h);
+        assertEquals(List.of(PreprocessingV2.STEP_ADAPTIVE), r.steps());
+        assertTrue(r.box().width() > 120 && r.box().height() > 150, r.box().toString());
+    }
+
+    @Test
+    void aSliceWithNothingAboveTheLowestThresholdIsStillRefused() {
+        byte[] g = slice(200, 220, 3); // tissue 3..3: under the adaptive minimum of 8
+        try {
+            V2.run(g, 200, 220);
+            throw new AssertionError("expected NO_BRAIN_REGION");
+        } catch (ScanException expected) {
+            assertEquals(ErrorCode.NO_BRAIN_REGION, expected.code());
+        }
+    }
+
+    @Test
     void aSliceInsideALightViewerFrameIsFoundBeforeTheCrop() throws Exception {
         int w = 400;
         int h = 320;
