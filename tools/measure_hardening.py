@@ -78,12 +78,16 @@ class Serve:
     def __init__(self, jar, threads=None):
         self.port = free_port()
         self.store = tempfile.mkdtemp(prefix="serve-h3-")
-        cmd = [JAVA, "-Xmx512m", "-jar", jar, "serve", "--port", str(self.port), "--store", self.store]
+        cp = os.environ.get("CP_PREFIX")  # classes to put before the jar's (a patched build, say)
+        launch = ["-cp", cp + ":" + jar, "dev.brainscan.cli.Main"] if cp else ["-jar", jar]
+        cmd = [JAVA, "-Xmx512m"] + launch + ["serve", "--port", str(self.port), "--store", self.store]
         if threads:
             cmd += ["--threads", str(threads)]
         self.cmd = cmd
-        self.proc = subprocess.Popen(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=ENV)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
+        self.lines = []
+        import threading
+        threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True).start()
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(600):
             try:
@@ -107,12 +111,13 @@ class Serve:
         return self.request("GET", path)
 
     def stop(self):
+        # peak RSS of the serve process (VmHWM), read before it ends
+        status = open(f"/proc/{self.proc.pid}/status").read()
+        rss = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
         self.proc.terminate()
-        out, err = self.proc.communicate(timeout=60)
-        rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)) / 1024
-        ooms = (out + err).count("OutOfMemoryError")
-        internal = (out + err).count("internal-error")
-        return rss, ooms, internal
+        self.proc.wait(timeout=60)
+        text = "".join(self.lines)
+        return rss, text.count("OutOfMemoryError"), text.count("internal-error")
 
 
 def serve_bombs(jar, corpus):

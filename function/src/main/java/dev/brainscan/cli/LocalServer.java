@@ -237,6 +237,13 @@ public final class LocalServer implements AutoCloseable {
                 gate.releaseBody(reserved);
             }
         } catch (ServeGate.Busy e) {
+            // Read and drop the body the client is still sending (64 KB at a time, never held):
+            // a client refused before its body was read sees a reset, not the 503.
+            try {
+                discardAtMost(request, Math.max(maxRequestBytes, maxUploadBytes));
+            } catch (IOException ignored) {
+                // the client went away: the answer below goes nowhere
+            }
             send(request, response, callback, Responses.busy(e.getMessage(), ServeGate.RETRY_AFTER_SECONDS, "local"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -418,6 +425,17 @@ public final class LocalServer implements AutoCloseable {
             send(request, response, callback,
                     Responses.json(status, Map.of("error", new ScanResult.ErrorBody(code.name(), message)), "local"));
             return true;
+        }
+    }
+
+    /** Reads and drops at most {@code max} bytes of the body. */
+    private static void discardAtMost(Request request, long max) throws IOException {
+        InputStream in = Content.Source.asInputStream(request);
+        byte[] chunk = new byte[64 * 1024];
+        long seen = 0;
+        int n;
+        while (seen <= max && (n = in.read(chunk)) > 0) {
+            seen += n;
         }
     }
 

@@ -238,6 +238,51 @@ public final class BudgetCorpus {
         return DicomWriter.mr8(Phantom.generate(31, 96, 96, false).image()).set(0x00280004, "CS", value).bytes();
     }
 
+    /**
+     * A {@code side}x{@code side} PNG of {@code bitDepth} bits and {@code colourType} (0 grey,
+     * 6 RGBA), an oval on black, written row by row (a 40 MP 16-bit RGBA raster is 320 MB: never
+     * held whole here).
+     */
+    public static byte[] bigPng(int side, int bitDepth, int colourType) {
+        int channels = colourType == 6 ? 4 : 1;
+        int rowBytes = (side * channels * bitDepth + 7) / 8;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        byte[] ihdr = {(byte) (side >>> 24), (byte) (side >>> 16), (byte) (side >>> 8), (byte) side,
+            (byte) (side >>> 24), (byte) (side >>> 16), (byte) (side >>> 8), (byte) side, (byte) bitDepth,
+            (byte) colourType, 0, 0, 0};
+        pngChunk(out, "IHDR", ihdr);
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z,
+                new java.util.zip.Deflater(9))) {
+            byte[] row = new byte[1 + rowBytes];
+            double c = side / 2.0;
+            for (int y = 0; y < side; y++) {
+                Arrays.fill(row, (byte) 0);
+                double dy = (y - c) / (side * 0.4);
+                double half = dy * dy < 1 ? Math.sqrt(1 - dy * dy) * side * 0.3 : -1;
+                if (half > 0) {
+                    int from = (int) (c - half);
+                    int to = (int) (c + half);
+                    int bytesPerPixel = channels * bitDepth / 8;
+                    if (bitDepth == 1) {
+                        for (int x = from; x < to; x++) {
+                            row[1 + x / 8] |= (byte) (0x80 >>> (x % 8));
+                        }
+                    } else {
+                        Arrays.fill(row, 1 + from * bytesPerPixel, 1 + to * bytesPerPixel, (byte) 0x90);
+                    }
+                }
+                d.write(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        pngChunk(out, "IDAT", z.toByteArray());
+        pngChunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         out.write(data.length >>> 24);
@@ -280,6 +325,8 @@ public final class BudgetCorpus {
         Files.write(dir.resolve("r11-dicom-photometric-ZYXWVPATIENT.dcm"), dicomPhotometric("ZYXWVPATIENT"));
         Files.write(dir.resolve("r12-jpeg-dri-flood-20mb.jpg"), jpegDriFlood(3_300_000));
         Files.write(dir.resolve("r12-png-idat-one-byte-chunks.png"), pngChunkFlood(1_000_000));
+        Files.write(dir.resolve("r12-png-40mp-1-bit.png"), bigPng(6320, 1, 0));
+        Files.write(dir.resolve("r12-png-40mp-16-bit-rgba.png"), bigPng(6320, 16, 6));
         Files.write(dir.resolve("normal-phantom.jpg"), Phantom.jpeg(5, 240, 240, true));
     }
 }
