@@ -285,7 +285,7 @@ public final class ImageDecoder {
                 expired.set(true);
                 reader.abort();
             }, budget.toMillis(), TimeUnit.MILLISECONDS);
-            int step = ReducedDecode.step(format, width, height); // 1 below 16 MP
+            int step = ReducedDecode.step(format != Format.WEBP, width, height); // 1 below 16 MP
             BufferedImage image = reader.read(0, ReducedDecode.param(reader, step));
             watchdog.cancel(false);
             if (expired.get() || image == null) {

@@ -25,10 +25,10 @@ final class ReducedDecode {
     private ReducedDecode() {
     }
 
-    /** The subsampling step for an image of this size (1: full resolution). */
-    static int step(ImageDecoder.Format format, int width, int height) {
+    /** The subsampling step for an image of this size (1: full resolution, always when not {@code subsampled}). */
+    static int step(boolean subsampled, int width, int height) {
         long pixels = (long) width * height;
-        if (format == ImageDecoder.Format.WEBP || pixels <= FULL_RESOLUTION_PIXELS) {
+        if (!subsampled || pixels <= FULL_RESOLUTION_PIXELS) {
             return 1;
         }
         return (int) Math.ceil(Math.sqrt((double) pixels / TARGET_PIXELS));

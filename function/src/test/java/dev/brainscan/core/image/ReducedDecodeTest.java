@@ -37,10 +37,10 @@ class ReducedDecodeTest {
 
     @Test
     void stepKeepsAbout5Megapixels_andLeavesWebpAndSmallImagesAlone() {
-        assertEquals(1, ReducedDecode.step(ImageDecoder.Format.JPEG, 4000, 4000));
-        assertEquals(2, ReducedDecode.step(ImageDecoder.Format.JPEG, 5000, 4000));
-        assertEquals(3, ReducedDecode.step(ImageDecoder.Format.PNG, 6320, 6320));
-        assertEquals(1, ReducedDecode.step(ImageDecoder.Format.WEBP, 6320, 6320));
+        assertEquals(1, ReducedDecode.step(true, 4000, 4000));
+        assertEquals(2, ReducedDecode.step(true, 5000, 4000));
+        assertEquals(3, ReducedDecode.step(true, 6320, 6320));
+        assertEquals(1, ReducedDecode.step(false, 6320, 6320));
         assertEquals(2107, ReducedDecode.side(6320, 3));
     }
 }
