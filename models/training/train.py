@@ -407,7 +407,8 @@ def main(argv=None):
     trained_now = [0.0]
 
     if args.only_loso:
-        for held_source in sorted({r["source"] for r in rows}):
+        # the other order from the main run's, so that the two processes train different models
+        for held_source in sorted({r["source"] for r in rows}, reverse=True):
             train_pool = np.asarray([i for i, r in enumerate(rows) if r["source"] != held_source])
             checkpointed(f"loso-{held_source}", lambda: train_model(
                 f"without {held_source}", args, pixels, labels, types, groups, train_pool, mean_t, std_t,

@@ -45,7 +45,8 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class BenchCommand implements Main.Command {
     static final Cli.Spec SPEC = new Cli.Spec("bench",
-            List.of("Time the pipeline as classify runs it, per size band, and print medians, p90 and ratios.",
+            List.of("Time the shipped pipeline per image size band and print medians, p90 and ratios.",
+                    "Each scan goes through the same per-file path and classifier as classifying it does.",
                     "Scans: the given files/folders sorted into bands by size (the photo band and a short",
                     "over-700 band are made by enlarging them), or generated phantoms of each band when none are given."),
             Cli.withModelOptions(
