@@ -188,11 +188,10 @@ public final class UploadProcessor {
         } catch (OutOfMemoryError e) {
             // Every upload ends with a result: the input's frames and files are bounded, but the
             // heap is shared; what was built for this input is garbage now, a small record fits.
+            // (Retrying would exhaust it again. A crash of any other kind is thrown, retried, and
+            // ends in the failure queue's error result.)
             classification = new Classification(classifier.failure(key, source, ErrorCode.IMAGE_TOO_LARGE,
                     "Classifying the upload needs more memory than the service has."), null, e);
-        } catch (RuntimeException | StackOverflowError e) {
-            classification = new Classification(classifier.failure(key, source, ErrorCode.INTERNAL,
-                    ScanClassifier.INTERNAL_MESSAGE), null, e);
         } catch (StoreException e) {
             if (e.isTransient()) {
                 log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
