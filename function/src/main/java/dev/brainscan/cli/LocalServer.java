@@ -37,7 +37,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpField;
@@ -64,8 +63,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>As a local service, on Jetty (the JDK's own server answers a malformed request line or
  * oversized headers with an HTML page of its own, before any handler runs; Jetty passes those
  * to {@link JsonErrors}): connections are multiplexed, each request runs on a virtual thread
- * (slow clients cannot take the workers {@code /health} needs) and classification runs at most
- * {@code threads} at a time; a body must arrive at {@link #MIN_BYTES_PER_SECOND} or better and
+ * (slow clients cannot take the workers {@code /health} needs) and classification runs on
+ * {@code threads} platform threads with a bounded queue, request bodies within a memory
+ * budget ({@link ServeGate}: past either, 503 {@code BUSY} with {@code retry-after}); a body must arrive at {@link #MIN_BYTES_PER_SECOND} or better and
  * no connection may idle for {@link #MAX_REQUEST_SECONDS}; a request whose Host is not this
  * loopback address and port, or whose Origin is another site, is refused with 403 (DNS
  * rebinding, cross-site posts); every answer, the server's own errors included, carries the
@@ -96,7 +96,7 @@ public final class LocalServer implements AutoCloseable {
     private final Map<String, Instant> issuedUploads = new ConcurrentHashMap<>();
     /** The sizes declared to POST /uploads: as S3 with a signed Content-Length, another length is refused. */
     private final Map<String, Long> declaredSizes = new ConcurrentHashMap<>();
-    private final Semaphore classifySlots;
+    private final ServeGate gate;
     private final Set<String> allowedHosts;
     private final Set<String> allowedOrigins;
     private volatile boolean deleteStoreOnClose;
@@ -132,7 +132,7 @@ public final class LocalServer implements AutoCloseable {
         int actualPort = connector.getLocalPort();
         this.allowedHosts = Set.of("127.0.0.1:" + actualPort, "localhost:" + actualPort);
         this.allowedOrigins = Set.of("http://127.0.0.1:" + actualPort, "http://localhost:" + actualPort);
-        this.classifySlots = new Semaphore(threads);
+        this.gate = ServeGate.forHeap(threads, Math.max(maxRequestBytes, maxUploadBytes));
         UploadUrls uploads = (key, contentType, size) -> {
             Instant expires = Instant.now().plus(uploadTtl);
             boundUploads();
@@ -222,24 +222,36 @@ public final class LocalServer implements AutoCloseable {
                 upload(request, response, callback, rawPath.substring(UPLOAD_PATH.length()));
                 return;
             }
-            byte[] body = readAtMost(request, maxRequestBytes);
-            if (body == null) {
-                send(request, response, callback, Responses.error(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
-                        "The request is over %d bytes. Use POST /uploads for larger scans.", maxRequestBytes), "local"));
-                return;
-            }
-            APIGatewayV2HTTPEvent event = toEvent(request, body);
-            boolean classifies = request.getMethod().equalsIgnoreCase("POST") && "/classify".equals(rawPath);
-            if (classifies) {
-                classifySlots.acquireUninterruptibly();
-            }
+            // Bodies are admitted against the memory budget before they are read; a request
+            // without one (GET /health, /model, /results) never waits for or is refused by it.
+            long reserved = hasBody(request) ? gate.admitBody(declaredLength(request, maxRequestBytes)) : 0;
             try {
-                send(request, response, callback, api.handle(event));
-            } finally {
-                if (classifies) {
-                    classifySlots.release();
+                byte[] body = readAtMost(request, maxRequestBytes);
+                if (body == null) {
+                    send(request, response, callback, Responses.error(ErrorCode.IMAGE_TOO_LARGE, String.format(
+                            Locale.ROOT, "The request is over %d bytes. Use POST /uploads for larger scans.",
+                            maxRequestBytes), "local"));
+                    return;
                 }
+                APIGatewayV2HTTPEvent event = toEvent(request, body);
+                boolean classifies = request.getMethod().equalsIgnoreCase("POST") && "/classify".equals(rawPath);
+                // CPU-bound work on the gate's platform threads; this virtual thread only waits
+                send(request, response, callback, classifies ? gate.classify(() -> api.handle(event)) : api.handle(event));
+            } finally {
+                gate.releaseBody(reserved);
             }
+        } catch (ServeGate.Busy e) {
+            // Read and drop the body the client is still sending (64 KB at a time, never held):
+            // a client refused before its body was read sees a reset, not the 503.
+            try {
+                discardAtMost(request, Math.max(maxRequestBytes, maxUploadBytes));
+            } catch (IOException ignored) {
+                // the client went away: the answer below goes nowhere
+            }
+            send(request, response, callback, Responses.busy(e.getMessage(), ServeGate.RETRY_AFTER_SECONDS, "local"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            callback.failed(e);
         } catch (IOException e) {
             // the client went away or dribbled too slowly: nothing to answer it with
             callback.failed(e);
@@ -265,8 +277,20 @@ public final class LocalServer implements AutoCloseable {
         return null;
     }
 
+    /** Whether the request declares a body (a length over 0, or chunked). */
+    private static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains("Transfer-Encoding");
+    }
+
+    /** The body's declared length, or {@code max} when none is declared (chunked). */
+    private static long declaredLength(Request request, long max) {
+        long declared = request.getLength();
+        return declared < 0 ? max : Math.min(declared, max + 1);
+    }
+
     /** The presigned-PUT stand-in: stores the scan, then runs the upload flow as the S3 trigger would. */
-    private void upload(Request request, Response response, Callback callback, String rawKey) throws IOException {
+    private void upload(Request request, Response response, Callback callback, String rawKey)
+            throws IOException, ServeGate.Busy {
         String key = HttpRequest.percentDecode(rawKey);
         Instant expires = key == null ? null : issuedUploads.get(key);
         if (!request.getMethod().equals("PUT") || expires == null || Instant.now().isAfter(expires)) {
@@ -274,33 +298,39 @@ public final class LocalServer implements AutoCloseable {
                     "This upload URL is unknown or expired; ask POST /uploads for one.", "local"));
             return;
         }
-        byte[] body = readAtMost(request, maxUploadBytes);
-        if (body == null) {
-            send(request, response, callback, Responses.error(ErrorCode.IMAGE_TOO_LARGE,
-                    "The file is over " + maxUploadBytes + " bytes.", "local"));
-            return;
-        }
-        Long declared = declaredSizes.get(key);
-        if (declared != null && declared != body.length) {
-            send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN,
-                    "The file is " + body.length + " bytes, not the " + declared + " declared to POST /uploads.", "local"));
-            return;
-        }
-        issuedUploads.remove(key);
-        declaredSizes.remove(key);
+        long reserved = gate.admitBody(declaredLength(request, maxUploadBytes));
         try {
-            store.put(BUCKET, key, body, "application/octet-stream");
-        } catch (StoreException e) {
-            log.internalError("http", "local", key, e);
-            send(request, response, callback, Responses.error(ErrorCode.INTERNAL, "The upload could not be stored.",
-                    "local"));
-            return;
+            byte[] body = readAtMost(request, maxUploadBytes);
+            if (body == null) {
+                send(request, response, callback, Responses.error(ErrorCode.IMAGE_TOO_LARGE,
+                        "The file is over " + maxUploadBytes + " bytes.", "local"));
+                return;
+            }
+            Long declared = declaredSizes.get(key);
+            if (declared != null && declared != body.length) {
+                send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN,
+                        "The file is " + body.length + " bytes, not the " + declared + " declared to POST /uploads.",
+                        "local"));
+                return;
+            }
+            issuedUploads.remove(key);
+            declaredSizes.remove(key);
+            try {
+                store.put(BUCKET, key, body, "application/octet-stream");
+            } catch (StoreException e) {
+                log.internalError("http", "local", key, e);
+                send(request, response, callback, Responses.error(ErrorCode.INTERNAL,
+                        "The upload could not be stored.", "local"));
+                return;
+            }
+        } finally {
+            gate.releaseBody(reserved);
         }
         String requestId = UUID.randomUUID().toString();
         uploadWorker.submit(() -> {
             try {
                 processor.process(BUCKET, key, requestId);
-            } catch (StoreException | RuntimeException e) {
+            } catch (StoreException | RuntimeException | Error e) {
                 // The result stays missing and GET /results keeps saying 404; the log says why.
                 log.internalError("s3", requestId, key, e);
             }
@@ -410,6 +440,17 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** Reads and drops at most {@code max} bytes of the body. */
+    private static void discardAtMost(Request request, long max) throws IOException {
+        InputStream in = Content.Source.asInputStream(request);
+        byte[] chunk = new byte[64 * 1024];
+        long seen = 0;
+        int n;
+        while (seen <= max && (n = in.read(chunk)) > 0) {
+            seen += n;
+        }
+    }
+
     /** The whole body, or null when it is over {@code max} bytes (the rest is not read). */
     private static byte[] readAtMost(Request request, long max) throws IOException {
         InputStream in = Content.Source.asInputStream(request);
@@ -425,6 +466,7 @@ public final class LocalServer implements AutoCloseable {
             log.internalError("http", "local", null, e);
         }
         uploadWorker.shutdownNow();
+        gate.close();
         if (deleteStoreOnClose) {
             try {
                 uploadWorker.awaitTermination(5, TimeUnit.SECONDS);

@@ -42,6 +42,15 @@ public interface Classifier {
         return List.of(run(bytes, scanId, source, heatmap));
     }
 
+    /**
+     * {@link #runAll(byte[], String, Map, boolean)} within {@code budget}, one budget shared by
+     * every file of one input (a zip's entries and their frames count together).
+     */
+    default List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap,
+                                        WorkBudget budget) {
+        return runAll(bytes, scanId, source, heatmap);
+    }
+
     /** {@link #runAll(byte[], String, Map, boolean)} without heatmaps. */
     default List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source) {
         return runAll(bytes, scanId, source, false);

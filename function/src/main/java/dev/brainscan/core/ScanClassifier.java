@@ -97,7 +97,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     /** {@link #run(byte[], String, Map, boolean)} with the heatmap drawn by {@code renderer} (null: none). */
     Classification run(byte[] bytes, String scanId, Map<String, String> source, HeatmapRenderer renderer) {
         if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
-            return runDicom(bytes, scanId, source, 1, renderer).get(0);
+            return runDicom(bytes, scanId, source, 1, renderer, WorkBudget.forInput(limits())).get(0);
         }
         StageTimer timer = new StageTimer();
         RgbImage image = null;
@@ -120,15 +120,32 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
      */
     @Override
     public List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
+        return runAll(bytes, scanId, source, heatmap, WorkBudget.forInput(limits()));
+    }
+
+    /**
+     * {@link #runAll(byte[], String, Map, boolean)} within {@code budget}, shared by every file
+     * of one input (a zip's entries): past it, frames and files are answered without decoding.
+     */
+    @Override
+    public List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap,
+                                       WorkBudget budget) {
         HeatmapRenderer renderer = heatmap ? Heatmap::png : null;
         if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
-            return runDicom(bytes, scanId, source, Integer.MAX_VALUE, renderer);
+            return runDicom(bytes, scanId, source, Integer.MAX_VALUE, renderer, budget);
         }
-        return List.of(run(bytes, scanId, source, renderer));
+        if (budget.spent()) {
+            return List.of(Classification.of(failure(scanId, source, ErrorCode.IMAGE_TOO_LARGE,
+                    "The input's earlier files used its whole work budget; this file was not decoded.")));
+        }
+        Classification c = run(bytes, scanId, source, renderer);
+        ScanResult.ImageInfo image = c.result().image();
+        budget.chargeImage(image == null ? 0 : (long) image.width() * image.height());
+        return List.of(c);
     }
 
     private List<Classification> runDicom(byte[] bytes, String scanId, Map<String, String> source, int maxFrames,
-                                          HeatmapRenderer renderer) {
+                                          HeatmapRenderer renderer, WorkBudget budget) {
         StageTimer timer = new StageTimer();
         DicomImage dicom;
         try {
@@ -146,21 +163,37 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                     dicom.info())));
         }
         int frames = Math.min(dicom.frames(), maxFrames);
+        ScanException over = budget.takeFrames(frames);
+        if (over != null) {
+            return List.of(Classification.of(failure(scanId, source, null, null, timer, over.code(),
+                    over.getMessage(), dicom.info())));
+        }
         List<Classification> out = new ArrayList<>(frames);
+        int damaged = 0;
         for (int i = 0; i < frames; i++) {
             String id = dicom.frames() > 1 ? scanId + "#frame=" + (i + 1) : scanId;
             if (i > 0) {
                 timer = new StageTimer();
+            }
+            ScanException skip = damaged >= WorkBudget.MAX_DAMAGED_FRAMES ? new ScanException(ErrorCode.CORRUPT_IMAGE,
+                    "Not decoded: " + damaged + " earlier frames of this file are damaged.")
+                    : budget.takePixels((long) dicom.width() * dicom.height());
+            if (skip != null) {
+                out.add(Classification.of(failure(id, source, null, null, timer, skip.code(), skip.getMessage(),
+                        frameInfo(dicom, i))));
+                continue;
             }
             DicomImage.Frame frame;
             try {
                 frame = dicom.frame(i);
                 timer.lap("decode");
             } catch (ScanException e) {
+                damaged++;
                 out.add(Classification.of(failure(id, source, null, null, timer, e.code(), e.getMessage(),
                         frameInfo(dicom, i))));
                 continue;
             } catch (Exception | Error e) {
+                damaged++;
                 out.add(new Classification(failure(id, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
                         frameInfo(dicom, i)), null, e));
                 continue;

@@ -60,6 +60,7 @@ public final class SeriesArchive {
     public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
                                       Consumer<Throwable> internalErrors, BiConsumer<byte[], ScanResult> eachSlice) {
         List<ScanResult> slices = new ArrayList<>();
+        WorkBudget budget = WorkBudget.forInput(classifier.limits()); // the entries' frames count together
         try {
             read(zip, classifier.limits().maxBytes(), (number, entry) -> {
                 Map<String, String> entrySource = new LinkedHashMap<>(source);
@@ -70,7 +71,7 @@ public final class SeriesArchive {
                             "An archive inside the archive is not opened; upload one series per zip."));
                     return;
                 }
-                for (Classification c : classifier.runAll(entry, entryId, entrySource)) {
+                for (Classification c : classifier.runAll(entry, entryId, entrySource, false, budget)) {
                     if (c.internalError() != null) {
                         internalErrors.accept(c.internalError());
                     }

@@ -42,7 +42,7 @@ public final class UploadProcessor {
         }
     }
 
-    private static final long MAX_RESULT_BYTES = 2_000_000;
+    private static final long MAX_RESULT_BYTES = ResultBound.MAX_RESULT_BYTES;
 
     private final Classifier classifier;
     private final ObjectStore store;
@@ -199,6 +199,13 @@ public final class UploadProcessor {
                 source.put("eTag", object.eTag());
             }
             classification = classifyObject(object.bytes(), key, source, requestId, reports);
+        } catch (OutOfMemoryError e) {
+            // Every upload ends with a result: the input's frames and files are bounded, but the
+            // heap is shared; what was built for this input is garbage now, a small record fits.
+            // (Retrying would exhaust it again. A crash of any other kind is thrown, retried, and
+            // ends in the failure queue's error result.)
+            classification = new Classification(classifier.failure(key, source, ErrorCode.IMAGE_TOO_LARGE,
+                    "Classifying the upload needs more memory than the service has."), null, e);
         } catch (StoreException e) {
             if (e.isTransient()) {
                 log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
@@ -224,7 +231,7 @@ public final class UploadProcessor {
                 log.event(channel, requestId, key, "superseded", "a later event on this key has written its result");
                 return Outcome.IGNORED;
             }
-            store.put(bucket, resultKey, Json.writeBytes(result), "application/json");
+            store.put(bucket, resultKey, ResultBound.json(result, MAX_RESULT_BYTES), "application/json");
             if (!result.failed() && classification.heatmapPng() != null) {
                 store.put(bucket, heatmapKey(resultKey), classification.heatmapPng(), "image/png");
             }

@@ -28,8 +28,16 @@ public final class Responses {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
+            case BUSY -> 503;
             case INTERNAL -> 500;
         };
+    }
+
+    /** 503 {@code BUSY} with {@code retry-after}: the server is at its limit; the request was not read. */
+    public static APIGatewayV2HTTPResponse busy(String message, int retryAfterSeconds, String requestId) {
+        APIGatewayV2HTTPResponse r = error(ErrorCode.BUSY, message, requestId);
+        r.getHeaders().put("retry-after", Integer.toString(retryAfterSeconds));
+        return r;
     }
 
     /** 200 for a classified scan, else its error code's status. */

@@ -66,6 +66,12 @@ final class ResultsRoute implements Route {
             if (e.kind() == StoreException.Kind.NOT_FOUND) {
                 throw new ScanException(ErrorCode.NOT_FOUND, NOT_YET);
             }
+            if (e.kind() == StoreException.Kind.TOO_LARGE) {
+                // written before results were bounded (flow.ResultBound): permanent, not "try again"
+                log.event("http", request.requestId(), id, "result-too-large", e.kind() + ": " + e.getMessage());
+                throw new ScanException(ErrorCode.INTERNAL, "The result is larger than this route serves ("
+                        + MAX_RESULT_BYTES + " bytes); read it from the results bucket.");
+            }
             log.event("http", request.requestId(), id, "result-unreadable", e.kind() + ": " + e.getMessage());
             throw new ScanException(ErrorCode.INTERNAL, "The result could not be read; try again shortly.");
         }

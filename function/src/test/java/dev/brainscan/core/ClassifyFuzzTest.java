@@ -98,6 +98,74 @@ class ClassifyFuzzTest {
     }
 
     /**
+     * Multi-frame DICOM: as {@link #dicom}, but every frame is classified (the other targets
+     * classify the first), so the fuzzer's time goes into many frames of one file and the
+     * per-input work budget (issue 27); seeds are multi-frame JPEG and RLE files.
+     */
+    @FuzzTest(maxDuration = "10m")
+    void dicomFrames(byte[] input) {
+        checkAll(FamilyInputs.dicom(input));
+    }
+
+    /**
+     * Zip: the fuzzer's bytes as a series zip through the S3 flow (entries read with the
+     * archive's limits, every entry's frames under one work budget); bytes that are not a zip
+     * become one with up to four DICOM entries. The flow must write a result every time.
+     */
+    @FuzzTest(maxDuration = "10m")
+    void zip(byte[] input) {
+        checkZip(FamilyInputs.zip(input));
+    }
+
+    /** Every frame of the input: documented codes only, no Error, under 2 s of the thread's CPU in all. */
+    static void checkAll(byte[] input) {
+        ScanClassifier classifier = TestModels.classifier();
+        long errorsBefore = ImageDecoder.decoderErrors();
+        long cpuStart = THREAD.getCurrentThreadCpuTime();
+        java.util.List<Classification> all = classifier.runAll(input, "fuzz", Map.of(), false);
+        double cpuSeconds = (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        assertEquals(errorsBefore, ImageDecoder.decoderErrors(), "a decoder threw an Error on this input");
+        assertTrue(!all.isEmpty() && all.size() <= dev.brainscan.core.image.dicom.DicomImage.MAX_FRAMES);
+        for (Classification c : all) {
+            assertNull(c.internalError(), () -> "unexpected exception inside the pipeline: " + c.internalError());
+            if (c.result().failed()) {
+                assertTrue(DOCUMENTED.contains(c.result().error().code()), c.result().error().code());
+            }
+        }
+        assertTrue(cpuSeconds < 2.0, "input took " + cpuSeconds + " s of CPU on the calling thread");
+    }
+
+    /** The S3 flow on a zip: a result written, within the read cap, documented codes only, under 3 s of CPU. */
+    static void checkZip(byte[] zip) {
+        ScanClassifier classifier = TestModels.classifier();
+        dev.brainscan.testing.MemoryStore store = new dev.brainscan.testing.MemoryStore().with("scans/s.zip", zip);
+        dev.brainscan.flow.UploadProcessor flow = new dev.brainscan.flow.UploadProcessor(classifier, store, "scans/",
+                "results/", new dev.brainscan.log.ScanLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                        false), false);
+        long cpuStart = THREAD.getCurrentThreadCpuTime();
+        dev.brainscan.flow.UploadProcessor.Outcome outcome;
+        try {
+            outcome = flow.process("bucket", "scans/s.zip", "fuzz");
+        } catch (dev.brainscan.store.StoreException e) {
+            throw new AssertionError(e);
+        }
+        double cpuSeconds = (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        assertTrue(outcome == dev.brainscan.flow.UploadProcessor.Outcome.CLASSIFIED
+                || outcome == dev.brainscan.flow.UploadProcessor.Outcome.REJECTED, outcome.toString());
+        byte[] result = store.object("results/s.zip.json");
+        assertTrue(result.length <= dev.brainscan.flow.ResultBound.MAX_RESULT_BYTES, result.length + " bytes");
+        try {
+            com.fasterxml.jackson.databind.JsonNode r = dev.brainscan.core.result.Json.mapper().readTree(result);
+            if (r.has("error")) {
+                assertTrue(DOCUMENTED.contains(r.path("error").path("code").asText()), r.path("error").toString());
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(cpuSeconds < 3.0, "zip took " + cpuSeconds + " s of CPU on the calling thread");
+    }
+
+    /**
      * The generated seeds: every attack class of the hostile corpus (issue 15's included)
      * through the same oracle, in the fuzzing JVM's heap (-Xmx512m, the Lambda's class).
      */

@@ -25,6 +25,22 @@ final class ContainerGuard {
     static final int MAX_EXIF_BYTES = 64 * 1024;
     /** Most scans a JPEG may have (libjpeg's progressive scripts use 6-10; mozjpeg's up to ~20). */
     static final int MAX_JPEG_SCANS = 64;
+    /**
+     * Most markers (segments and standalone markers outside the entropy-coded data) a JPEG may
+     * have: a progressive file at {@link #MAX_JPEG_SCANS} scans with a table segment before each
+     * has a few hundred; 45,000 one-table DHT segments (1 MB) exhausted a 512 MB heap.
+     */
+    static final int MAX_JPEG_MARKERS = 1024;
+    /** Most chunks a PNG may have (libpng writes 8 KB IDAT chunks: 2,560 in a 20 MB file). */
+    static final int MAX_PNG_CHUNKS = 65_536;
+    /**
+     * Deflate's largest expansion is 1,032 bytes out per byte in (258-byte matches in 2 bits);
+     * a PNG whose IDAT data is smaller than its raster over this ratio cannot hold its pixels.
+     */
+    static final int DEFLATE_MAX_RATIO = 1032;
+    /** Pixels one GIF LZW code can stand for at most (a string in a 4,096-entry table), times 4 bits a code needs at least. */
+    static final int GIF_PIXELS_PER_BYTE_AT_MOST = 4096 * 4;
+
     /** Decoded raster bytes allowed per pixel of the pixel limit (a 16-bit RGBA PNG needs 8 per pixel). */
     static final int RASTER_BYTES_PER_LIMIT_PIXEL = 4;
 
@@ -55,14 +71,23 @@ final class ContainerGuard {
         int width = -1;
         int height = -1;
         int scans = 0;
+        int components = 1;
         boolean exifKept = false;
         int pos = 2;
         List<int[]> kept = new ArrayList<>(); // segments kept, in order, as {offset, length}; -1 offset = ICC slot
         int iccSlot = -1;
         boolean ended = false;
+        int markers = 0;
+        long entropyBytes = 0;
+        int frameMarker = -1;
         while (pos < b.length && !ended) {
             if ((b[pos] & 0xff) != 0xFF) {
                 throw corrupt("jpeg", "a marker is missing");
+            }
+            if (++markers > MAX_JPEG_MARKERS) {
+                throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                        "The JPEG has more than %d markers; at most %d are read.", MAX_JPEG_MARKERS,
+                        MAX_JPEG_MARKERS));
             }
             while (pos < b.length && (b[pos] & 0xff) == 0xFF) {
                 pos++; // fill bytes
@@ -104,6 +129,8 @@ final class ContainerGuard {
                     }
                     height = (b[dataAt + 1] & 0xff) << 8 | (b[dataAt + 2] & 0xff);
                     width = (b[dataAt + 3] & 0xff) << 8 | (b[dataAt + 4] & 0xff);
+                    frameMarker = marker;
+                    components = b[dataAt + 5] & 0xff;
                     if (height > 0) { // 0: the height comes later, in a DNL segment
                         limits.check(width, height);
                     }
@@ -150,6 +177,7 @@ final class ContainerGuard {
                                 MAX_JPEG_SCANS));
                     }
                     int end = entropyEnd(b, segEnd);
+                    entropyBytes += end - segEnd;
                     kept.add(new int[] {start, end - start});
                     pos = end;
                     continue;
@@ -171,6 +199,10 @@ final class ContainerGuard {
             throw corrupt("jpeg", "it has no image data");
         }
         long pixels = (long) Math.max(width, 1) * Math.max(height, 1);
+        if (height > 0 && entropyBytes < minimumJpegData(frameMarker, width, height, components)) {
+            // a lossless 6320x6320 header with no scan data decoded to a 40 MP grey image
+            throw corrupt("jpeg", "its header promises more pixels than its data can hold");
+        }
         // Each scan is a pass over the coefficients of the whole frame: bound scans x pixels.
         long work = pixels * scans;
         long budget = limits.maxPixels() * 16;
@@ -195,6 +227,18 @@ final class ContainerGuard {
             out.write(0xD9);
         }
         return new Checked(out.toByteArray(), width, height);
+    }
+
+    /**
+     * The fewest entropy-coded bytes a frame of this size can have: every Huffman code is at
+     * least one bit, so a lossless frame (SOF3) codes each sample in a bit or more, and a DCT
+     * frame each MCU (at most 32x32 pixels, sampling factors up to 4) in a bit or more.
+     */
+    static long minimumJpegData(int frameMarker, int width, int height, int components) {
+        if (frameMarker == 0xC3) {
+            return (long) width * height * Math.max(1, components) / 8;
+        }
+        return ((long) (width + 31) / 32) * ((height + 31) / 32) / 8;
     }
 
     /** The offset of the marker that ends the entropy-coded data starting at {@code from}. */
@@ -287,7 +331,13 @@ final class ContainerGuard {
         int pos = 8;
         boolean exifKept = false;
         boolean ended = false;
+        int chunks = 0;
+        long idatBytes = 0;
         while (pos + 8 <= b.length) {
+            if (++chunks > MAX_PNG_CHUNKS) {
+                throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                        "The PNG has more than %d chunks; at most %d are read.", MAX_PNG_CHUNKS, MAX_PNG_CHUNKS));
+            }
             long len = be32(b, pos) & 0xffffffffL;
             if (len > Integer.MAX_VALUE || pos + 12 + len > b.length) {
                 // A chunk longer than the file: pass the rest on; the decoder reports the truncation.
@@ -305,6 +355,9 @@ final class ContainerGuard {
             if (keep) {
                 out.write(b, pos, total);
             }
+            if (type.equals("IDAT")) {
+                idatBytes += len;
+            }
             pos += total;
             if (type.equals("IEND")) {
                 ended = true;
@@ -313,6 +366,13 @@ final class ContainerGuard {
         }
         if (!ended && pos < b.length) {
             out.write(b, pos, b.length - pos);
+            idatBytes += b.length - pos; // a truncated last chunk: counted, the decoder reports it
+        }
+        if (width > 0 && height > 0) {
+            long raw = (long) height * (1 + ((long) width * channels * bitDepth + 7) / 8);
+            if (idatBytes < raw / DEFLATE_MAX_RATIO) {
+                throw corrupt("png", "its header promises more pixels than its data can hold");
+            }
         }
         return new Checked(out.toByteArray(), width, height);
     }
@@ -350,6 +410,18 @@ final class ContainerGuard {
                 long bottom = (long) le16(b, p + 3) + le16(b, p + 7);
                 if (right > width || bottom > height) {
                     throw corrupt("gif", "the image does not fit its logical screen");
+                }
+                long framePixels = (long) le16(b, p + 5) * le16(b, p + 7);
+                int local = b[p + 9] & 0xff;
+                int q = p + 10 + ((local & 0x80) != 0 ? 3 << ((local & 7) + 1) : 0) + 1; // + LZW minimum code size
+                long data = 0;
+                while (q < b.length && (b[q] & 0xff) != 0) {
+                    data += Math.min(b[q] & 0xff, b.length - q - 1);
+                    q += (b[q] & 0xff) + 1;
+                }
+                if (data < framePixels / GIF_PIXELS_PER_BYTE_AT_MOST) {
+                    // a 35-byte file declaring a 40 MP frame decoded to 40 MP of background
+                    throw corrupt("gif", "its header promises more pixels than its data can hold");
                 }
                 break;
             } else {

@@ -285,7 +285,8 @@ public final class ImageDecoder {
                 expired.set(true);
                 reader.abort();
             }, budget.toMillis(), TimeUnit.MILLISECONDS);
-            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+            int step = ReducedDecode.step(format != Format.WEBP, width, height); // 1 below 16 MP
+            BufferedImage image = reader.read(0, ReducedDecode.param(reader, step));
             watchdog.cancel(false);
             if (expired.get() || image == null) {
                 throw overBudget();
@@ -294,7 +295,7 @@ public final class ImageDecoder {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE,
                         "The " + format.id() + " data is truncated or damaged.");
             }
-            if (image.getWidth() != width || image.getHeight() != height) {
+            if (image.getWidth() != ReducedDecode.side(width, step) || image.getHeight() != ReducedDecode.side(height, step)) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
             }
             RgbImage rgb = toImage(format.id(), image);

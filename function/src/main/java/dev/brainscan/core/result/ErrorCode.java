@@ -17,10 +17,12 @@ public enum ErrorCode {
     NOT_FOUND,
     /** HTTP only: the route exists, the method does not (the answer names the allowed ones). */
     METHOD_NOT_ALLOWED,
+    /** HTTP only (local server): every classification slot and queue place, or the memory for request bodies, is taken; 503 with {@code retry-after}. */
+    BUSY,
     INTERNAL;
 
     /** Whether the input, not the service, is at fault: such a scan gets an error result, never a retry. */
     public boolean isClientError() {
-        return this != INTERNAL;
+        return this != INTERNAL && this != BUSY;
     }
 }

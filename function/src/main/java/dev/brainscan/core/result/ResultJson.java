@@ -128,6 +128,7 @@ final class ResultJson {
             g.writeNumberField("score", s.topSlice().score());
             g.writeEndObject();
         }
+        integer(g, "slicesOmitted", s.slicesOmitted());
         g.writeEndObject();
     }
 

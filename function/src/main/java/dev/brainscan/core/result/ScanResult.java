@@ -89,9 +89,29 @@ public record ScanResult(
      * series record carries.
      */
     @JsonPropertyOrder({"seriesInstanceUid", "studyInstanceUid", "seriesCount", "slices", "classified", "failed",
-        "topSlice"})
+        "topSlice", "slicesOmitted"})
     public record SeriesInfo(String seriesInstanceUid, String studyInstanceUid, Integer seriesCount, int slices,
-                             int classified, int failed, TopSlice topSlice) {
+                             int classified, int failed, TopSlice topSlice, Integer slicesOmitted) {
+        public SeriesInfo(String seriesInstanceUid, String studyInstanceUid, Integer seriesCount, int slices,
+                          int classified, int failed, TopSlice topSlice) {
+            this(seriesInstanceUid, studyInstanceUid, seriesCount, slices, classified, failed, topSlice, null);
+        }
+
+        /**
+         * The same, noting that {@code omitted} per-slice records were left out of the record's
+         * {@code slices} to keep it within the size a result may have (failed slices first).
+         */
+        public SeriesInfo withSlicesOmitted(int omitted) {
+            return new SeriesInfo(seriesInstanceUid, studyInstanceUid, seriesCount, slices, classified, failed,
+                    topSlice, omitted);
+        }
+    }
+
+    /** The same record with other embedded slice records and series part (a series result cut to size). */
+    public ScanResult withSlices(SeriesInfo newSeries, List<ScanResult> newSlices) {
+        return new ScanResult(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model,
+                source, image, crop, timingsMs, processedAt, notice, error, heatmapPng, dicom, newSeries, newSlices,
+                preprocessing);
     }
 
     /**

@@ -124,7 +124,7 @@ public final class DicomImage {
                 || (photometric.matches("YBR_RCT|YBR_ICT") && ds.syntax.pixels == TransferSyntax.Pixels.JPEG_2000));
         if (!mono && !colour) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM photometric interpretation "
-                    + (photometric.matches("[A-Z0-9_ ]{1,16}") ? photometric : "(unreadable)") + " with "
+                    + Sanitize.photometric(photometric) + " with "
                     + samples + " sample(s) per pixel is not supported; brainscan reads MONOCHROME1, MONOCHROME2 and 8-bit RGB.");
         }
         if (!(bitsAllocated == 8 || bitsAllocated == 16) || (colour && bitsAllocated != 8)) {
@@ -570,6 +570,7 @@ public final class DicomImage {
 
     /** One JPEG frame, checked against the header's size and samples. */
     private JpegFrame jpeg(byte[] bytes, boolean image) throws ScanException {
+        FrameHeader.check(bytes, columns, rows, samples); // before any pixel is decoded
         JpegFrame frame;
         try {
             frame = jpegDecoder.decode(bytes, !image);

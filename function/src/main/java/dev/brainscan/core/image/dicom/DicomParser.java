@@ -217,8 +217,11 @@ final class DicomParser {
         } else {
             ds.syntax = TransferSyntax.of(ds.syntaxUid);
             if (ds.syntax == null) {
-                throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM transfer syntax "
-                        + Sanitize.uid(ds.syntaxUid, "(unreadable)") + " is not supported.");
+                // described, not quoted: only the names brainscan knows are echoed (a UID-shaped
+                // value can still carry a patient's digits)
+                throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The DICOM transfer syntax is not one brainscan "
+                        + "knows; brainscan reads implicit and explicit VR little endian, deflated, RLE lossless, "
+                        + "JPEG baseline, extended and lossless.");
             }
             if (ds.syntax == TransferSyntax.EXPLICIT_VR_BE) {
                 throw unsupportedSyntax(ds.syntax);

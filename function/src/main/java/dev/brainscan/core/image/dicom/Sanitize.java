@@ -18,7 +18,21 @@ final class Sanitize {
             "TEXTUREMAP", "TG", "US", "VA", "XA", "XC", "CD", "DD", "DF", "DM", "DS", "EC", "FA", "FS", "LP", "MA",
             "MS", "OPR", "ST", "VF");
 
+    /** Photometric interpretation defined terms (PS3.3 C.7.6.3.1.2), current and retired. */
+    private static final Set<String> PHOTOMETRIC = Set.of("MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "HSV",
+            "ARGB", "CMYK", "YBR_FULL", "YBR_FULL_422", "YBR_PARTIAL_422", "YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT",
+            "XYB");
+
     private Sanitize() {
+    }
+
+    /**
+     * The photometric interpretation when it is a defined term, else a description: a value
+     * that merely looks like a term ({@code ZYXWVPATIENT} matched {@code [A-Z0-9_ ]{1,16}}) is
+     * never quoted.
+     */
+    static String photometric(String s) {
+        return s != null && PHOTOMETRIC.contains(s) ? s : "(a value that is not a DICOM defined term)";
     }
 
     static String uid(String s) {

@@ -210,12 +210,16 @@ class DicomImageTest {
     @Test
     void unsupportedSyntaxes_nameTheSyntax() {
         for (String[] ts : new String[][] {{"1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000"},
-            {"1.2.840.10008.1.2.4.100", "MPEG2"}, {"1.2.840.10008.1.2.2", "Big Endian"},
-            {"1.2.3.4.5.6", "1.2.3.4.5.6"}}) {
+            {"1.2.840.10008.1.2.4.100", "MPEG2"}, {"1.2.840.10008.1.2.2", "Big Endian"}}) {
             ScanResult r = CLASSIFIER.classify(DicomWriter.mr8(SLICE).transferSyntax(ts[0]).bytes(), "ts", Map.of());
             assertEquals("UNSUPPORTED_FORMAT", r.error().code(), ts[0]);
             assertTrue(r.error().message().contains(ts[1]) && r.error().message().contains(ts[0]), r.error().message());
         }
+        // a UID brainscan does not know is described, not quoted (issue 27: digits can be a patient's)
+        ScanResult unknown = CLASSIFIER.classify(DicomWriter.mr8(SLICE).transferSyntax("1.2.3.4.5.6").bytes(), "ts",
+                Map.of());
+        assertEquals("UNSUPPORTED_FORMAT", unknown.error().code());
+        assertFalse(unknown.error().message().contains("1.2.3.4.5.6"), unknown.error().message());
     }
 
     @Test
@@ -226,7 +230,8 @@ class DicomImageTest {
             double ms = (System.nanoTime() - start) / 1e6;
             assertTrue(r.failed(), c.name());
             assertEquals(c.expected().name(), r.error().code(), c.name() + ": " + r.error().message());
-            assertTrue(ms < 200, c.name() + " took " + ms + " ms");
+            // a bound that catches a hang or a runaway decode, not a timing: the machine may be loaded
+            assertTrue(ms < 3000, c.name() + " took " + ms + " ms");
         }
     }
 
