@@ -327,17 +327,8 @@ def oof_report(rows, labels, probs, logits, type_probs, threshold, low, type_nam
     out = {"overall": summary(labels, probs, threshold)}
     out["overall"]["eceUncalibrated"] = round(expected_calibration_error(labels, sigmoid(logits)), 4)
     pred = probs >= threshold
-    by_source = {}
-    for source in sorted({r["source"] for r in rows}):
-        m = np.asarray([r["source"] == source for r in rows])
-        t = m & (labels == 1)
-        n = m & (labels == 0)
-        entry = {"scans": int(m.sum()), "sensitivity": _rate(int((pred & t).sum()), int(t.sum())),
-                 "specificity": _rate(int((~pred & n).sum()), int(n.sum()))}
-        if t.sum() and n.sum():
-            entry["rocAuc"] = round(roc_auc(labels[m], probs[m]), 4)
-        by_source[source] = entry
-    out["bySource"] = by_source
+    out["bySource"] = {source: _subset(labels, probs, pred, np.asarray([r["source"] == source for r in rows]))
+                       for source in sorted({r["source"] for r in rows})}
     for key, field in (("byPlane", "plane"), ("byLevel", "level"), ("byPlaneAndSource", None)):
         if not all("plane" in r for r in rows):
             break

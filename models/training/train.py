@@ -500,14 +500,16 @@ def main(argv=None):
               "totalMinutes": round((sum(fold_seconds) + final_seconds + other) / 60, 1)}
     man = report.manifest(args, mean, std, a, b, threshold, low, export_info, oof, desc, TUMOR_TYPES,
                           rows, timing)
-    with open(os.path.join(args.out, "brainscan.json"), "w") as f:
-        json.dump(man, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(args.out, "oof.json"), "w") as f:
-        json.dump({"oof": oof, "shippedInSample": in_sample, "timing": timing}, f, indent=2)
-        f.write("\n")
+    def write_outputs():
+        for name, content in (("brainscan.json", man),
+                              ("oof.json", {"oof": oof, "shippedInSample": in_sample, "timing": timing})):
+            with open(os.path.join(args.out, name), "w") as f:
+                json.dump(content, f, indent=2)
+                f.write("\n")
+        report.card(args.out, man, oof, in_sample, desc, timing, refused)
+
     report.plots(args.out, y, probs)
-    report.card(args.out, man, oof, in_sample, desc, timing, refused)
+    write_outputs()
     log(f"shipped model written ({timing['totalMinutes']} min)")
 
     if args.loso:
@@ -533,13 +535,7 @@ def main(argv=None):
         timing["totalMinutes"] = round((time.time() - started - trained_now[0] + sum(trained_seconds.values())) / 60, 1)
         man["metrics"]["leaveOneSourceOut"] = {s: v["overall"] for s, v in loso.items()}
         man["training"]["minutes"] = timing
-        with open(os.path.join(args.out, "brainscan.json"), "w") as f:
-            json.dump(man, f, indent=2)
-            f.write("\n")
-        with open(os.path.join(args.out, "oof.json"), "w") as f:
-            json.dump({"oof": oof, "shippedInSample": in_sample, "timing": timing}, f, indent=2)
-            f.write("\n")
-        report.card(args.out, man, oof, in_sample, desc, timing, refused)
+        write_outputs()
     log(f"done in {timing['totalMinutes']} min")
     return man
 
