@@ -418,13 +418,19 @@ def main(argv=None):
     trained_seconds = {}  # training time of each model, kept with its checkpoint
     trained_now = [0.0]
 
+    def loso_model(held_source):
+        """The leave-one-source-out model that never saw held_source (None: no other source to train on)."""
+        train_pool = np.asarray([i for i, r in enumerate(rows) if r["source"] != held_source], dtype=np.int64)
+        if len(train_pool) == 0 or len(set(labels[train_pool].tolist())) < 2:
+            return None  # one source only (the smoke test): nothing to leave out
+        return checkpointed(f"loso-{held_source}", lambda: train_model(
+            f"without {held_source}", args, pixels, labels, types, groups, train_pool, mean_t, std_t,
+            args.seed + 100, strata))
+
     if args.only_loso:
         # the other order from the main run's, so that the two processes train different models
         for held_source in sorted({r["source"] for r in rows}, reverse=True):
-            train_pool = np.asarray([i for i, r in enumerate(rows) if r["source"] != held_source])
-            checkpointed(f"loso-{held_source}", lambda: train_model(
-                f"without {held_source}", args, pixels, labels, types, groups, train_pool, mean_t, std_t,
-                args.seed + 100, strata))
+            loso_model(held_source)
         return None
 
     oof_logit = np.full(len(rows), np.nan)
@@ -516,13 +522,10 @@ def main(argv=None):
         # leave-one-source-out: the closest the data comes to "a hospital the model never saw"
         loso = {}
         for held_source in sorted({r["source"] for r in rows}):
-            train_pool = np.asarray([i for i, r in enumerate(rows) if r["source"] != held_source])
+            model = loso_model(held_source)
+            if model is None:
+                continue
             held = np.asarray([i for i, r in enumerate(rows) if r["source"] == held_source and representative[i]])
-            if len(train_pool) == 0 or len(set(labels[train_pool].tolist())) < 2:
-                continue  # one source only (the smoke test): nothing to leave out
-            model = checkpointed(f"loso-{held_source}", lambda: train_model(
-                f"without {held_source}", args, pixels, labels, types, groups, train_pool, mean_t, std_t,
-                args.seed + 100, strata))
             z, _ = predict(model, normalise(pixels[held], mean_t, std_t))
             # scored as the shipped model would score: the out-of-fold calibration and threshold
             p = M.sigmoid(a * z + b)

@@ -64,24 +64,11 @@ final class BenchBands {
      * scans mixed like {@code weights} waits half the time.
      */
     static double weightedMedian(Map<Band, List<Double>> samples, Map<Band, Integer> weights) {
-        record Weighted(double value, double weight) {
-        }
-        List<Weighted> all = new ArrayList<>();
-        double total = 0;
-        for (Map.Entry<Band, List<Double>> e : samples.entrySet()) {
-            List<Double> v = e.getValue();
-            double w = weights.getOrDefault(e.getKey(), 0);
-            if (v.isEmpty() || w <= 0) {
-                continue;
-            }
-            for (double x : v) {
-                all.add(new Weighted(x, w / v.size()));
-            }
-            total += w;
-        }
+        List<Weighted> all = weighted(samples, weights);
         if (all.isEmpty()) {
             return Double.NaN;
         }
+        double total = all.stream().mapToDouble(Weighted::weight).sum();
         all.sort(Comparator.comparingDouble(Weighted::value));
         double acc = 0;
         for (Weighted x : all) {
@@ -97,16 +84,30 @@ final class BenchBands {
     static double weightedMean(Map<Band, List<Double>> samples, Map<Band, Integer> weights) {
         double sum = 0;
         double total = 0;
+        for (Weighted x : weighted(samples, weights)) {
+            sum += x.value() * x.weight();
+            total += x.weight();
+        }
+        return total == 0 ? Double.NaN : sum / total;
+    }
+
+    private record Weighted(double value, double weight) {
+    }
+
+    /** Every sample with its share of its band's weight (bands without samples or weight left out). */
+    private static List<Weighted> weighted(Map<Band, List<Double>> samples, Map<Band, Integer> weights) {
+        List<Weighted> all = new ArrayList<>();
         for (Map.Entry<Band, List<Double>> e : samples.entrySet()) {
             List<Double> v = e.getValue();
             double w = weights.getOrDefault(e.getKey(), 0);
             if (v.isEmpty() || w <= 0) {
                 continue;
             }
-            sum += w * v.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            total += w;
+            for (double x : v) {
+                all.add(new Weighted(x, w / v.size()));
+            }
         }
-        return total == 0 ? Double.NaN : sum / total;
+        return all;
     }
 
     /** The size a {@code width x height} image is scaled to so that it has about {@code pixels} pixels, aspect kept. */

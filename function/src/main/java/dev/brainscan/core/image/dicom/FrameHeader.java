@@ -5,9 +5,10 @@ import dev.brainscan.core.result.ScanException;
 import java.util.Locale;
 
 /**
- * The image size a compressed DICOM frame's code stream declares, read from its header in
- * plain Java before any decoder sees the frame: a JPEG frame header (SOF0-SOF15 and JPEG-LS's
- * SOF55), or a JPEG 2000 code stream's SIZ segment. A frame whose code stream declares
+ * The image size a JPEG DICOM frame's code stream declares, read from its frame header
+ * (SOF0-SOF15, or JPEG-LS's SOF55) in plain Java before the decoder sees the frame (JPEG 2000
+ * and JPEG-LS frames are checked the same way by their own decoders, {@link Jpeg2000#check} and
+ * {@code JpegLs}, which read those headers anyway). A frame whose code stream declares
  * another size or sample count than the dataset's Rows, Columns and Samples per Pixel is
  * {@code CORRUPT_IMAGE} at once: without this check, 1,000 frames declared 32x32 each
  * carrying a 6320x6320 JPEG header were each decoded in full (within the per-image pixel
@@ -46,10 +47,6 @@ public final class FrameHeader {
     public static Declared of(byte[] b) {
         if (b.length >= 4 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
             return jpeg(b);
-        }
-        if (b.length >= 4 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0x4F && (b[2] & 0xff) == 0xFF
-                && (b[3] & 0xff) == 0x51) {
-            return j2k(b);
         }
         return null;
     }
@@ -92,28 +89,5 @@ public final class FrameHeader {
             pos += len;
         }
         return null;
-    }
-
-    /** SIZ (ISO 15444-1 A.5.1): the image area is Xsiz - XOsiz by Ysiz - YOsiz, Csiz components. */
-    private static Declared j2k(byte[] b) {
-        // FF4F FF51, Lsiz(2) Rsiz(2) Xsiz(4) Ysiz(4) XOsiz(4) YOsiz(4) XTsiz YTsiz XTOsiz YTOsiz(4 each) Csiz(2)
-        if (b.length < 4 + 4 + 32 + 2) {
-            return null;
-        }
-        long x = u32(b, 8);
-        long y = u32(b, 12);
-        long xo = u32(b, 16);
-        long yo = u32(b, 20);
-        int c = (b[40] & 0xff) << 8 | (b[41] & 0xff);
-        long w = x - xo;
-        long h = y - yo;
-        if (w <= 0 || h <= 0 || w > Integer.MAX_VALUE || h > Integer.MAX_VALUE) {
-            return new Declared(-1, -1, c);
-        }
-        return new Declared((int) w, (int) h, c);
-    }
-
-    private static long u32(byte[] b, int at) {
-        return ((long) (b[at] & 0xff) << 24) | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
     }
 }
