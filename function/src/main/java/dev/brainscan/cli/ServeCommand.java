@@ -2,6 +2,7 @@ package dev.brainscan.cli;
 
 import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.serve.LocalServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;

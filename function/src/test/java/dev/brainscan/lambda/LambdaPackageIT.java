@@ -59,6 +59,7 @@ class LambdaPackageIT {
         assertTrue(Files.isRegularFile(task.resolve("dev/brainscan/lambda/ClassifyUploadHandler.class")));
         // The CLI (bench with its own ONNX Runtime session, serve) stays in brainscan.jar.
         assertTrue(Files.notExists(task.resolve("dev/brainscan/cli")), "the CLI is in the Lambda zip");
+        assertTrue(Files.notExists(task.resolve("dev/brainscan/serve")), "serve's Jetty adapter is in the Lambda zip");
         try (var libs = Files.list(task.resolve("lib"))) {
             List<String> names = libs.map(p -> p.getFileName().toString()).toList();
             assertTrue(names.stream().anyMatch(n -> n.startsWith("onnxruntime-") && n.contains("linux-")), names.toString());

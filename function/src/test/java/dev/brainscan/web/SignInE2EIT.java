@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.brainscan.cli.LocalServer;
 import dev.brainscan.config.Config;
+import dev.brainscan.serve.LocalServer;
 import dev.brainscan.testing.Prerequisites;
 import dev.brainscan.testing.TestModels;
 import dev.brainscan.testing.TestPaths;

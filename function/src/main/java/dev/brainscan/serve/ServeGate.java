@@ -1,4 +1,4 @@
-package dev.brainscan.cli;
+package dev.brainscan.serve;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;

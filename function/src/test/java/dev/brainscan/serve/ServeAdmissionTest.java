@@ -1,4 +1,4 @@
-package dev.brainscan.cli;
+package dev.brainscan.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

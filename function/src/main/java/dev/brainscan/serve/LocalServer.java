@@ -1,4 +1,4 @@
-package dev.brainscan.cli;
+package dev.brainscan.serve;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -478,7 +478,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** Deletes a directory and everything in it, as far as it can. */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
