@@ -186,12 +186,12 @@ class LocalServerTest {
 
     @Test
     void issuedUploads_areBounded() throws Exception {
-        for (int i = 0; i < LocalServer.MAX_ISSUED_UPLOADS + 20; i++) {
+        for (int i = 0; i < LocalBucket.MAX_ISSUED_UPLOADS + 20; i++) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/uploads"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, r.statusCode(), r.body());
         }
-        assertTrue(server.issuedUploadCount() <= LocalServer.MAX_ISSUED_UPLOADS, "" + server.issuedUploadCount());
+        assertTrue(server.issuedUploadCount() <= LocalBucket.MAX_ISSUED_UPLOADS, "" + server.issuedUploadCount());
     }
 
     @Test
