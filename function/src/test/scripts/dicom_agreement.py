@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""DICOM vs JPEG agreement on validation scans (README, "DICOM"), measured, never committed.
+"""DICOM vs JPEG agreement on validation scans (docs/dicom.md, "Agreement with the JPEG results"), measured, never committed.
 
 For N validation JPEGs (every k-th of the manifest's val split) it writes, in a temporary
 folder, the DICOM files a PACS export or a converter would give (Debian's dcmtk and GDCM):

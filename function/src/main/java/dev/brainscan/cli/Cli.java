@@ -17,7 +17,7 @@ import java.util.function.Function;
  * <p>Not picocli, which did this before: its classes are Java 5 class files, verified by the
  * old type-inferring verifier at every start and never kept in the AOT cache, and building
  * its model by reflection cost about 170 ms of a one-core {@code classify} (measured in the
- * README's benchmark section); these few classes load from the cache like the rest.
+ * docs/benchmarks.md, History); these few classes load from the cache like the rest.
  */
 final class Cli {
     private Cli() {

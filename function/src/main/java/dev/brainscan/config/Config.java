@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Every setting, read once from the environment into one record. A bad value fails at
- * start-up with a message naming the variable; defaults are documented in the README.
+ * start-up with a message naming the variable; defaults are documented in docs/operations.md (Configuration).
  *
  * @param modelDir        MODEL_DIR: a model directory to use instead of the bundled model
  * @param limits          MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE

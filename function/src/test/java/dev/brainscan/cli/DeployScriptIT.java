@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with the JDK 21+ the launcher chooses, and runs {@code sam deploy} with CAPABILITY_IAM.
  * {@code sam} and {@code aws} are stand-in scripts here (no AWS account, no SAM CLI); the real
  * build is not run inside the test (it would clean the jar the other tests use): the dry run
- * shows the command, and the README's figures come from {@code deploy.sh --build-only}.
+ * shows the command, and the figures in docs/operations.md (Deploy) come from {@code deploy.sh --build-only}.
  */
 class DeployScriptIT {
     static final Path SCRIPT = LauncherIT.ROOT.resolve("infra/scripts/deploy.sh");
