@@ -57,7 +57,7 @@ public interface Classifier {
     }
 
     /**
-     * The series record over DICOM slice records (README, "DICOM"): the number of slices
+     * The series record over DICOM slice records (docs/contracts.md, "7. DICOM"): the number of slices
      * (frames), how many were classified, and the highest-scoring classified slice, whose
      * score gives the series label and tier. When no slice could be classified it is an error
      * record with the first slice's error code. {@code slices} go into the record's

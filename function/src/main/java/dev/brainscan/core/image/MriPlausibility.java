@@ -10,7 +10,7 @@ import java.util.Locale;
  * UI); and a bright region that fills the whole frame without background must at least have
  * tissue-like texture. The thresholds sit beyond every one of the 6,700 training scans
  * (margins in {@link Thresholds#DEFAULT}); validation and a generated non-MRI set measure
- * them (README, "Not a brain MRI").
+ * them ({@code NotABrainMriValidationIT}, {@code NotABrainMriTest}; the rule: docs/contracts.md, "2. Preprocessing").
  */
 public final class MriPlausibility {
 

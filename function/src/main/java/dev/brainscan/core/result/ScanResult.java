@@ -84,7 +84,7 @@ public record ScanResult(
     }
 
     /**
-     * The verdict over a DICOM series (README, "DICOM"): how many slices (frames) it has, how
+     * The verdict over a DICOM series (docs/contracts.md, "7. DICOM"): how many slices (frames) it has, how
      * many were classified, and the highest-scoring slice, whose label, score and tier the
      * series record carries.
      */

@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * A DICOM MR image (single or multi-frame), checked and ready to decode frame by frame into
- * 8-bit RGB (r = g = b for monochrome). The pipeline (README, "DICOM"): stored values
+ * 8-bit RGB (r = g = b for monochrome). The pipeline (docs/dicom.md): stored values
  * (masked to Bits Stored, sign-extended when signed), the modality LUT (rescale slope and
  * intercept), then the first VOI window of the file, or when it has none an automatic
  * window (8-bit data over its full range; wider data between its 0.5th and 99.5th
