@@ -5,6 +5,7 @@ import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.model.ModelSource;
 import dev.brainscan.core.model.ScanModel;
+import dev.brainscan.log.KeyHash;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
@@ -28,6 +29,14 @@ public final class Brainscan {
     public static ScanClassifier classifier(Config config) {
         ModelSource source = config.modelDir().map(ModelSource::directory).orElseGet(ModelSource::bundled);
         return new ScanClassifier(ScanModel.load(source, config.intraOpThreads()), config.limits());
+    }
+
+    /**
+     * Object keys in log lines are hashed under {@code BRAINSCAN_LOG_KEY} from now on, when it is
+     * set; otherwise under a random key made once per process. Call it before the first request.
+     */
+    public static void installLogKey(Config config) {
+        config.logKey().ifPresent(key -> KeyHash.install(key.value()));
     }
 
     /** The two ways a scan comes in: the S3 upload flow and the HTTP API, over one classifier, store and log. */

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param intraOpThreads  ORT_INTRA_OP_THREADS: ONNX Runtime threads per inference
  * @param publicApi       PUBLIC_API: the API is open to anyone (template: ApiAuth=NONE): GET /results
  *                        serves only the ids POST /uploads hands out, and POST /uploads needs the size
+ * @param logKey          BRAINSCAN_LOG_KEY: the secret object keys are hashed under in logs (at least
+ *                        {@value #MIN_LOG_KEY_CHARS} characters); empty: a random one per process
  * @param logKeyParameter BRAINSCAN_LOG_KEY_PARAMETER: the SSM SecureString holding the log key; empty: none
  * @param s3Timeouts      S3_CALL_TIMEOUT_SECONDS (default 10: one S3 call, its retries included) and
  *                        S3_ATTEMPT_TIMEOUT_SECONDS (default 4: one try), well inside the functions' timeouts
@@ -44,6 +46,7 @@ public record Config(
         boolean logObjectKeys,
         int intraOpThreads,
         boolean publicApi,
+        Optional<Secret> logKey,
         String logKeyParameter,
         S3Timeouts s3Timeouts,
         SignIn signIn) {
@@ -57,31 +60,42 @@ public record Config(
         }
     }
 
+    /** A value never printed: {@code toString} shows only that it is set. */
+    public record Secret(String value) {
+        @Override
+        public String toString() {
+            return "Secret[redacted]";
+        }
+    }
+
     /** How long one S3 call (with the SDK's retries) and one attempt of it may take. */
     public record S3Timeouts(Duration call, Duration attempt) {
     }
 
     /** API Gateway's and Lambda's 6 MB synchronous payload, less base64 and the JSON envelope. */
     public static final long DEFAULT_SYNC_MAX_BYTES = 4_000_000L;
+    /** The shortest log key accepted. */
+    public static final int MIN_LOG_KEY_CHARS = 16;
 
     /** This configuration with other limits (the CLI's {@code --max-bytes} and friends). */
     public Config withLimits(Limits newLimits) {
         return new Config(modelDir, newLimits, bucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                writeHeatmaps, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
+                writeHeatmaps, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKey, logKeyParameter,
                 s3Timeouts, signIn);
     }
 
     /** This configuration with another model directory (the CLI's {@code --model}). */
     public Config withModelDir(Path dir) {
         return new Config(Optional.of(dir), limits, bucket, inputPrefix, resultPrefix, syncMaxBytes,
-                uploadUrlTtlSeconds, writeHeatmaps, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKeyParameter,
-                s3Timeouts, signIn);
+                uploadUrlTtlSeconds, writeHeatmaps, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKey,
+                logKeyParameter, s3Timeouts, signIn);
     }
 
     /** This configuration for {@code serve}: a local folder as the bucket, heatmaps written beside results. */
     public Config forLocalBucket(String localBucket) {
         return new Config(modelDir, limits, localBucket, inputPrefix, resultPrefix, syncMaxBytes, uploadUrlTtlSeconds,
-                true, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKeyParameter, s3Timeouts, signIn);
+                true, writeDicomSr, logObjectKeys, intraOpThreads, publicApi, logKey, logKeyParameter, s3Timeouts,
+                signIn);
     }
 
     public static Config fromEnv() {
@@ -120,9 +134,22 @@ public record Config(
                 r.bool("LOG_OBJECT_KEYS", false),
                 (int) r.range("ORT_INTRA_OP_THREADS", 1, 1, 64),
                 r.bool("PUBLIC_API", false),
+                logKey(r),
                 r.string("BRAINSCAN_LOG_KEY_PARAMETER").orElse(""),
                 new S3Timeouts(Duration.ofSeconds(callSeconds), Duration.ofSeconds(attemptSeconds)),
                 signIn(r));
+    }
+
+    private static Optional<Secret> logKey(Reader r) {
+        // read untrimmed: the key is the bytes given
+        String v = r.env().get("BRAINSCAN_LOG_KEY");
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        if (v.length() < MIN_LOG_KEY_CHARS) {
+            throw new IllegalArgumentException("BRAINSCAN_LOG_KEY must be at least " + MIN_LOG_KEY_CHARS + " characters");
+        }
+        return Optional.of(new Secret(v));
     }
 
     private static SignIn signIn(Reader r) {

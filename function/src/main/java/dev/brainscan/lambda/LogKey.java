@@ -1,5 +1,6 @@
 package dev.brainscan.lambda;
 
+import dev.brainscan.app.Brainscan;
 import dev.brainscan.config.Config;
 import dev.brainscan.log.KeyHash;
 import java.util.Map;
@@ -30,8 +31,12 @@ final class LogKey implements Resource {
         this.installer = installer;
     }
 
-    /** Reads the key now, or after each restore under SnapStart; nothing when no parameter is named. */
+    /**
+     * Installs {@code BRAINSCAN_LOG_KEY} when set, then reads the parameter's key now, or after each
+     * restore under SnapStart; no read when no parameter is named.
+     */
     static synchronized void install(Config config, Map<String, String> env) {
+        Brainscan.installLogKey(config);
         if (config.logKeyParameter().isEmpty()) {
             return;
         }

@@ -11,18 +11,16 @@ import javax.crypto.spec.SecretKeySpec;
  * The one place object keys are turned into log-safe hashes: HMAC-SHA256 under a secret, cut
  * to 16 hex digits. Within a deployment the same key always gives the same hash (lines can be
  * correlated); without the secret a dictionary of likely names ({@code scans/ward7/Jane Doe.jpg})
- * cannot be hashed to find one. The secret is {@value #ENV} (at least 16 characters), or one
- * {@link #install installed} at start-up (in Lambda: from the SSM parameter
+ * cannot be hashed to find one. The secret is the one {@link #install installed} at start-up
+ * ({@code BRAINSCAN_LOG_KEY}, read by {@code Config}; in Lambda also the SSM parameter
  * {@code BRAINSCAN_LOG_KEY_PARAMETER}, read after each SnapStart restore so that no snapshot holds
- * it), or, when neither is set, 32 random bytes made once per process (under SnapStart, once per
+ * it), or, when none is, 32 random bytes made once per process (under SnapStart, once per
  * published version: the snapshot carries it; such hashes do not join across functions).
  */
 public final class KeyHash {
-    /** The environment variable holding the secret. Never logged, never part of a config record. */
-    public static final String ENV = "BRAINSCAN_LOG_KEY";
     static final int MIN_SECRET_CHARS = 16;
 
-    private static volatile SecretKeySpec secret = new SecretKeySpec(secret(System.getenv(ENV)), "HmacSHA256");
+    private static volatile SecretKeySpec secret = new SecretKeySpec(secret(null), "HmacSHA256");
 
     private KeyHash() {
     }
@@ -30,7 +28,7 @@ public final class KeyHash {
     static byte[] secret(String configured) {
         if (configured != null && !configured.isBlank()) {
             if (configured.length() < MIN_SECRET_CHARS) {
-                throw new IllegalArgumentException(ENV + " must be at least " + MIN_SECRET_CHARS + " characters");
+                throw new IllegalArgumentException("the log key must be at least " + MIN_SECRET_CHARS + " characters");
             }
             return configured.getBytes(StandardCharsets.UTF_8);
         }

@@ -71,6 +71,7 @@ public final class LocalServer implements AutoCloseable {
         Config local = config.forLocalBucket(LocalBucket.NAME);
         this.maxUploadBytes = classifier.limits().maxBytes();
         this.maxRequestBytes = local.syncMaxBytes() + 256 * 1024; // room for a multipart envelope
+        Brainscan.installLogKey(local);
         this.log = new ScanLog(logOut, local.logObjectKeys());
         this.server = new Server(requestThreads());
         this.connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));

@@ -1,13 +1,17 @@
 package dev.brainscan.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.app.Brainscan;
+import dev.brainscan.config.Config;
 import dev.brainscan.core.model.ScanModel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +61,20 @@ class KeyHashTest {
         assertThrows(IllegalArgumentException.class, () -> KeyHash.install("short"));
         assertThrows(IllegalArgumentException.class, () -> KeyHash.install(" "));
         assertEquals(KeyHash.of(KeyHash.secret(shared), KEY), KeyHash.of(KEY), "a refused secret changes nothing");
+    }
+
+    /** BRAINSCAN_LOG_KEY is read where every setting is (Config), checked there, never printed, installed at start-up. */
+    @Test
+    void theConfiguredLogKey_isReadByConfig_checkedByName_neverPrinted_andInstalled() {
+        String configured = "a-configured-log-key-4567";
+        Config config = Config.fromEnv(Map.of("BRAINSCAN_LOG_KEY", configured));
+        assertFalse(config.toString().contains(configured), config.toString());
+        Brainscan.installLogKey(config);
+        assertEquals(KeyHash.of(KeyHash.secret(configured), KEY), ScanLog.keyHash(KEY));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("BRAINSCAN_LOG_KEY", "too-short")));
+        assertEquals("BRAINSCAN_LOG_KEY must be at least 16 characters", e.getMessage());
+        Brainscan.installLogKey(Config.fromEnv(Map.of()));
+        assertEquals(KeyHash.of(KeyHash.secret(configured), KEY), KeyHash.of(KEY), "no key configured changes nothing");
     }
 }
