@@ -16,7 +16,10 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -25,6 +28,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -37,10 +41,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>As a local service, on Jetty (the JDK's own server answers a malformed request line or
  * oversized headers with an HTML page of its own, before any handler runs; Jetty passes those
- * to {@link JsonErrors}): connections are multiplexed, each request runs on a virtual thread
- * (slow clients cannot take the workers {@code /health} needs) and classification runs on
- * {@code threads} platform threads with a bounded queue, request bodies within a memory
- * budget ({@link ServeGate}: past either, 503 {@code BUSY} with {@code retry-after}); a body
+ * to {@link JsonErrors}): connections are multiplexed; {@code GET /health} and {@code /model}
+ * are answered on the thread that parsed them ({@link #cheap}: no hand-off to another thread,
+ * no body, no gate), every other request runs on a virtual thread of its own (slow clients
+ * cannot take the workers the cheap routes need) and classification runs on {@code threads}
+ * platform threads with a bounded queue, request bodies within a memory budget
+ * ({@link ServeGate}: past either, 503 {@code BUSY} with {@code retry-after}); a body
  * must arrive at {@link #MIN_BYTES_PER_SECOND} or better and no connection may idle for
  * {@link #MAX_REQUEST_SECONDS}; a request whose Host is not this loopback address and port, or
  * whose Origin is another site, is refused with 403 ({@link HostGuard}); every answer, the
@@ -54,6 +60,8 @@ public final class LocalServer implements AutoCloseable {
     static final int MIN_BYTES_PER_SECOND = 1024;
     static final int MAX_CONNECTIONS = 256;
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** The routes answered on the thread that parsed the request ({@link #cheap}). */
+    static final Set<String> CHEAP_PATHS = Set.of("/health", "/model");
 
     private final Server server;
     private final ServerConnector connector;
@@ -64,6 +72,9 @@ public final class LocalServer implements AutoCloseable {
     private final long maxRequestBytes;
     private final ServeGate gate;
     private final HostGuard guard;
+    /** Every other request's handler, each on its own virtual thread (slow clients hold no platform thread). */
+    private final ExecutorService requestThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("serve-request-", 0).factory());
     private volatile boolean deleteStoreOnClose;
 
     private LocalServer(Classifier classifier, Config config, int port, Path storeDir, PrintStream logOut,
@@ -73,7 +84,7 @@ public final class LocalServer implements AutoCloseable {
         this.maxRequestBytes = local.syncMaxBytes() + 256 * 1024; // room for a multipart envelope
         Brainscan.installLogKey(local);
         this.log = new ScanLog(logOut, local.logObjectKeys());
-        this.server = new Server(requestThreads());
+        this.server = new Server(ioThreads());
         this.connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
         connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
         connector.setPort(port);
@@ -81,10 +92,16 @@ public final class LocalServer implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
         server.setErrorHandler(new JsonErrors());
-        server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+        // Non-blocking as far as Jetty knows: it calls the handler on the thread that parsed the
+        // request, which answers the cheap routes at once and hands the rest to a virtual thread.
+        server.setHandler(new Handler.Abstract(Invocable.InvocationType.NON_BLOCKING) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                exchange(request, response, callback);
+                if (cheap(request)) {
+                    answerCheap(request, response, callback);
+                } else {
+                    requestThreads.execute(() -> exchange(request, response, callback));
+                }
                 return true;
             }
         });
@@ -103,14 +120,35 @@ public final class LocalServer implements AutoCloseable {
         bucket.notify(channels.uploads());
     }
 
-    /** Jetty's selectors on a few platform threads; every request handler on its own virtual thread. */
-    private static QueuedThreadPool requestThreads() {
+    /** Jetty's selectors and parsing on a few platform threads (the handler never blocks them). */
+    private static QueuedThreadPool ioThreads() {
         QueuedThreadPool pool = new QueuedThreadPool(16, 2);
         pool.setName("serve");
         pool.setDaemon(true);
-        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("serve-request-", 0).factory()));
         return pool;
+    }
+
+    /**
+     * {@code GET}/{@code HEAD} {@code /health} and {@code /model} without a body: answered from
+     * memory in microseconds, so on the thread that parsed them, never behind a thread hand-off,
+     * the body budget or the classify queue.
+     */
+    static boolean cheap(Request request) {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        return (method.equals("GET") || method.equals("HEAD")) && CHEAP_PATHS.contains(path)
+                && !RequestAdapter.hasBody(request);
+    }
+
+    private void answerCheap(Request request, Response response, Callback callback) {
+        try {
+            String refusal = guard.refusal(request.getHeaders().get("Host"), request.getHeaders().get("Origin"));
+            ResponseWriter.send(request, response, callback, refusal != null
+                    ? Responses.error(ErrorCode.FORBIDDEN, refusal, "local")
+                    : api.handle(RequestAdapter.toEvent(request, new byte[0])));
+        } catch (RuntimeException | Error e) {
+            ResponseWriter.send(request, response, callback, Responses.internalError(log, "http", "local", e));
+        }
     }
 
     private static HttpConfiguration httpConfiguration() {
@@ -247,6 +285,7 @@ public final class LocalServer implements AutoCloseable {
         } catch (Exception e) {
             log.internalError("http", "local", null, e);
         }
+        requestThreads.shutdownNow();
         gate.close();
         bucket.close(deleteStoreOnClose);
     }

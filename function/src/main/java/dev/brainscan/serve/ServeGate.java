@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>CPU-bound work (classification) runs on a fixed pool of {@code threads} platform
  *       threads with a queue of at most {@code queue} waiting requests; past that a request is
  *       refused at once ({@link Busy}, answered 503 with {@code Retry-After}). Request handlers
- *       stay on virtual threads, which only wait: no CPU-bound work holds a carrier thread, so
- *       {@code /health} and the other cheap routes are answered while every classify thread is
- *       busy (before, classification ran on the virtual threads themselves and four slow
- *       inputs held every carrier: {@code /health} took up to 27 s).</li>
+ *       stay on virtual threads, which only wait: no CPU-bound work holds a carrier thread, and
+ *       {@code /health} and {@code /model} do not pass here at all ({@link LocalServer#cheap}),
+ *       so they are answered while every classify thread is busy (before, classification ran
+ *       on the virtual threads themselves and four slow inputs held every carrier:
+ *       {@code /health} took up to 27 s).</li>
  *   <li>Request bodies are admitted against a budget of bytes in flight (each body counted
  *       {@link #BYTES_PER_BODY_BYTE} times: the body, its base64 event form, the decoded
  *       copy, the multipart part), sized from the heap; a body that does not fit is refused

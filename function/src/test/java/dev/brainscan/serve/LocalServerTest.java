@@ -129,6 +129,30 @@ class LocalServerTest {
         assertEquals(415, same.statusCode(), same.body());
     }
 
+    /** GET /health and /model are answered on the thread that parsed them: the same guard, body and headers. */
+    @Test
+    void cheapRoutes_answeredInline_keepTheGuardTheBodyAndTheHeaders() throws Exception {
+        HttpResponse<String> foreign = client.send(HttpRequest.newBuilder(uri("/model"))
+                .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, foreign.statusCode());
+        assertEquals("FORBIDDEN", Json.mapper().readTree(foreign.body()).get("error").get("code").asText());
+        assertSecurityHeaders(foreign);
+        for (String path : List.of("/health", "/model")) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path);
+            assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"), path);
+            assertEquals(String.valueOf(r.body().getBytes(StandardCharsets.UTF_8).length),
+                    r.headers().firstValue("content-length").orElse(""), path);
+            assertSecurityHeaders(r);
+        }
+        // with a body it takes the ordinary path, and is still answered
+        HttpResponse<String> withBody = client.send(HttpRequest.newBuilder(uri("/health"))
+                .method("GET", HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, withBody.statusCode());
+        assertEquals("ok", Json.mapper().readTree(withBody.body()).get("status").asText());
+    }
+
     @Test
     void head_wrongMethod_longResultId_answerJsonWithHeaders() throws Exception {
         HttpResponse<String> head = client.send(HttpRequest.newBuilder(uri("/health"))
