@@ -21,8 +21,9 @@ final class ServeCommand implements Main.Command {
                     new Cli.Option("--port", "PORT", "Port (default: 3000; 0 picks a free one)."),
                     new Cli.Option("--store", "DIR",
                             "Directory standing in for the bucket (uploads and results; default: a new temporary one)."),
-                    new Cli.Option("--threads", "N", "Scans classified at once (default: 2 per core, at least 4); "
-                            + "other requests are never queued behind them.")),
+                    new Cli.Option("--threads", "N", "Scans classified at once, never more than the cores "
+                            + "(default: 2 per core, at least 4, so every core); 4 x N more may wait (at least 16), "
+                            + "past that 503 BUSY. /health and the other routes never wait for them.")),
             null, null, 0, List.of());
 
     final ModelOptions model;
