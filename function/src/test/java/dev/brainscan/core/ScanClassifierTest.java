@@ -39,7 +39,7 @@ class ScanClassifierTest {
         assertEquals("scans/p.jpg", r.scanId());
         assertTrue(r.score() >= 0 && r.score() <= 1);
         assertEquals(r.score() >= m.decisionThreshold() ? "tumor" : "no_tumor", r.label());
-        assertEquals(m.riskTier(r.score()), r.riskTier());
+        assertEquals(new Verdict(m).tier(r.score()), r.riskTier());
         assertEquals(m.decisionThreshold(), r.decisionThreshold());
         assertEquals(new ScanResult.ModelIdentity(m.name(), m.version(), m.sha256()), r.model());
         assertEquals(new ScanResult.ImageInfo("jpeg", 256, 256), r.image());

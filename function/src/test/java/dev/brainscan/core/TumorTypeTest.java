@@ -37,7 +37,7 @@ class TumorTypeTest {
     void theMostLikelyTypeIsTheLabel_andEveryProbabilityIsReportedInManifestOrder() throws Exception {
         ModelManifest m = typed("glioma", "meningioma", "pituitary");
         Prediction p = new Prediction(0.2f, new float[4], 2, 2, new float[] {0.1f, 0.7f, 0.2f});
-        ScanResult.TumorType t = ScanClassifier.tumorType(m, p);
+        ScanResult.TumorType t = new Verdict(m).tumorType(p);
         assertEquals("meningioma", t.label());
         assertEquals(List.of("glioma", "meningioma", "pituitary"), List.copyOf(t.probabilities().keySet()));
         assertEquals(0.7, t.probabilities().get("meningioma"), 1e-6);
@@ -47,19 +47,19 @@ class TumorTypeTest {
     void aModelWithoutTheOutput_givesNoTumorType() throws Exception {
         ModelManifest m = Json.mapper().treeToValue(bundledManifest(), ModelManifest.class).validate();
         if (!m.typed()) {
-            assertNull(ScanClassifier.tumorType(m, new Prediction(0.9f, new float[4], 2, 2)));
+            assertNull(new Verdict(m).tumorType(new Prediction(0.9f, new float[4], 2, 2)));
         }
         ModelManifest v2 = typed("glioma", "meningioma", "pituitary");
-        assertNull(ScanClassifier.tumorType(v2, new Prediction(0.9f, new float[4], 2, 2)),
+        assertNull(new Verdict(v2).tumorType(new Prediction(0.9f, new float[4], 2, 2)),
                 "an output missing from the graph is not invented");
     }
 
     @Test
     void aRecordsScoreIsNeverExactlyZeroOrOne() {
-        assertEquals(0.999999, ScanClassifier.shownScore(1.0));
-        assertEquals(0.999999, ScanClassifier.shownScore(0.99999996));
-        assertEquals(0.000001, ScanClassifier.shownScore(0.0));
-        assertEquals(0.512346, ScanClassifier.shownScore(0.5123456));
+        assertEquals(0.999999, Verdict.shownScore(1.0));
+        assertEquals(0.999999, Verdict.shownScore(0.99999996));
+        assertEquals(0.000001, Verdict.shownScore(0.0));
+        assertEquals(0.512346, Verdict.shownScore(0.5123456));
     }
 
     @Test

@@ -103,7 +103,7 @@ public final class FakeClassifier implements Classifier {
         }
         ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
                 score >= manifest.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR, score,
-                manifest.riskTier(score), manifest.decisionThreshold(), manifest.identity(), source,
+                new dev.brainscan.core.Verdict(manifest).tier(score), manifest.decisionThreshold(), manifest.identity(), source,
                 new ScanResult.ImageInfo("jpeg", 64, 48), new CropBox(10, 8, 40, 30), Map.of("total", 1.0),
                 PROCESSED_AT, manifest.notice(), null, null);
         return new Classification(result, heatmap ? heatmapOf(scanId) : null, null);

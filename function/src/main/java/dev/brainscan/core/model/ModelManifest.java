@@ -315,16 +315,6 @@ public record ModelManifest(
         return value != null ? value : fallback;
     }
 
-    /** The tier whose range holds {@code score}: the first with score below its upper bound. */
-    public String riskTier(double score) {
-        for (RiskTier tier : riskTiers) {
-            if (score < tier.upperBound()) {
-                return tier.name();
-            }
-        }
-        return riskTiers.get(riskTiers.size() - 1).name();
-    }
-
     private static void require(boolean ok, String field) {
         if (!ok) {
             throw new ModelLoadException("model manifest: missing or invalid " + field);
