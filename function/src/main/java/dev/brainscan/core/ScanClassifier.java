@@ -11,12 +11,9 @@ import dev.brainscan.core.model.ScanModel;
 import dev.brainscan.core.result.CropBox;
 import dev.brainscan.core.result.DicomInfo;
 import dev.brainscan.core.result.ErrorCode;
-import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.core.result.StageTimer;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,16 +33,14 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     /** Chosen once, from the manifest's preprocessing version. */
     private final Preprocessor preprocessor;
     private final Verdict verdict;
-    private final ScanResult.ModelIdentity identity;
-    private final String notice;
+    private final ScanResult.Stamp stamp;
 
     public ScanClassifier(ScanModel model, Limits limits) {
         this.model = model;
         this.decoder = new ImageDecoder(limits);
         this.preprocessor = Preprocessor.of(model.manifest());
         this.verdict = new Verdict(model.manifest());
-        this.identity = model.manifest().identity();
-        this.notice = model.manifest().notice() != null ? model.manifest().notice() : Notice.TEXT;
+        this.stamp = model.manifest().stamp();
     }
 
     public ModelManifest manifest() {
@@ -217,13 +212,10 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             if (exifTurned) {
                 steps.add(STEP_EXIF);
             }
-            double score = prediction.probability();
             ScanResult.PreprocessingInfo preprocessing = steps.isEmpty() ? null
                     : new ScanResult.PreprocessingInfo(preprocessor.version(), List.copyOf(steps));
-            ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId, verdict.label(score),
-                    Verdict.shownScore(score), verdict.tier(score), verdict.tumorType(prediction), verdict.threshold(),
-                    identity, source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null,
-                    preprocessing);
+            ScanResult result = ScanResult.classified(stamp, scanId, source, verdict.decide(prediction), info(image),
+                    box, dicom, preprocessing, timings(timer));
             // Drawn after the record, so its timings are the classification's alone.
             return new Classification(result, renderer == null ? null : renderer.render(canvas, prediction), null);
         } catch (ScanException e) {
@@ -244,9 +236,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
 
     private ScanResult failure(String scanId, Map<String, String> source, RgbImage image, CropBox box,
                                StageTimer timer, ErrorCode code, String message, DicomInfo dicom) {
-        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, null, identity, source,
-                image == null ? null : info(image), box, timings(timer), now(), notice,
-                new ScanResult.ErrorBody(code.name(), message), null, dicom, null, null);
+        return ScanResult.failed(stamp, scanId, source, code, message, timings(timer))
+                .withInput(image == null ? null : info(image), box, dicom);
     }
 
     private static ScanResult.ImageInfo info(RgbImage image) {
@@ -269,10 +260,6 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         }
         out.put("total", round(timer.totalMillis(), 2));
         return out;
-    }
-
-    private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
     private static double round(double v, int digits) {

@@ -49,6 +49,12 @@ public final class Verdict {
         return Math.min(Math.max(round(score, 6), 0.000001), 0.999999);
     }
 
+    /** The model's answer as a record states it: label, shown score, tier, tumour type, threshold. */
+    public ScanResult.Decision decide(Prediction prediction) {
+        double score = prediction.probability();
+        return new ScanResult.Decision(label(score), shownScore(score), tier(score), tumorType(prediction), threshold);
+    }
+
     /** The type head's answer in the manifest's order, or null for a model without it. */
     public ScanResult.TumorType tumorType(Prediction prediction) {
         float[] p = prediction.tumorType();

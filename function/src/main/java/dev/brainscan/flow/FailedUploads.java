@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,8 +36,7 @@ public final class FailedUploads {
     private final ObjectStore store;
     private final String inputPrefix;
     private final String resultPrefix;
-    private final ScanResult.ModelIdentity model;
-    private final String notice;
+    private final ScanResult.Stamp stamp;
     private final ScanLog log;
 
     public FailedUploads(ObjectStore store, String inputPrefix, String resultPrefix, ModelManifest manifest,
@@ -48,8 +44,7 @@ public final class FailedUploads {
         this.store = store;
         this.inputPrefix = inputPrefix;
         this.resultPrefix = resultPrefix;
-        this.model = manifest.identity();
-        this.notice = manifest.notice() != null ? manifest.notice() : Notice.TEXT;
+        this.stamp = manifest.stamp();
         this.log = log;
     }
 
@@ -109,10 +104,8 @@ public final class FailedUploads {
         if (EventOrder.valid(sequencer)) {
             source.put("sequencer", sequencer);
         }
-        ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, key, null, null, null, null, model, source,
-                null, null, Map.of("total", 0.0), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), notice,
-                new ScanResult.ErrorBody(ErrorCode.INTERNAL.name(),
-                        EVENT_AGE_EXCEEDED.equals(condition) ? EXPIRED_MESSAGE : MESSAGE), null);
+        ScanResult result = ScanResult.failed(stamp, key, source, ErrorCode.INTERNAL,
+                EVENT_AGE_EXCEEDED.equals(condition) ? EXPIRED_MESSAGE : MESSAGE, Map.of("total", 0.0));
         try {
             if (!store.putIfAbsent(bucket, resultKey, Json.writeBytes(result), "application/json")) {
                 log.event("failure-queue", requestId, key, "result-exists", condition.isEmpty() ? null : condition);

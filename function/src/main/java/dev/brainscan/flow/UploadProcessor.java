@@ -247,10 +247,11 @@ public final class UploadProcessor {
             return Outcome.NOT_WRITTEN;
         }
         log.scan(channel, requestId, key, result);
-        if (!result.failed()) {
-            return Outcome.CLASSIFIED;
-        }
-        return result.errorCode().isClientError() ? Outcome.REJECTED : Outcome.FAILED;
+        return switch (result.outcome()) {
+            case CLASSIFIED -> Outcome.CLASSIFIED;
+            case REFUSED -> Outcome.REJECTED;
+            case FAILED -> Outcome.FAILED;
+        };
     }
 
     /**

@@ -47,7 +47,7 @@ public final class Responses {
 
     /** {@code {"error": {"code", "message"}}} with the code's status. */
     public static APIGatewayV2HTTPResponse error(ErrorCode code, String message, String requestId) {
-        return json(status(code), Map.of("error", new ScanResult.ErrorBody(code.name(), message)), requestId);
+        return json(status(code), Map.of("error", new ScanResult.ErrorBody(code, message)), requestId);
     }
 
     /** 404: no route for this method and path; names the routes there are. */

@@ -45,9 +45,13 @@ public final class ScanLog {
     /** A scan that ran through the classifier (a result or an error result). */
     public void scan(String channel, String requestId, String key, ScanResult result) {
         Map<String, Object> line = base("scan", channel, requestId, key);
-        line.put("outcome", !result.failed() ? "classified" : result.errorCode().isClientError() ? "rejected" : "failed");
+        line.put("outcome", switch (result.outcome()) {
+            case CLASSIFIED -> "classified";
+            case REFUSED -> "rejected";
+            case FAILED -> "failed";
+        });
         if (result.failed()) {
-            line.put("code", result.error().code());
+            line.put("code", result.error().code().name());
         }
         line.put("timingsMs", result.timingsMs());
         line.put("model", Map.of("name", result.model().name(), "version", result.model().version()));

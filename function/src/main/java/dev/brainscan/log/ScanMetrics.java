@@ -1,6 +1,5 @@
 package dev.brainscan.log;
 
-import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
 import java.io.PrintStream;
@@ -80,8 +79,9 @@ public final class ScanMetrics {
         if (out == null) {
             return;
         }
-        String code = result.failed() ? result.error().code() : OK;
-        Map<String, Object> line = base(channel, code, isRefusal(code), ErrorCode.INTERNAL.name().equals(code));
+        String code = result.failed() ? result.error().code().name() : OK;
+        Map<String, Object> line = base(channel, code, result.outcome() == ScanResult.Outcome.REFUSED,
+                result.outcome() == ScanResult.Outcome.FAILED);
         List<Object> directives = directives(line);
         Double total = result.timingsMs() == null ? null : result.timingsMs().get("total");
         List<Object> perChannel = new ArrayList<>();
@@ -115,15 +115,6 @@ public final class ScanMetrics {
         Map<String, Object> line = base(channel, code, false, NOT_WRITTEN.equals(code));
         directives(line);
         write(line);
-    }
-
-    private static boolean isRefusal(String code) {
-        for (ErrorCode c : ErrorCode.values()) {
-            if (c.name().equals(code)) {
-                return c.isClientError();
-            }
-        }
-        return false;
     }
 
     private Map<String, Object> base(String channel, String code, boolean refused, boolean failed) {

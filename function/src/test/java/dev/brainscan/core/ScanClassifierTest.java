@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.result.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.Json;
@@ -73,7 +74,7 @@ class ScanClassifierTest {
         java.awt.image.BufferedImage black = new java.awt.image.BufferedImage(120, 100,
                 java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
         ScanResult r = CLASSIFIER.classify(Phantom.encode(black, "png"), "black.png", SOURCE);
-        assertEquals("NO_BRAIN_REGION", r.error().code());
+        assertEquals(ErrorCode.NO_BRAIN_REGION, r.error().code());
         assertEquals(422, Responses.status(r));
         assertEquals(new ScanResult.ImageInfo("png", 120, 100), r.image());
         assertNull(r.label());

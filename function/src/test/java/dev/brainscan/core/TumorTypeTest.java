@@ -70,10 +70,10 @@ class TumorTypeTest {
 
     @Test
     void theTypeIsSerialisedAfterTheTier() throws Exception {
-        ScanResult r = new ScanResult(1, "s", "tumor", 0.9, "high",
-                new ScanResult.TumorType("glioma", new java.util.LinkedHashMap<>(java.util.Map.of("glioma", 0.9))),
-                0.5, new ScanResult.ModelIdentity("m", "2", "x"), java.util.Map.of(), null, null,
-                java.util.Map.of("total", 1.0), "t", "n", null, null);
+        ScanResult r = ScanResult.classified(new ScanResult.Stamp(new ScanResult.ModelIdentity("m", "2", "x"), "n"),
+                "s", java.util.Map.of(), new ScanResult.Decision("tumor", 0.9, "high",
+                        new ScanResult.TumorType("glioma", new java.util.LinkedHashMap<>(java.util.Map.of("glioma", 0.9))),
+                        0.5), null, null, null, null, java.util.Map.of("total", 1.0));
         String json = Json.write(r);
         assertTrue(json.indexOf("\"riskTier\"") < json.indexOf("\"tumorType\"")
                 && json.indexOf("\"tumorType\"") < json.indexOf("\"decisionThreshold\""), json);

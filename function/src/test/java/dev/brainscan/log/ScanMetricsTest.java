@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.testing.Emf;
 import java.io.ByteArrayOutputStream;
@@ -19,20 +20,21 @@ import org.junit.jupiter.api.Test;
 class ScanMetricsTest {
     static final String KEY = "scans/ward 7/Jane Doe.jpg";
     static final ScanResult.ModelIdentity MODEL = new ScanResult.ModelIdentity("brainscan-cnn", "1.0.0", "abc");
+    static final ScanResult.Stamp STAMP = new ScanResult.Stamp(MODEL, "notice");
 
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ScanMetrics metrics = ScanMetrics.emf(new PrintStream(out, true, StandardCharsets.UTF_8), () -> 1_795_428_000_000L);
     final ScanLog log = new ScanLog(new PrintStream(out, true, StandardCharsets.UTF_8), false, metrics);
 
     static ScanResult classified(double score, String tier) {
-        return new ScanResult(1, KEY, score >= 0.75 ? "tumor" : "no_tumor", score, tier, 0.75, MODEL,
-                Map.of("bucket", "b", "key", KEY), new ScanResult.ImageInfo("jpeg", 256, 256), null,
-                Map.of("decode", 1.0, "total", 9.25), "2026-11-23T10:00:00Z", "notice", null, null);
+        return ScanResult.classified(STAMP, KEY, Map.of("bucket", "b", "key", KEY),
+                new ScanResult.Decision(score >= 0.75 ? "tumor" : "no_tumor", score, tier, null, 0.75),
+                new ScanResult.ImageInfo("jpeg", 256, 256), null, null, null, Map.of("decode", 1.0, "total", 9.25));
     }
 
     static ScanResult refused(String code) {
-        return new ScanResult(1, KEY, null, null, null, null, MODEL, Map.of("bucket", "b", "key", KEY), null, null,
-                Map.of("total", 2.0), "2026-11-23T10:00:00Z", "notice", new ScanResult.ErrorBody(code, "m"), null);
+        return ScanResult.failed(STAMP, KEY, Map.of("bucket", "b", "key", KEY), ErrorCode.valueOf(code), "m",
+                Map.of("total", 2.0));
     }
 
     List<JsonNode> lines() {

@@ -233,6 +233,11 @@ public record ModelManifest(
         return new ScanResult.ModelIdentity(name, version, sha256);
     }
 
+    /** The identity and the notice (the default one where the manifest names none) every record carries. */
+    public ScanResult.Stamp stamp() {
+        return new ScanResult.Stamp(identity(), notice);
+    }
+
     public ModelManifest validate() {
         require(name != null && !name.isBlank(), "name");
         require(version != null && !version.isBlank(), "version");
