@@ -7,6 +7,7 @@ import dev.brainscan.config.Config;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
@@ -256,7 +257,7 @@ public final class LocalServer implements AutoCloseable {
             // the client went away or dribbled too slowly: nothing to answer it with
             callback.failed(e);
         } catch (RuntimeException | Error e) {
-            send(request, response, callback, Responses.internalError(log, "http", "local", e));
+            send(request, response, callback, Responses.internalError(log, Channel.HTTP, "local", e));
         }
     }
 
@@ -318,7 +319,7 @@ public final class LocalServer implements AutoCloseable {
             try {
                 store.put(BUCKET, key, body, "application/octet-stream");
             } catch (StoreException e) {
-                log.internalError("http", "local", key, e);
+                log.internalError(Channel.HTTP, "local", key, e);
                 send(request, response, callback, Responses.error(ErrorCode.INTERNAL,
                         "The upload could not be stored.", "local"));
                 return;
@@ -332,7 +333,7 @@ public final class LocalServer implements AutoCloseable {
                 processor.process(BUCKET, key, requestId);
             } catch (StoreException | RuntimeException | Error e) {
                 // The result stays missing and GET /results keeps saying 404; the log says why.
-                log.internalError("s3", requestId, key, e);
+                log.internalError(Channel.S3, requestId, key, e);
             }
         });
         securityHeaders(response.getHeaders());
@@ -463,7 +464,7 @@ public final class LocalServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            log.internalError("http", "local", null, e);
+            log.internalError(Channel.HTTP, "local", null, e);
         }
         uploadWorker.shutdownNow();
         gate.close();

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class Responses {
     }
 
     /** Logs {@code e} with its stack trace and answers 500 with a message that reveals nothing of it. */
-    public static APIGatewayV2HTTPResponse internalError(ScanLog log, String channel, String requestId, Throwable e) {
+    public static APIGatewayV2HTTPResponse internalError(ScanLog log, Channel channel, String requestId, Throwable e) {
         log.internalError(channel, requestId, null, e);
         return error(ErrorCode.INTERNAL, INTERNAL_MESSAGE, requestId);
     }

@@ -75,7 +75,7 @@ public final class ScanMetrics {
     }
 
     /** A scan that ran through the classifier: a result or an error result. */
-    public void scan(String channel, ScanResult result) {
+    public void scan(Channel channel, ScanResult result) {
         if (out == null) {
             return;
         }
@@ -108,7 +108,7 @@ public final class ScanMetrics {
     }
 
     /** An object that got no result this time: {@link #RETRY} (transient, retried) or {@link #NOT_WRITTEN}. */
-    public void unfinished(String channel, String code) {
+    public void unfinished(Channel channel, String code) {
         if (out == null) {
             return;
         }
@@ -117,13 +117,13 @@ public final class ScanMetrics {
         write(line);
     }
 
-    private Map<String, Object> base(String channel, String code, boolean refused, boolean failed) {
+    private Map<String, Object> base(Channel channel, String code, boolean refused, boolean failed) {
         Map<String, Object> line = new LinkedHashMap<>();
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("Timestamp", clock.getAsLong());
         aws.put("CloudWatchMetrics", new ArrayList<>());
         line.put("_aws", aws);
-        line.put("Channel", channel);
+        line.put("Channel", channel.label());
         line.put("Code", code);
         line.put("Scans", 1);
         line.put("Refused", refused ? 1 : 0);

@@ -49,7 +49,7 @@ class ScanMetricsTest {
 
     @Test
     void classifiedScan_countsTheScanItsTierItsScoreAndLatency() {
-        log.scan("s3", "req-1", KEY, classified(0.9731, "high"));
+        log.scan(Channel.S3, "req-1", KEY, classified(0.9731, "high"));
 
         List<JsonNode> lines = lines();
         assertEquals(1, lines.size());
@@ -69,7 +69,7 @@ class ScanMetricsTest {
 
     @Test
     void refusedScan_isARefusalWithItsCodeAndNoScoreOrTier() {
-        log.scan("http", "req-2", null, refused("NOT_A_BRAIN_MRI"));
+        log.scan(Channel.HTTP, "req-2", null, refused("NOT_A_BRAIN_MRI"));
 
         JsonNode line = lines().getFirst();
         assertEquals("NOT_A_BRAIN_MRI", line.get("Code").asText());
@@ -80,10 +80,10 @@ class ScanMetricsTest {
 
     @Test
     void internalErrorAndUnwrittenResults_countAsFailures_retriesAsNeither() {
-        log.scan("batch", "r", KEY, refused("INTERNAL"));
-        log.event("s3", "r", KEY, "result-not-written", "DENIED");
-        log.event("s3", "r", KEY, "retry", "503");
-        log.event("s3", "r", KEY, "ignored", "outside the prefix");
+        log.scan(Channel.BATCH, "r", KEY, refused("INTERNAL"));
+        log.event(Channel.S3, "r", KEY, "result-not-written", "DENIED");
+        log.event(Channel.S3, "r", KEY, "retry", "503");
+        log.event(Channel.S3, "r", KEY, "ignored", "outside the prefix");
 
         List<JsonNode> lines = lines();
         assertEquals(3, lines.size(), "an ignored key is not a scan");
@@ -94,8 +94,8 @@ class ScanMetricsTest {
 
     @Test
     void lines_holdNoKeyHashRequestIdOrFileName() {
-        log.scan("s3", "req-secret-id", KEY, classified(0.1, "low"));
-        log.event("s3", "req-secret-id", KEY, "retry", "503");
+        log.scan(Channel.S3, "req-secret-id", KEY, classified(0.1, "low"));
+        log.event(Channel.S3, "req-secret-id", KEY, "retry", "503");
 
         for (JsonNode line : lines()) {
             String text = line.toString();
@@ -106,16 +106,16 @@ class ScanMetricsTest {
 
     @Test
     void muted_writesNoMetricLine() {
-        metrics.muted(() -> log.scan("http", "priming", null, classified(0.5, "medium")));
+        metrics.muted(() -> log.scan(Channel.HTTP, "priming", null, classified(0.5, "medium")));
         assertTrue(lines().isEmpty());
-        log.scan("http", "r", null, classified(0.5, "medium"));
+        log.scan(Channel.HTTP, "r", null, classified(0.5, "medium"));
         assertEquals(1, lines().size(), "metrics resume after priming");
     }
 
     @Test
     void none_writesNothing() {
         ByteArrayOutputStream quiet = new ByteArrayOutputStream();
-        new ScanLog(new PrintStream(quiet, true, StandardCharsets.UTF_8), false).scan("cli", "r", null, classified(0.5, "medium"));
+        new ScanLog(new PrintStream(quiet, true, StandardCharsets.UTF_8), false).scan(Channel.HTTP, "r", null, classified(0.5, "medium"));
         assertTrue(Emf.lines(quiet.toString(StandardCharsets.UTF_8)).isEmpty());
     }
 
