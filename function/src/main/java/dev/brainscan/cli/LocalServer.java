@@ -12,6 +12,7 @@ import dev.brainscan.log.ScanLog;
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.HttpApi;
 import dev.brainscan.http.HttpRequest;
+import dev.brainscan.http.HttpOnlyCode;
 import dev.brainscan.http.Responses;
 import dev.brainscan.http.UploadUrls;
 import dev.brainscan.store.LocalObjectStore;
@@ -215,7 +216,7 @@ public final class LocalServer implements AutoCloseable {
         try {
             String refusal = refusal(request);
             if (refusal != null) {
-                send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN, refusal, "local"));
+                send(request, response, callback, Responses.error(HttpOnlyCode.FORBIDDEN, refusal, "local"));
                 return;
             }
             String rawPath = request.getHttpURI().getPath();
@@ -309,7 +310,7 @@ public final class LocalServer implements AutoCloseable {
             }
             Long declared = declaredSizes.get(key);
             if (declared != null && declared != body.length) {
-                send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN,
+                send(request, response, callback, Responses.error(HttpOnlyCode.FORBIDDEN,
                         "The file is " + body.length + " bytes, not the " + declared + " declared to POST /uploads.",
                         "local"));
                 return;
