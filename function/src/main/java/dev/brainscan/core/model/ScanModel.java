@@ -97,10 +97,6 @@ public final class ScanModel implements AutoCloseable {
         return manifest;
     }
 
-    public ScanTranslator translator() {
-        return translator;
-    }
-
     /** Runs the model on a preprocessed CHW tensor of the input size (the core's {@code Preprocessor} builds it). */
     public Prediction predict(float[] chw) throws TranslateException {
         return run(chw);
