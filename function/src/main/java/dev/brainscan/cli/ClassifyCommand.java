@@ -6,8 +6,8 @@ import dev.brainscan.core.ObjectClassification;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
 import java.io.IOException;
@@ -51,7 +51,7 @@ final class ClassifyCommand implements Main.Command {
                     + "- reads one from standard input.",
             1,
             List.of("", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
-                    "Research use only. Not a medical device; not for diagnosis."));
+                    Notice.TEXT));
 
     final ModelOptions model;
     final OutputFormat format;
@@ -359,11 +359,12 @@ final class ClassifyCommand implements Main.Command {
      */
     private static List<ScanResult> classifyBytes(ScanClassifier classifier, ScanInputs.ScanInput input, byte[] bytes,
             Map<String, String> source, Path heatmapDir, Path srDir, PrintWriter err) {
-        ObjectClassification classified = classifier.classifyObject(bytes, input.name(), source, heatmapDir != null);
+        ObjectClassification classified = classifier.classifyObject(bytes, input.name(), source, heatmapDir != null,
+                srDir != null);
         for (ObjectClassification.Part part : classified.parts()) {
             Classification c = part.classification();
             String name = (input.stdin() ? "stdin" : input.name()) + c.result().scanId().substring(input.name().length());
-            writeSr(srDir, name, c.result(), part.source());
+            writeSr(srDir, name, part.structuredReport());
             if (c.internalError() != null) {
                 internalError(err, input, c.internalError());
             }
@@ -374,13 +375,9 @@ final class ClassifyCommand implements Main.Command {
         return classified.records();
     }
 
-    /** DICOM out: DIR/<name>.sr.dcm for a classified DICOM record (nothing for others). */
-    private static void writeSr(Path srDir, String name, ScanResult result, byte[] source) {
-        if (srDir == null) {
-            return;
-        }
-        byte[] sr = StructuredReport.of(result, source);
-        if (sr == null) {
+    /** DICOM out: DIR/<name>.sr.dcm for a classified DICOM record's SR (nothing for others). */
+    private static void writeSr(Path srDir, String name, byte[] sr) {
+        if (srDir == null || sr == null) {
             return;
         }
         Path file = besideFile(srDir, name, ".sr.dcm");

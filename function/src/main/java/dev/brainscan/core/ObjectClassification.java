@@ -8,7 +8,7 @@ import java.util.List;
  * One object (an S3 upload, a {@code POST /classify} body, a CLI file) as
  * {@link Classifier#classifyObject} classified it: the one record a channel stores or answers
  * with, and every part behind it (the scan, each frame of a multi-frame DICOM file, each slice
- * of a series zip) with the bytes it was read from, for DICOM out.
+ * of a series zip) with its DICOM SR when one was asked for.
  *
  * @param record the scan's record; a multi-frame file's or a zip's series record, parts embedded
  * @param parts the outcome of each scan, frame or slice, in order
@@ -16,8 +16,11 @@ import java.util.List;
  */
 public record ObjectClassification(ScanResult record, List<Part> parts, boolean archive) {
 
-    /** One scan, frame or slice: its outcome and the bytes (the object's, or the zip entry's) it came from. */
-    public record Part(Classification classification, byte[] source) {
+    /**
+     * One scan, frame or slice: its outcome and, for DICOM out, its Basic Text SR (a Part-10
+     * file; null when not asked for, or for a record that is not a classified DICOM scan).
+     */
+    public record Part(Classification classification, byte[] structuredReport) {
         public ScanResult result() {
             return classification.result();
         }

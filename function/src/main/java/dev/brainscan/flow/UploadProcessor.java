@@ -8,7 +8,6 @@ import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ObjectClassification;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -172,7 +171,7 @@ public final class UploadProcessor {
             if (object.eTag() != null) {
                 source.put("eTag", object.eTag());
             }
-            classified = classifier.classifyObject(object.bytes(), key, source, heatmaps);
+            classified = classifier.classifyObject(object.bytes(), key, source, heatmaps, dicomSr);
         } catch (OutOfMemoryError e) {
             // Every upload ends with a result: the input's frames and files are bounded, but the
             // heap is shared; what was built for this input is garbage now, a small record fits.
@@ -209,12 +208,10 @@ public final class UploadProcessor {
             if (classified.heatmapPng() != null) {
                 store.put(bucket, heatmapKey(resultKey), classified.heatmapPng(), "image/png");
             }
-            if (dicomSr) {
-                for (ObjectClassification.Part part : classified.parts()) {
-                    byte[] sr = part.source() == null ? null : StructuredReport.of(part.result(), part.source());
-                    if (sr != null) {
-                        store.put(bucket, srKey(resultKey, key, part.result().scanId()), sr, "application/dicom");
-                    }
+            for (ObjectClassification.Part part : classified.parts()) {
+                if (part.structuredReport() != null) {
+                    store.put(bucket, srKey(resultKey, key, part.result().scanId()), part.structuredReport(),
+                            "application/dicom");
                 }
             }
         } catch (StoreException e) {

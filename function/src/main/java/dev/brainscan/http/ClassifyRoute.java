@@ -6,7 +6,6 @@ import dev.brainscan.core.ObjectClassification;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
@@ -43,13 +42,15 @@ final class ClassifyRoute implements Route {
         source.put("requestId", requestId);
         boolean wantSr = "true".equalsIgnoreCase(request.query("dicomSr"));
         ObjectClassification classified = classifier.classifyObject(body, requestId, source,
-                "true".equalsIgnoreCase(request.query("heatmap")));
+                "true".equalsIgnoreCase(request.query("heatmap")), wantSr);
         for (Throwable e : classified.internalErrors()) {
             log.internalError(Channel.HTTP, requestId, null, e);
         }
         List<String> reports = new ArrayList<>();
-        if (wantSr) {
-            classified.parts().forEach(part -> addReport(reports, part.result(), part.source()));
+        for (ObjectClassification.Part part : classified.parts()) {
+            if (part.structuredReport() != null) {
+                reports.add(Base64.getEncoder().encodeToString(part.structuredReport()));
+            }
         }
         ScanResult result = classified.record();
         if (classified.heatmapPng() != null) {
@@ -73,13 +74,6 @@ final class ClassifyRoute implements Route {
             return Responses.json(Responses.status(result), node, requestId);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void addReport(List<String> reports, ScanResult result, byte[] source) {
-        byte[] sr = StructuredReport.of(result, source);
-        if (sr != null) {
-            reports.add(Base64.getEncoder().encodeToString(sr));
         }
     }
 
