@@ -2,14 +2,14 @@ package dev.brainscan.cli;
 
 import dev.brainscan.core.Classification;
 import dev.brainscan.config.Config;
+import dev.brainscan.core.ObjectClassification;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ErrorCode;
+import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.core.SeriesArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +51,7 @@ final class ClassifyCommand implements Main.Command {
                     + "- reads one from standard input.",
             1,
             List.of("", "Exit codes: 0 every input classified, 1 any input failed (its record says why), 2 usage error.",
-                    "Research use only. Not a medical device; not for diagnosis."));
+                    Notice.TEXT));
 
     final ModelOptions model;
     final OutputFormat format;
@@ -315,23 +315,7 @@ final class ClassifyCommand implements Main.Command {
                 return List.of(classifier.failure(input.name(), source, ErrorCode.IMAGE_TOO_LARGE,
                         String.format(Locale.ROOT, "The file is %d bytes; the limit is %d bytes.", size, max)));
             }
-            byte[] bytes = Files.readAllBytes(input.path());
-            if (SeriesArchive.isZip(bytes)) {
-                return List.of(zipSeries(classifier, bytes, input, srDir, "", err));
-            }
-            List<ScanResult> out = new ArrayList<>();
-            for (Classification c : classifier.runAll(bytes, input.name(),
-                    source, heatmapDir != null)) {
-                writeSr(srDir, c.result().scanId(), c.result(), bytes);
-                if (c.internalError() != null) {
-                    internalError(err, input, c.internalError());
-                }
-                if (heatmapDir != null && c.heatmapPng() != null) {
-                    writeHeatmap(heatmapFile(heatmapDir, c.result().scanId()), c);
-                }
-                out.add(c.result());
-            }
-            return out;
+            return classifyBytes(classifier, input, Files.readAllBytes(input.path()), source, heatmapDir, srDir, err);
         } catch (IOException e) {
             return List.of(classifier.failure(input.name(), source, ErrorCode.NOT_FOUND, "The file cannot be read."));
         } catch (RuntimeException | Error e) {
@@ -358,25 +342,7 @@ final class ClassifyCommand implements Main.Command {
                     String.format(Locale.ROOT, "Standard input holds more than %d bytes, the limit.", max)));
         }
         try {
-            if (SeriesArchive.isZip(bytes)) {
-                return List.of(zipSeries(classifier, bytes, input, srDir, "stdin", err));
-            }
-            List<ScanResult> out = new ArrayList<>();
-            List<Classification> all = classifier.runAll(bytes, input.name(), source, heatmapDir != null);
-            for (Classification c : all) {
-                writeSr(srDir, all.size() == 1 || c.result().dicom() == null ? "stdin"
-                        : "stdin#frame=" + c.result().dicom().frame(), c.result(),
-                        bytes);
-                if (c.internalError() != null) {
-                    internalError(err, input, c.internalError());
-                }
-                if (heatmapDir != null && c.heatmapPng() != null) {
-                    writeHeatmap(heatmapDir.resolve(all.size() == 1 ? "stdin.heatmap.png"
-                            : "stdin#frame=" + c.result().dicom().frame() + ".heatmap.png"), c);
-                }
-                out.add(c.result());
-            }
-            return out;
+            return classifyBytes(classifier, input, bytes, source, heatmapDir, srDir, err);
         } catch (RuntimeException | Error e) {
             internalError(err, input, e);
             return List.of(classifier.failure(input.name(), source, ErrorCode.INTERNAL,
@@ -385,23 +351,33 @@ final class ClassifyCommand implements Main.Command {
     }
 
     /**
-     * A zip of one DICOM series: the S3 flow's series record (SeriesArchive), slices embedded;
-     * with {@code srDir}, an SR per classified slice ({@code stdinName} names standard input's).
+     * One input's bytes through {@link ScanClassifier#classifyObject}, the entry every channel
+     * calls: a zip's series record (slices embedded), else one record per scan or frame. Beside
+     * them, with {@code srDir}, an SR per classified scan, frame or slice, and with
+     * {@code heatmapDir}, each classified frame's heatmap; the files are named after the record
+     * ({@code <input><#entry><#frame=n>}, standard input's {@code stdin...}).
      */
-    private static ScanResult zipSeries(ScanClassifier classifier, byte[] zip, ScanInputs.ScanInput input,
-            Path srDir, String stdinName, PrintWriter err) {
-        return SeriesArchive.classify(classifier, zip, input.name(), Map.of("file", input.name()),
-                e -> internalError(err, input, e), (entry, slice) -> writeSr(srDir, stdinName.isEmpty()
-                        ? slice.scanId() : stdinName + slice.scanId().substring(input.name().length()), slice, entry));
+    private static List<ScanResult> classifyBytes(ScanClassifier classifier, ScanInputs.ScanInput input, byte[] bytes,
+            Map<String, String> source, Path heatmapDir, Path srDir, PrintWriter err) {
+        ObjectClassification classified = classifier.classifyObject(bytes, input.name(), source, heatmapDir != null,
+                srDir != null);
+        for (ObjectClassification.Part part : classified.parts()) {
+            Classification c = part.classification();
+            String name = (input.stdin() ? "stdin" : input.name()) + c.result().scanId().substring(input.name().length());
+            writeSr(srDir, name, part.structuredReport());
+            if (c.internalError() != null) {
+                internalError(err, input, c.internalError());
+            }
+            if (heatmapDir != null && c.heatmapPng() != null) {
+                writeHeatmap(heatmapFile(heatmapDir, name), c);
+            }
+        }
+        return classified.records();
     }
 
-    /** DICOM out: DIR/<name>.sr.dcm for a classified DICOM record (nothing for others). */
-    private static void writeSr(Path srDir, String name, ScanResult result, byte[] source) {
-        if (srDir == null) {
-            return;
-        }
-        byte[] sr = StructuredReport.of(result, source);
-        if (sr == null) {
+    /** DICOM out: DIR/<name>.sr.dcm for a classified DICOM record's SR (nothing for others). */
+    private static void writeSr(Path srDir, String name, byte[] sr) {
+        if (srDir == null || sr == null) {
             return;
         }
         Path file = besideFile(srDir, name, ".sr.dcm");

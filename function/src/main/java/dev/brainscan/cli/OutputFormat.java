@@ -105,7 +105,7 @@ enum OutputFormat {
             cells.add(r.score());
             cells.add(r.riskTier());
             cells.add(r.decisionThreshold());
-            cells.add(r.error() == null ? null : r.error().code());
+            cells.add(r.error() == null ? null : r.error().code().name());
             cells.add(r.error() == null ? null : r.error().message());
             cells.add(r.image() == null ? null : r.image().format());
             cells.add(r.image() == null ? null : r.image().width());
@@ -128,7 +128,7 @@ enum OutputFormat {
                     : r.dicom() == null ? null : r.dicom().seriesInstanceUid());
             cells.add(r.dicom() == null ? null : r.dicom().frame());
             cells.add(r.series() == null ? null : r.series().slices());
-            cells.add(r.notice() != null ? r.notice() : Notice.TEXT); // as in every other format
+            cells.add(Notice.of(r.notice())); // as in every other format
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < cells.size(); i++) {
                 if (i > 0) {
@@ -239,7 +239,7 @@ enum OutputFormat {
         public void close() {
             out.printf(Locale.ROOT, "%n%d tumour, %d no tumour, %d failed. Threshold %.2f. Model %s %s.%n",
                     tumours, clear, failed, model.decisionThreshold(), model.name(), model.version());
-            out.println(model.notice() != null ? model.notice() : dev.brainscan.core.result.Notice.TEXT);
+            out.println(Notice.of(model.notice()));
             out.flush();
         }
     }

@@ -1,9 +1,11 @@
 package dev.brainscan.core;
 
 import dev.brainscan.core.image.Limits;
+import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +67,30 @@ public interface Classifier {
      */
     default ScanResult series(List<ScanResult> slices, String scanId, Map<String, String> source, boolean embed) {
         return SeriesVerdict.of(manifest(), slices, scanId, source, embed);
+    }
+
+    /**
+     * One object as every channel classifies it: a zip of one DICOM series gives its series record
+     * ({@link SeriesArchive}), a multi-frame DICOM file the series record over its frames (embedded),
+     * anything else its one record; with {@code heatmap}, a single classified scan carries its
+     * heatmap, and with {@code dicomSr}, each classified DICOM scan, frame or slice its
+     * {@link StructuredReport} (made while its bytes are at hand: a zip's entries are not kept).
+     * Bad input becomes an error record; internal failures come back in the parts.
+     */
+    default ObjectClassification classifyObject(byte[] bytes, String id, Map<String, String> source, boolean heatmap,
+                                                boolean dicomSr) {
+        List<ObjectClassification.Part> parts = new ArrayList<>();
+        if (SeriesArchive.isZip(bytes)) {
+            ScanResult series = SeriesArchive.classify(this, bytes, id, source, (entry, slice) -> parts.add(
+                    new ObjectClassification.Part(slice, dicomSr ? StructuredReport.of(slice.result(), entry) : null)));
+            return new ObjectClassification(series, List.copyOf(parts), true);
+        }
+        for (Classification c : runAll(bytes, id, source, heatmap)) {
+            parts.add(new ObjectClassification.Part(c, dicomSr ? StructuredReport.of(c.result(), bytes) : null));
+        }
+        ScanResult record = parts.size() == 1 ? parts.get(0).result()
+                : series(parts.stream().map(ObjectClassification.Part::result).toList(), id, source, true);
+        return new ObjectClassification(record, List.copyOf(parts), false);
     }
 
     /** An error record for a scan that never reached the pipeline (e.g. too large to fetch). */

@@ -1,11 +1,8 @@
 package dev.brainscan.core;
 
-import dev.brainscan.core.image.BrainCropper;
 import dev.brainscan.core.image.ExifOrientation;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.image.MriPlausibility;
-import dev.brainscan.core.image.PreprocessingV2;
 import dev.brainscan.core.image.RgbImage;
 import dev.brainscan.core.image.dicom.DicomImage;
 import dev.brainscan.core.model.ModelManifest;
@@ -14,12 +11,9 @@ import dev.brainscan.core.model.ScanModel;
 import dev.brainscan.core.result.CropBox;
 import dev.brainscan.core.result.DicomInfo;
 import dev.brainscan.core.result.ErrorCode;
-import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.core.result.StageTimer;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,27 +25,22 @@ import java.util.Map;
  * Thread-safe; bad input becomes an error record, never an exception.
  */
 public final class ScanClassifier implements Classifier, AutoCloseable {
-    public static final String STEP_GREY = "grey";
     public static final String STEP_EXIF = "exif-orientation";
     public static final String INTERNAL_MESSAGE = "The scan could not be classified because of an internal error.";
 
     private final ScanModel model;
     private final ImageDecoder decoder;
-    private final BrainCropper cropper;
-    /** Null for a v1 model (the v1 crop and colour input, unchanged). */
-    private final PreprocessingV2 v2;
-    private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
-    private final ScanResult.ModelIdentity identity;
-    private final String notice;
+    /** Chosen once, from the manifest's preprocessing version. */
+    private final Preprocessor preprocessor;
+    private final Verdict verdict;
+    private final ScanResult.Stamp stamp;
 
     public ScanClassifier(ScanModel model, Limits limits) {
         this.model = model;
         this.decoder = new ImageDecoder(limits);
-        this.cropper = new BrainCropper(model.manifest().cropParameters());
-        this.v2 = model.manifest().preprocessingVersion() == 2
-                ? new PreprocessingV2(model.manifest().cropParameters(), model.manifest().v2Parameters()) : null;
-        this.identity = model.manifest().identity();
-        this.notice = model.manifest().notice() != null ? model.manifest().notice() : Notice.TEXT;
+        this.preprocessor = Preprocessor.of(model.manifest());
+        this.verdict = new Verdict(model.manifest());
+        this.stamp = model.manifest().stamp();
     }
 
     public ModelManifest manifest() {
@@ -211,68 +200,32 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                                          StageTimer timer, boolean exifTurned, HeatmapRenderer renderer) {
         CropBox box = null;
         try {
-            List<String> steps = new ArrayList<>(4);
-            BrainCropper.Luma luma = BrainCropper.luma(image);
-            RgbImage crop;
-            Prediction prediction;
-            if (v2 == null) {
-                rejectIfImplausible(plausibility.colourImplausibility(luma.chroma()));
-                BrainCropper.Region region = cropper.find(luma.grey(), image.width(), image.height());
-                box = region.box();
-                rejectIfImplausible(plausibility.implausibility(
-                        MriPlausibility.features(image.width(), image.height(), luma.grey(), region, luma.chroma())));
-                crop = image.crop(box);
-                timer.lap("crop");
-                prediction = model.predict(crop, timer);
-            } else {
-                // A tint (photographed film, sepia) is not colour content: the gate sees the chroma
-                // left after each channel's affine fit against the grey; the model sees grey.
-                // a chroma of 0 means every pixel has r = g = b: nothing to fit, nothing left over
-                double chroma = luma.chroma() == 0 ? 0 : MriPlausibility.castFreeChroma(image, luma.grey());
-                rejectIfImplausible(plausibility.colourImplausibility(chroma));
-                if (luma.chroma() > MriPlausibility.TINTED) {
-                    steps.add(STEP_GREY);
-                }
-                PreprocessingV2.Result pre = v2.run(luma.grey(), image.width(), image.height());
-                box = pre.box();
-                PreprocessingV2.Rect frame = pre.frame();
-                int fw = frame == null ? image.width() : frame.width();
-                int fh = frame == null ? image.height() : frame.height();
-                rejectIfImplausible(plausibility.implausibility(MriPlausibility.features(fw, fh,
-                        PreprocessingV2.framed(luma.grey(), image.width(), frame), pre.region(), chroma)));
-                steps.addAll(0, pre.steps());
-                // The model reads the tensor; the RGB crop is only the heatmap's canvas.
-                crop = renderer != null ? image.crop(box) : null;
-                timer.lap("crop");
-                ModelManifest.Input in = model.manifest().input();
-                prediction = model.predictTensor(
-                        PreprocessingV2.tensor(pre, in.height(), in.width(), in.mean(), in.std()), timer);
-            }
+            Preprocessor.Crop crop = preprocessor.crop(image);
+            box = crop.box();
+            RgbImage canvas = renderer != null ? crop.canvas() : null;
+            timer.lap("crop");
+            float[] tensor = crop.tensor();
+            timer.lap("resize");
+            Prediction prediction = model.predict(tensor);
+            timer.lap("inference");
+            List<String> steps = new ArrayList<>(crop.steps());
             if (exifTurned) {
                 steps.add(STEP_EXIF);
             }
-            double score = prediction.probability();
-            ModelManifest m = model.manifest();
             ScanResult.PreprocessingInfo preprocessing = steps.isEmpty() ? null
-                    : new ScanResult.PreprocessingInfo(m.preprocessingVersion(), List.copyOf(steps));
-            ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
-                    score >= m.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR,
-                    shownScore(score), m.riskTier(score), tumorType(m, prediction), m.decisionThreshold(), identity,
-                    source, info(image), box, timings(timer), now(), notice, null, null, dicom, null, null,
-                    preprocessing);
+                    : new ScanResult.PreprocessingInfo(preprocessor.version(), List.copyOf(steps));
+            ScanResult result = ScanResult.classified(stamp, scanId, source, verdict.decide(prediction), info(image),
+                    box, dicom, preprocessing, timings(timer));
             // Drawn after the record, so its timings are the classification's alone.
-            return new Classification(result, renderer == null ? null : renderer.render(crop, prediction), null);
+            return new Classification(result, renderer == null ? null : renderer.render(canvas, prediction), null);
         } catch (ScanException e) {
             return Classification.of(failure(scanId, source, image, box, timer, e.code(), e.getMessage(), dicom));
+        } catch (Preprocessor.Refused e) {
+            return Classification.of(failure(scanId, source, image, e.box(), timer, e.reason().code(),
+                    e.reason().getMessage(), dicom));
         } catch (Exception | Error e) {
             return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
                     dicom), null, e);
-        }
-    }
-
-    private static void rejectIfImplausible(String reason) throws ScanException {
-        if (reason != null) {
-            throw new ScanException(ErrorCode.NOT_A_BRAIN_MRI, "This does not look like a brain MR slice: " + reason + ".");
         }
     }
 
@@ -283,34 +236,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
 
     private ScanResult failure(String scanId, Map<String, String> source, RgbImage image, CropBox box,
                                StageTimer timer, ErrorCode code, String message, DicomInfo dicom) {
-        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, null, identity, source,
-                image == null ? null : info(image), box, timings(timer), now(), notice,
-                new ScanResult.ErrorBody(code.name(), message), null, dicom, null, null);
-    }
-
-    /**
-     * The score as the record states it: 6 decimals, and never exactly 0 or 1. A float32
-     * sigmoid saturates for large logits, but no calibrated probability is certainty.
-     */
-    static double shownScore(double score) {
-        return Math.min(Math.max(round(score, 6), 0.000001), 0.999999);
-    }
-
-    /** The type head's answer in the manifest's order, or null for a model without it. */
-    static ScanResult.TumorType tumorType(ModelManifest m, Prediction prediction) {
-        float[] p = prediction.tumorType();
-        if (p == null || !m.typed() || p.length != m.tumorTypes().size()) {
-            return null;
-        }
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        int best = 0;
-        for (int i = 0; i < p.length; i++) {
-            probabilities.put(m.tumorTypes().get(i), round(p[i], 4));
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return new ScanResult.TumorType(m.tumorTypes().get(best), probabilities);
+        return ScanResult.failed(stamp, scanId, source, code, message, timings(timer))
+                .withInput(image == null ? null : info(image), box, dicom);
     }
 
     private static ScanResult.ImageInfo info(RgbImage image) {
@@ -335,13 +262,8 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         return out;
     }
 
-    private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    }
-
-    static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
+    private static double round(double v, int digits) {
+        return Verdict.round(v, digits);
     }
 
     @Override

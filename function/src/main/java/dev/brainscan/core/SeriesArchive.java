@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -48,17 +47,12 @@ public final class SeriesArchive {
      * The one series record of a zip: every entry classified (each frame of a multi-frame entry
      * too; entry n is {@code id#n} with {@code source.entry} n), then the series verdict with the
      * slices embedded. A zip inside the zip is that entry's {@code UNSUPPORTED_FORMAT}; a broken
-     * limit or a damaged archive is the whole record's error. {@code internalErrors} receives
-     * any unexpected failure inside an entry, for the channel to log.
+     * limit or a damaged archive is the whole record's error. {@code eachSlice} receives every
+     * slice's outcome with its entry's bytes (for DICOM out, and the internal failures to log).
+     * Channels call {@link Classifier#classifyObject}.
      */
-    public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
-                                      Consumer<Throwable> internalErrors) {
-        return classify(classifier, zip, id, source, internalErrors, (entry, slice) -> { });
-    }
-
-    /** As above; {@code eachSlice} also receives every slice record with its entry's bytes (for DICOM out). */
-    public static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
-                                      Consumer<Throwable> internalErrors, BiConsumer<byte[], ScanResult> eachSlice) {
+    static ScanResult classify(Classifier classifier, byte[] zip, String id, Map<String, String> source,
+                               BiConsumer<byte[], Classification> eachSlice) {
         List<ScanResult> slices = new ArrayList<>();
         WorkBudget budget = WorkBudget.forInput(classifier.limits()); // the entries' frames count together
         try {
@@ -72,11 +66,8 @@ public final class SeriesArchive {
                     return;
                 }
                 for (Classification c : classifier.runAll(entry, entryId, entrySource, false, budget)) {
-                    if (c.internalError() != null) {
-                        internalErrors.accept(c.internalError());
-                    }
                     slices.add(c.result());
-                    eachSlice.accept(entry, c.result());
+                    eachSlice.accept(entry, c);
                 }
             });
         } catch (ScanException e) {

@@ -2,10 +2,7 @@ package dev.brainscan.core;
 
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.ErrorCode;
-import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanResult;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +21,6 @@ final class SeriesVerdict {
      */
     static ScanResult of(ModelManifest m, List<ScanResult> slices, String scanId, Map<String, String> source,
                          boolean embed) {
-        ScanResult.ModelIdentity identity = m.identity();
-        String notice = m.notice() != null ? m.notice() : Notice.TEXT;
         ScanResult top = null;
         int classified = 0;
         double total = 0;
@@ -58,17 +53,14 @@ final class SeriesVerdict {
         List<ScanResult> embedded = embed ? List.copyOf(slices) : null;
         if (top == null) {
             ScanResult.ErrorBody error = slices.isEmpty()
-                    ? new ScanResult.ErrorBody(ErrorCode.UNSUPPORTED_FORMAT.name(), "The series holds no DICOM slice.")
+                    ? new ScanResult.ErrorBody(ErrorCode.UNSUPPORTED_FORMAT, "The series holds no DICOM slice.")
                     : new ScanResult.ErrorBody(slices.get(0).error().code(),
                             "No slice of the series could be classified; the first one: " + slices.get(0).error().message());
-            return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null, null, identity, source, null,
-                    null, timings, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), notice, error, null, null,
-                    info, embedded);
+            return ScanResult.series(m.stamp(), scanId, source, null, error, info, embedded, timings);
         }
         // The tumour type (model v2) is the top slice's.
-        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, top.label(), top.score(), top.riskTier(),
-                top.tumorType(), m.decisionThreshold(), identity, source, null, null, timings, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), notice, null, null, null, info,
-                embedded);
+        return ScanResult.series(m.stamp(), scanId, source, new ScanResult.Decision(top.label(), top.score(),
+                top.riskTier(), top.tumorType(), m.decisionThreshold()), null, info, embedded, timings);
     }
 
 }

@@ -1,19 +1,15 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,8 +35,7 @@ public final class FailedUploads {
     private final ObjectStore store;
     private final String inputPrefix;
     private final String resultPrefix;
-    private final ScanResult.ModelIdentity model;
-    private final String notice;
+    private final ScanResult.Stamp stamp;
     private final ScanLog log;
 
     public FailedUploads(ObjectStore store, String inputPrefix, String resultPrefix, ModelManifest manifest,
@@ -48,8 +43,7 @@ public final class FailedUploads {
         this.store = store;
         this.inputPrefix = inputPrefix;
         this.resultPrefix = resultPrefix;
-        this.model = manifest.identity();
-        this.notice = manifest.notice() != null ? manifest.notice() : Notice.TEXT;
+        this.stamp = manifest.stamp();
         this.log = log;
     }
 
@@ -84,7 +78,7 @@ public final class FailedUploads {
             if (bucket == null || rawKey == null) {
                 continue;
             }
-            if (process(bucket, decodeKey(rawKey), textOrNull(s3.path("object").path("versionId")),
+            if (process(bucket, UploadProcessor.decodeKey(rawKey), textOrNull(s3.path("object").path("versionId")),
                     textOrNull(s3.path("object").path("sequencer")), condition, requestId)
                     == Outcome.ERROR_RESULT_WRITTEN) {
                 written++;
@@ -97,7 +91,7 @@ public final class FailedUploads {
             throws StoreException {
         String resultKey = UploadProcessor.resultKey(inputPrefix, resultPrefix, key);
         if (resultKey == null) {
-            log.event("failure-queue", requestId, key, "ignored", "outside the input prefix");
+            log.event(Channel.FAILURE_QUEUE, requestId, key, "ignored", "outside the input prefix");
             return Outcome.IGNORED;
         }
         Map<String, String> source = new LinkedHashMap<>();
@@ -109,37 +103,26 @@ public final class FailedUploads {
         if (EventOrder.valid(sequencer)) {
             source.put("sequencer", sequencer);
         }
-        ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, key, null, null, null, null, model, source,
-                null, null, Map.of("total", 0.0), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), notice,
-                new ScanResult.ErrorBody(ErrorCode.INTERNAL.name(),
-                        EVENT_AGE_EXCEEDED.equals(condition) ? EXPIRED_MESSAGE : MESSAGE), null);
+        ScanResult result = ScanResult.failed(stamp, key, source, ErrorCode.INTERNAL,
+                EVENT_AGE_EXCEEDED.equals(condition) ? EXPIRED_MESSAGE : MESSAGE, Map.of("total", 0.0));
         try {
             if (!store.putIfAbsent(bucket, resultKey, Json.writeBytes(result), "application/json")) {
-                log.event("failure-queue", requestId, key, "result-exists", condition.isEmpty() ? null : condition);
+                log.event(Channel.FAILURE_QUEUE, requestId, key, "result-exists", condition.isEmpty() ? null : condition);
                 return Outcome.RESULT_EXISTS;
             }
         } catch (StoreException e) {
             if (e.isTransient()) {
-                log.event("failure-queue", requestId, key, "retry", "writing the error result failed: " + e.getMessage());
+                log.event(Channel.FAILURE_QUEUE, requestId, key, "retry", "writing the error result failed: " + e.getMessage());
                 throw e;
             }
-            log.event("failure-queue", requestId, key, "result-not-written", e.kind() + ": " + e.getMessage());
+            log.event(Channel.FAILURE_QUEUE, requestId, key, "result-not-written", e.kind() + ": " + e.getMessage());
             return Outcome.IGNORED;
         }
-        log.event("failure-queue", requestId, key, "error-result-written", condition.isEmpty() ? null : condition);
+        log.event(Channel.FAILURE_QUEUE, requestId, key, "error-result-written", condition.isEmpty() ? null : condition);
         return Outcome.ERROR_RESULT_WRITTEN;
     }
 
     private static String textOrNull(JsonNode n) {
         return n.isTextual() && !n.asText().isEmpty() ? n.asText() : null;
-    }
-
-    /** S3 event keys are URL-encoded: '+' is a space, %2B a plus, unicode is %-encoded UTF-8. */
-    static String decodeKey(String raw) {
-        try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return raw;
-        }
     }
 }

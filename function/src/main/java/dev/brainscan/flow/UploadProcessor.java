@@ -1,19 +1,18 @@
 package dev.brainscan.flow;
 
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.core.Classification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.ScanClassifier;
-import dev.brainscan.core.SeriesArchive;
+import dev.brainscan.core.ObjectClassification;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.core.result.ScanException;
-import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
-import java.util.ArrayList;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,15 +52,15 @@ public final class UploadProcessor {
     private final boolean heatmaps;
     /** WRITE_DICOM_SR: an SR per classified DICOM scan goes to {@link #srKey} beside its result. */
     private final boolean dicomSr;
-    private final String channel;
+    private final Channel channel;
 
     public UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
                            ScanLog log, boolean heatmaps) {
-        this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, false, "s3");
+        this(classifier, store, inputPrefix, resultPrefix, log, heatmaps, false, Channel.S3);
     }
 
     private UploadProcessor(Classifier classifier, ObjectStore store, String inputPrefix, String resultPrefix,
-                            ScanLog log, boolean heatmaps, boolean dicomSr, String channel) {
+                            ScanLog log, boolean heatmaps, boolean dicomSr, Channel channel) {
         this.channel = channel;
         this.dicomSr = dicomSr;
         this.classifier = classifier;
@@ -73,10 +72,10 @@ public final class UploadProcessor {
     }
 
     /**
-     * The same flow under another channel name in logs and metrics ({@code batch} for S3 Batch
+     * The same flow under another channel in logs and metrics ({@link Channel#BATCH} for S3 Batch
      * Operations backfills); everything else is shared.
      */
-    public UploadProcessor forChannel(String channel) {
+    public UploadProcessor forChannel(Channel channel) {
         return new UploadProcessor(classifier, store, inputPrefix, resultPrefix, log, heatmaps, dicomSr, channel);
     }
 
@@ -96,19 +95,6 @@ public final class UploadProcessor {
         return resultKey.substring(0, resultKey.length() - ".json".length()) + suffix + ".sr.dcm";
     }
 
-    /** One SR to write beside the result. */
-    private record Report(String scanId, byte[] bytes) {
-    }
-
-    private void addReport(List<Report> reports, ScanResult result, byte[] source) {
-        if (dicomSr) {
-            byte[] sr = StructuredReport.of(result, source);
-            if (sr != null) {
-                reports.add(new Report(result.scanId(), sr));
-            }
-        }
-    }
-
     public String inputPrefix() {
         return inputPrefix;
     }
@@ -126,33 +112,21 @@ public final class UploadProcessor {
         return resultPrefix + key.substring(inputPrefix.length()) + ".json";
     }
 
+    /**
+     * An S3 event's or a Batch Operations task's key as stored: keys come URL-encoded ('+' is a
+     * space, %2B a plus, unicode is %-encoded UTF-8); one that is not is taken as given.
+     */
+    public static String decodeKey(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw; // not URL-encoded after all; process the key as given
+        }
+    }
+
     /** {@code results/ward7/p12.jpg.json} -> {@code results/ward7/p12.jpg.heatmap.png}. */
     public static String heatmapKey(String resultKey) {
         return resultKey.substring(0, resultKey.length() - ".json".length()) + ".heatmap.png";
-    }
-
-    /**
-     * One record for one object: a scan's, or for a multi-frame DICOM file or a {@code .zip}
-     * of a series, the series record holding the per-slice (per-frame) records.
-     */
-    private Classification classifyObject(byte[] bytes, String key, Map<String, String> source,
-                                                         String requestId, List<Report> reports) {
-        if (SeriesArchive.isZip(bytes)) {
-            return Classification.of(SeriesArchive.classify(classifier, bytes, key, source,
-                    e -> log.internalError(channel, requestId, key, e), (entry, slice) -> addReport(reports, slice, entry)));
-        }
-        List<Classification> all = classifier.runAll(bytes, key, source, heatmaps);
-        all.forEach(c -> addReport(reports, c.result(), bytes));
-        if (all.size() == 1) {
-            return all.get(0);
-        }
-        for (Classification c : all) {
-            if (c.internalError() != null) {
-                log.internalError(channel, requestId, key, c.internalError());
-            }
-        }
-        return Classification.of(classifier.series(
-                all.stream().map(Classification::result).toList(), key, source, true));
     }
 
     /**
@@ -186,8 +160,7 @@ public final class UploadProcessor {
         if (ordered) {
             source.put("sequencer", sequencer);
         }
-        Classification classification;
-        List<Report> reports = new ArrayList<>();
+        ObjectClassification classified;
         try {
             ObjectStore.StoredObject object = store.get(bucket, key, classifier.limits().maxBytes());
             if (object.versionId() != null) {
@@ -198,14 +171,14 @@ public final class UploadProcessor {
             if (object.eTag() != null) {
                 source.put("eTag", object.eTag());
             }
-            classification = classifyObject(object.bytes(), key, source, requestId, reports);
+            classified = classifier.classifyObject(object.bytes(), key, source, heatmaps, dicomSr);
         } catch (OutOfMemoryError e) {
             // Every upload ends with a result: the input's frames and files are bounded, but the
             // heap is shared; what was built for this input is garbage now, a small record fits.
             // (Retrying would exhaust it again. A crash of any other kind is thrown, retried, and
             // ends in the failure queue's error result.)
-            classification = new Classification(classifier.failure(key, source, ErrorCode.IMAGE_TOO_LARGE,
-                    "Classifying the upload needs more memory than the service has."), null, e);
+            classified = alone(new Classification(classifier.failure(key, source, ErrorCode.IMAGE_TOO_LARGE,
+                    "Classifying the upload needs more memory than the service has."), null, e));
         } catch (StoreException e) {
             if (e.isTransient()) {
                 log.event(channel, requestId, key, "retry", "reading the scan failed: " + e.getMessage());
@@ -220,11 +193,11 @@ public final class UploadProcessor {
                         "The service could not read the scan.");
             };
             log.event(channel, requestId, key, "unreadable", e.kind() + ": " + e.getMessage());
-            classification = Classification.of(failure);
+            classified = alone(Classification.of(failure));
         }
-        ScanResult result = classification.result();
-        if (classification.internalError() != null) {
-            log.internalError(channel, requestId, key, classification.internalError());
+        ScanResult result = classified.record();
+        for (Throwable e : classified.internalErrors()) {
+            log.internalError(channel, requestId, key, e);
         }
         try {
             if (ordered && newerResultExists(bucket, resultKey, sequencer, requestId, key)) {
@@ -232,11 +205,14 @@ public final class UploadProcessor {
                 return Outcome.IGNORED;
             }
             store.put(bucket, resultKey, ResultBound.json(result, MAX_RESULT_BYTES), "application/json");
-            if (!result.failed() && classification.heatmapPng() != null) {
-                store.put(bucket, heatmapKey(resultKey), classification.heatmapPng(), "image/png");
+            if (classified.heatmapPng() != null) {
+                store.put(bucket, heatmapKey(resultKey), classified.heatmapPng(), "image/png");
             }
-            for (Report report : reports) {
-                store.put(bucket, srKey(resultKey, key, report.scanId()), report.bytes(), "application/dicom");
+            for (ObjectClassification.Part part : classified.parts()) {
+                if (part.structuredReport() != null) {
+                    store.put(bucket, srKey(resultKey, key, part.result().scanId()), part.structuredReport(),
+                            "application/dicom");
+                }
             }
         } catch (StoreException e) {
             if (e.isTransient()) {
@@ -247,10 +223,16 @@ public final class UploadProcessor {
             return Outcome.NOT_WRITTEN;
         }
         log.scan(channel, requestId, key, result);
-        if (!result.failed()) {
-            return Outcome.CLASSIFIED;
-        }
-        return result.errorCode().isClientError() ? Outcome.REJECTED : Outcome.FAILED;
+        return switch (result.outcome()) {
+            case CLASSIFIED -> Outcome.CLASSIFIED;
+            case REFUSED -> Outcome.REJECTED;
+            case FAILED -> Outcome.FAILED;
+        };
+    }
+
+    /** An object that never reached the classifier (or left it out of memory): its one record. */
+    private static ObjectClassification alone(Classification c) {
+        return new ObjectClassification(c.result(), List.of(new ObjectClassification.Part(c, null)), false);
     }
 
     /**

@@ -1,15 +1,13 @@
 package dev.brainscan.http;
 
-import dev.brainscan.core.Classification;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.ObjectClassification;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
 import dev.brainscan.core.result.ScanResult;
-import dev.brainscan.core.image.dicom.StructuredReport;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.core.SeriesArchive;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,41 +38,25 @@ final class ClassifyRoute implements Route {
         String requestId = request.requestId();
         byte[] body = scan(request);
         Map<String, String> source = new LinkedHashMap<>();
-        source.put("channel", "http");
+        source.put("channel", Channel.HTTP.label());
         source.put("requestId", requestId);
         boolean wantSr = "true".equalsIgnoreCase(request.query("dicomSr"));
-        List<String> reports = new ArrayList<>();
-        if (SeriesArchive.isZip(body)) {
-            // A zip of one series: the same series record as the S3 flow's, with the same limits.
-            ScanResult series = SeriesArchive.classify(classifier, body, requestId, source,
-                    e -> log.internalError("http", requestId, null, e), (entry, slice) -> {
-                        if (wantSr) {
-                            addReport(reports, slice, entry);
-                        }
-                    });
-            log.scan("http", requestId, null, series);
-            return respond(series, wantSr, reports, requestId);
+        ObjectClassification classified = classifier.classifyObject(body, requestId, source,
+                "true".equalsIgnoreCase(request.query("heatmap")), wantSr);
+        for (Throwable e : classified.internalErrors()) {
+            log.internalError(Channel.HTTP, requestId, null, e);
         }
-        List<Classification> all = classifier.runAll(body, requestId, source,
-                "true".equalsIgnoreCase(request.query("heatmap")));
-        for (Classification each : all) {
-            if (each.internalError() != null) {
-                log.internalError("http", requestId, null, each.internalError());
+        List<String> reports = new ArrayList<>();
+        for (ObjectClassification.Part part : classified.parts()) {
+            if (part.structuredReport() != null) {
+                reports.add(Base64.getEncoder().encodeToString(part.structuredReport()));
             }
         }
-        if (wantSr) {
-            all.forEach(each -> addReport(reports, each.result(), body));
+        ScanResult result = classified.record();
+        if (classified.heatmapPng() != null) {
+            result = result.withHeatmap(Base64.getEncoder().encodeToString(classified.heatmapPng()));
         }
-        Classification c = all.get(0);
-        ScanResult result = c.result();
-        if (all.size() > 1) {
-            // A multi-frame DICOM file: one series record holding the per-frame records.
-            result = classifier.series(all.stream().map(Classification::result).toList(), requestId,
-                    source, true);
-        } else if (!result.failed() && c.heatmapPng() != null) {
-            result = result.withHeatmap(Base64.getEncoder().encodeToString(c.heatmapPng()));
-        }
-        log.scan("http", requestId, null, result);
+        log.scan(Channel.HTTP, requestId, null, result);
         return respond(result, wantSr, reports, requestId);
     }
 
@@ -92,13 +74,6 @@ final class ClassifyRoute implements Route {
             return Responses.json(Responses.status(result), node, requestId);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void addReport(List<String> reports, ScanResult result, byte[] source) {
-        byte[] sr = StructuredReport.of(result, source);
-        if (sr != null) {
-            reports.add(Base64.getEncoder().encodeToString(sr));
         }
     }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ScanException;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.ObjectStore;
 import java.util.LinkedHashMap;
@@ -74,7 +75,7 @@ public final class HttpApi {
         } catch (ScanException e) {
             r = Responses.error(e.code(), e.getMessage(), request.requestId());
         } catch (RuntimeException | Error e) {
-            r = Responses.internalError(log, "http", request.requestId(), e);
+            r = Responses.internalError(log, Channel.HTTP, request.requestId(), e);
         }
         if (head) {
             r.setBody(null); // HEAD: the GET's status and headers, no body

@@ -4,13 +4,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Every HTTP response the API and the local server send is built here, and this is the one
- * place an {@link ErrorCode} becomes an HTTP status (docs/contracts.md section 3.3). An
+ * place an {@link ErrorCode} or {@link HttpOnlyCode} becomes an HTTP status (docs/contracts.md section 3.3). An
  * internal failure is logged with its stack trace and answered without any of it.
  */
 public final class Responses {
@@ -25,17 +26,22 @@ public final class Responses {
             case CORRUPT_IMAGE, NO_BRAIN_REGION, NOT_A_BRAIN_MRI -> 422;
             case IMAGE_TOO_LARGE -> 413;
             case BAD_REQUEST -> 400;
-            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
+            case INTERNAL -> 500;
+        };
+    }
+
+    public static int status(HttpOnlyCode code) {
+        return switch (code) {
+            case FORBIDDEN -> 403;
             case METHOD_NOT_ALLOWED -> 405;
             case BUSY -> 503;
-            case INTERNAL -> 500;
         };
     }
 
     /** 503 {@code BUSY} with {@code retry-after}: the server is at its limit; the request was not read. */
     public static APIGatewayV2HTTPResponse busy(String message, int retryAfterSeconds, String requestId) {
-        APIGatewayV2HTTPResponse r = error(ErrorCode.BUSY, message, requestId);
+        APIGatewayV2HTTPResponse r = error(HttpOnlyCode.BUSY, message, requestId);
         r.getHeaders().put("retry-after", Integer.toString(retryAfterSeconds));
         return r;
     }
@@ -47,7 +53,16 @@ public final class Responses {
 
     /** {@code {"error": {"code", "message"}}} with the code's status. */
     public static APIGatewayV2HTTPResponse error(ErrorCode code, String message, String requestId) {
-        return json(status(code), Map.of("error", new ScanResult.ErrorBody(code.name(), message)), requestId);
+        return json(status(code), Map.of("error", new ScanResult.ErrorBody(code, message)), requestId);
+    }
+
+    /** {@code {"error": {"code", "message"}}} with an HTTP-only code's status. */
+    public static APIGatewayV2HTTPResponse error(HttpOnlyCode code, String message, String requestId) {
+        return json(status(code), Map.of("error", new RequestError(code.name(), message)), requestId);
+    }
+
+    /** The {@code error} body of an HTTP-only code, shaped as a record's. */
+    record RequestError(String code, String message) {
     }
 
     /** 404: no route for this method and path; names the routes there are. */
@@ -58,14 +73,14 @@ public final class Responses {
 
     /** 405 with {@code allow}: the path exists, but not for this method. */
     public static APIGatewayV2HTTPResponse wrongMethod(String method, String path, String allowed, String requestId) {
-        APIGatewayV2HTTPResponse r = error(ErrorCode.METHOD_NOT_ALLOWED, HttpRequest.truncate(path) + " does not take "
+        APIGatewayV2HTTPResponse r = error(HttpOnlyCode.METHOD_NOT_ALLOWED, HttpRequest.truncate(path) + " does not take "
                 + HttpRequest.truncate(method) + "; it takes " + allowed + ".", requestId);
         r.getHeaders().put("allow", allowed);
         return r;
     }
 
     /** Logs {@code e} with its stack trace and answers 500 with a message that reveals nothing of it. */
-    public static APIGatewayV2HTTPResponse internalError(ScanLog log, String channel, String requestId, Throwable e) {
+    public static APIGatewayV2HTTPResponse internalError(ScanLog log, Channel channel, String requestId, Throwable e) {
         log.internalError(channel, requestId, null, e);
         return error(ErrorCode.INTERNAL, INTERNAL_MESSAGE, requestId);
     }

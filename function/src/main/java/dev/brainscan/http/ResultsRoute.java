@@ -3,6 +3,7 @@ package dev.brainscan.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanException;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.ObjectStore;
 import dev.brainscan.store.StoreException;
@@ -68,11 +69,11 @@ final class ResultsRoute implements Route {
             }
             if (e.kind() == StoreException.Kind.TOO_LARGE) {
                 // written before results were bounded (flow.ResultBound): permanent, not "try again"
-                log.event("http", request.requestId(), id, "result-too-large", e.kind() + ": " + e.getMessage());
+                log.event(Channel.HTTP, request.requestId(), id, "result-too-large", e.kind() + ": " + e.getMessage());
                 throw new ScanException(ErrorCode.INTERNAL, "The result is larger than this route serves ("
                         + MAX_RESULT_BYTES + " bytes); read it from the results bucket.");
             }
-            log.event("http", request.requestId(), id, "result-unreadable", e.kind() + ": " + e.getMessage());
+            log.event(Channel.HTTP, request.requestId(), id, "result-unreadable", e.kind() + ": " + e.getMessage());
             throw new ScanException(ErrorCode.INTERNAL, "The result could not be read; try again shortly.");
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanException;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import java.io.IOException;
 import java.util.Locale;
@@ -78,7 +79,7 @@ final class UploadsRoute implements Route {
         String id = UUID.randomUUID() + extension;
         String key = inputPrefix + id;
         UploadUrls.Upload upload = uploads.create(key, contentType, asked.size());
-        log.event("http", request.requestId(), key, "upload-url", null);
+        log.event(Channel.HTTP, request.requestId(), key, "upload-url", null);
         return Responses.json(201, new Ticket(upload.url(), key, "/results/" + id, "PUT", upload.headers(),
                 upload.expiresAt().toString()), request.requestId());
     }

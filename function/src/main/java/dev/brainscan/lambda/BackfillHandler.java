@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.S3BatchEventV2;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse;
 import com.amazonaws.services.lambda.runtime.events.S3BatchResponse.ResultCode;
 import dev.brainscan.flow.UploadProcessor;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.Invocations;
 import dev.brainscan.store.StoreException;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import java.util.List;
  * report: they hold an outcome and an error code, never a key or an internal message.
  */
 public final class BackfillHandler implements RequestHandler<S3BatchEventV2, S3BatchResponse> {
-    static final String CHANNEL = "batch";
-
     private final UploadProcessor processor;
 
     public BackfillHandler() {
@@ -30,7 +29,7 @@ public final class BackfillHandler implements RequestHandler<S3BatchEventV2, S3B
     }
 
     public BackfillHandler(UploadProcessor processor) {
-        this.processor = processor.forChannel(CHANNEL);
+        this.processor = processor.forChannel(Channel.BATCH);
     }
 
     @Override
@@ -61,7 +60,7 @@ public final class BackfillHandler implements RequestHandler<S3BatchEventV2, S3B
                     "no bucket name or key in the task: create the job with InvocationSchemaVersion 2.0");
         }
         // Batch Operations passes keys URL-encoded, as in its CSV manifests and inventory reports.
-        String key = ClassifyUploadHandler.decodeKey(task.getS3Key());
+        String key = UploadProcessor.decodeKey(task.getS3Key());
         try {
             UploadProcessor.Outcome outcome = processor.process(task.getS3Bucket(), key, requestId);
             return switch (outcome) {

@@ -7,8 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.log.Invocations;
 import dev.brainscan.store.StoreException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * S3 uploads under the input prefix: each record of the event is classified and gets its
@@ -48,7 +46,7 @@ public final class ClassifyUploadHandler implements RequestHandler<S3Event, Void
                 continue;
             }
             String bucket = record.getS3().getBucket().getName();
-            String key = decodeKey(record.getS3().getObject().getKey());
+            String key = UploadProcessor.decodeKey(record.getS3().getObject().getKey());
             try {
                 processor.process(bucket, key, requestId, record.getS3().getObject().getVersionId(),
                         record.getS3().getObject().getSequencer());
@@ -61,14 +59,5 @@ public final class ClassifyUploadHandler implements RequestHandler<S3Event, Void
             throw new TransientFailure(transientFailures, last);
         }
         return null;
-    }
-
-    /** S3 event keys are URL-encoded: '+' is a space, %2B a plus, unicode is %-encoded UTF-8. */
-    static String decodeKey(String raw) {
-        try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return raw; // not URL-encoded after all; process the key as given
-        }
     }
 }

@@ -43,11 +43,15 @@ public final class ScanLog {
     }
 
     /** A scan that ran through the classifier (a result or an error result). */
-    public void scan(String channel, String requestId, String key, ScanResult result) {
+    public void scan(Channel channel, String requestId, String key, ScanResult result) {
         Map<String, Object> line = base("scan", channel, requestId, key);
-        line.put("outcome", !result.failed() ? "classified" : result.errorCode().isClientError() ? "rejected" : "failed");
+        line.put("outcome", switch (result.outcome()) {
+            case CLASSIFIED -> "classified";
+            case REFUSED -> "rejected";
+            case FAILED -> "failed";
+        });
         if (result.failed()) {
-            line.put("code", result.error().code());
+            line.put("code", result.error().code().name());
         }
         line.put("timingsMs", result.timingsMs());
         line.put("model", Map.of("name", result.model().name(), "version", result.model().version()));
@@ -56,7 +60,7 @@ public final class ScanLog {
     }
 
     /** Something happened to a scan outside the classifier: ignored, retried, storage failures. */
-    public void event(String channel, String requestId, String key, String outcome, String detail) {
+    public void event(Channel channel, String requestId, String key, String outcome, String detail) {
         Map<String, Object> line = base("scan", channel, requestId, key);
         line.put("outcome", outcome);
         if (detail != null) {
@@ -74,7 +78,7 @@ public final class ScanLog {
      * An unexpected failure: the exception and its stack trace, for whoever runs the service.
      * Callers get only a generic message; this line is the only place the detail goes.
      */
-    public void internalError(String channel, String requestId, String key, Throwable error) {
+    public void internalError(Channel channel, String requestId, String key, Throwable error) {
         Map<String, Object> line = base("scan", channel, requestId, key);
         line.put("outcome", "internal-error");
         line.put("detail", error.toString());
@@ -85,11 +89,11 @@ public final class ScanLog {
         write(line);
     }
 
-    private Map<String, Object> base(String event, String channel, String requestId, String key) {
+    private Map<String, Object> base(String event, Channel channel, String requestId, String key) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", Instant.now().toString());
         line.put("event", event);
-        line.put("channel", channel);
+        line.put("channel", channel.label());
         if (requestId != null) {
             line.put("requestId", requestId);
         }

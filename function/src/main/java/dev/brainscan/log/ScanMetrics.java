@@ -1,6 +1,5 @@
 package dev.brainscan.log;
 
-import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
 import java.io.PrintStream;
@@ -76,12 +75,13 @@ public final class ScanMetrics {
     }
 
     /** A scan that ran through the classifier: a result or an error result. */
-    public void scan(String channel, ScanResult result) {
+    public void scan(Channel channel, ScanResult result) {
         if (out == null) {
             return;
         }
-        String code = result.failed() ? result.error().code() : OK;
-        Map<String, Object> line = base(channel, code, isRefusal(code), ErrorCode.INTERNAL.name().equals(code));
+        String code = result.failed() ? result.error().code().name() : OK;
+        Map<String, Object> line = base(channel, code, result.outcome() == ScanResult.Outcome.REFUSED,
+                result.outcome() == ScanResult.Outcome.FAILED);
         List<Object> directives = directives(line);
         Double total = result.timingsMs() == null ? null : result.timingsMs().get("total");
         List<Object> perChannel = new ArrayList<>();
@@ -108,7 +108,7 @@ public final class ScanMetrics {
     }
 
     /** An object that got no result this time: {@link #RETRY} (transient, retried) or {@link #NOT_WRITTEN}. */
-    public void unfinished(String channel, String code) {
+    public void unfinished(Channel channel, String code) {
         if (out == null) {
             return;
         }
@@ -117,22 +117,13 @@ public final class ScanMetrics {
         write(line);
     }
 
-    private static boolean isRefusal(String code) {
-        for (ErrorCode c : ErrorCode.values()) {
-            if (c.name().equals(code)) {
-                return c.isClientError();
-            }
-        }
-        return false;
-    }
-
-    private Map<String, Object> base(String channel, String code, boolean refused, boolean failed) {
+    private Map<String, Object> base(Channel channel, String code, boolean refused, boolean failed) {
         Map<String, Object> line = new LinkedHashMap<>();
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("Timestamp", clock.getAsLong());
         aws.put("CloudWatchMetrics", new ArrayList<>());
         line.put("_aws", aws);
-        line.put("Channel", channel);
+        line.put("Channel", channel.label());
         line.put("Code", code);
         line.put("Scans", 1);
         line.put("Refused", refused ? 1 : 0);

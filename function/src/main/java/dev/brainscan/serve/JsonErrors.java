@@ -26,7 +26,7 @@ final class JsonErrors implements Request.Handler {
         // Jetty's own status (431, 414, 505, ...) is kept; the body and headers are everyone's
         response.getHeaders().clear();
         ResponseWriter.send(request, response, callback,
-                Responses.json(status, Map.of("error", new ScanResult.ErrorBody(code.name(), message)), "local"));
+                Responses.json(status, Map.of("error", new ScanResult.ErrorBody(code, message)), "local"));
         return true;
     }
 }

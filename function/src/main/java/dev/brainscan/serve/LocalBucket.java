@@ -2,6 +2,7 @@ package dev.brainscan.serve;
 
 import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.http.UploadUrls;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.LocalObjectStore;
 import dev.brainscan.store.StoreException;
@@ -117,7 +118,7 @@ final class LocalBucket implements UploadUrls {
                 processor.process(NAME, key, requestId);
             } catch (StoreException | RuntimeException | Error e) {
                 // The result stays missing and GET /results keeps saying 404; the log says why.
-                log.internalError("s3", requestId, key, e);
+                log.internalError(Channel.S3, requestId, key, e);
             }
         });
     }

@@ -6,8 +6,10 @@ import dev.brainscan.config.Config;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.http.HttpApi;
+import dev.brainscan.http.HttpOnlyCode;
 import dev.brainscan.http.HttpRequest;
 import dev.brainscan.http.Responses;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.store.StoreException;
 import java.io.IOException;
@@ -144,10 +146,10 @@ public final class LocalServer implements AutoCloseable {
         try {
             String refusal = guard.refusal(request.getHeaders().get("Host"), request.getHeaders().get("Origin"));
             ResponseWriter.send(request, response, callback, refusal != null
-                    ? Responses.error(ErrorCode.FORBIDDEN, refusal, "local")
+                    ? Responses.error(HttpOnlyCode.FORBIDDEN, refusal, "local")
                     : api.handle(RequestAdapter.toEvent(request, new byte[0])));
         } catch (RuntimeException | Error e) {
-            ResponseWriter.send(request, response, callback, Responses.internalError(log, "http", "local", e));
+            ResponseWriter.send(request, response, callback, Responses.internalError(log, Channel.HTTP, "local", e));
         }
     }
 
@@ -190,7 +192,7 @@ public final class LocalServer implements AutoCloseable {
         try {
             String refusal = guard.refusal(request.getHeaders().get("Host"), request.getHeaders().get("Origin"));
             if (refusal != null) {
-                ResponseWriter.send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN, refusal, "local"));
+                ResponseWriter.send(request, response, callback, Responses.error(HttpOnlyCode.FORBIDDEN, refusal, "local"));
                 return;
             }
             String rawPath = request.getHttpURI().getPath();
@@ -235,7 +237,7 @@ public final class LocalServer implements AutoCloseable {
             // the client went away or dribbled too slowly: nothing to answer it with
             callback.failed(e);
         } catch (RuntimeException | Error e) {
-            ResponseWriter.send(request, response, callback, Responses.internalError(log, "http", "local", e));
+            ResponseWriter.send(request, response, callback, Responses.internalError(log, Channel.HTTP, "local", e));
         }
     }
 
@@ -258,7 +260,7 @@ public final class LocalServer implements AutoCloseable {
             }
             Long declared = bucket.declaredSize(key);
             if (declared != null && declared != body.length) {
-                ResponseWriter.send(request, response, callback, Responses.error(ErrorCode.FORBIDDEN,
+                ResponseWriter.send(request, response, callback, Responses.error(HttpOnlyCode.FORBIDDEN,
                         "The file is " + body.length + " bytes, not the " + declared + " declared to POST /uploads.",
                         "local"));
                 return;
@@ -266,7 +268,7 @@ public final class LocalServer implements AutoCloseable {
             try {
                 bucket.put(key, body);
             } catch (StoreException e) {
-                log.internalError("http", "local", key, e);
+                log.internalError(Channel.HTTP, "local", key, e);
                 ResponseWriter.send(request, response, callback, Responses.error(ErrorCode.INTERNAL,
                         "The upload could not be stored.", "local"));
                 return;
@@ -283,7 +285,7 @@ public final class LocalServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            log.internalError("http", "local", null, e);
+            log.internalError(Channel.HTTP, "local", null, e);
         }
         requestThreads.shutdownNow();
         gate.close();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.result.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.Json;
@@ -39,7 +40,7 @@ class ScanClassifierTest {
         assertEquals("scans/p.jpg", r.scanId());
         assertTrue(r.score() >= 0 && r.score() <= 1);
         assertEquals(r.score() >= m.decisionThreshold() ? "tumor" : "no_tumor", r.label());
-        assertEquals(m.riskTier(r.score()), r.riskTier());
+        assertEquals(new Verdict(m).tier(r.score()), r.riskTier());
         assertEquals(m.decisionThreshold(), r.decisionThreshold());
         assertEquals(new ScanResult.ModelIdentity(m.name(), m.version(), m.sha256()), r.model());
         assertEquals(new ScanResult.ImageInfo("jpeg", 256, 256), r.image());
@@ -73,7 +74,7 @@ class ScanClassifierTest {
         java.awt.image.BufferedImage black = new java.awt.image.BufferedImage(120, 100,
                 java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
         ScanResult r = CLASSIFIER.classify(Phantom.encode(black, "png"), "black.png", SOURCE);
-        assertEquals("NO_BRAIN_REGION", r.error().code());
+        assertEquals(ErrorCode.NO_BRAIN_REGION, r.error().code());
         assertEquals(422, Responses.status(r));
         assertEquals(new ScanResult.ImageInfo("png", 120, 100), r.image());
         assertNull(r.label());

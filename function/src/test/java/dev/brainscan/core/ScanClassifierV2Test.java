@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.result.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.image.ExifOrientationTest;
 import dev.brainscan.core.result.Json;
@@ -66,7 +67,7 @@ class ScanClassifierV2Test {
         assertEquals(2, json.get("preprocessing").get("version").asInt());
         assertEquals("grey", json.get("preprocessing").get("steps").get(0).asText());
         ScanResult old = v1.classify(png, "t", SOURCE);
-        assertEquals("NOT_A_BRAIN_MRI", old.error().code());
+        assertEquals(ErrorCode.NOT_A_BRAIN_MRI, old.error().code());
     }
 
     @Test
@@ -94,7 +95,7 @@ class ScanClassifierV2Test {
             }
         }
         ScanResult r = v2.classify(Phantom.encode(photo, "png"), "c", SOURCE);
-        assertEquals("NOT_A_BRAIN_MRI", r.error().code());
+        assertEquals(ErrorCode.NOT_A_BRAIN_MRI, r.error().code());
         assertTrue(r.error().message().contains("colour"), r.error().message());
     }
 
@@ -105,7 +106,7 @@ class ScanClassifierV2Test {
         int total = 0;
         for (NonMriCorpus.Sample s : NonMriCorpus.generate(70, 3)) {
             ScanResult r = v2.classify(FormatVariants.encode(s.image(), "png"), s.name(), Map.of());
-            boolean notMri = r.failed() && r.error().code().equals("NOT_A_BRAIN_MRI");
+            boolean notMri = r.failed() && r.error().code() == ErrorCode.NOT_A_BRAIN_MRI;
             int[] c = perFamily.computeIfAbsent(s.family(), k -> new int[2]);
             c[0] += notMri ? 1 : 0;
             c[1]++;

@@ -30,14 +30,14 @@ class TumorTypeTest {
             types.add(n);
         }
         ((ObjectNode) m.get("outputs")).putObject("tumor_type").putArray("shape").add("N").add(names.length);
-        return Json.mapper().treeToValue(m, ModelManifest.class).validate();
+        return ModelManifest.parse(Json.mapper().writeValueAsBytes(m));
     }
 
     @Test
     void theMostLikelyTypeIsTheLabel_andEveryProbabilityIsReportedInManifestOrder() throws Exception {
         ModelManifest m = typed("glioma", "meningioma", "pituitary");
         Prediction p = new Prediction(0.2f, new float[4], 2, 2, new float[] {0.1f, 0.7f, 0.2f});
-        ScanResult.TumorType t = ScanClassifier.tumorType(m, p);
+        ScanResult.TumorType t = new Verdict(m).tumorType(p);
         assertEquals("meningioma", t.label());
         assertEquals(List.of("glioma", "meningioma", "pituitary"), List.copyOf(t.probabilities().keySet()));
         assertEquals(0.7, t.probabilities().get("meningioma"), 1e-6);
@@ -45,21 +45,21 @@ class TumorTypeTest {
 
     @Test
     void aModelWithoutTheOutput_givesNoTumorType() throws Exception {
-        ModelManifest m = Json.mapper().treeToValue(bundledManifest(), ModelManifest.class).validate();
+        ModelManifest m = ModelManifest.parse(Json.mapper().writeValueAsBytes(bundledManifest()));
         if (!m.typed()) {
-            assertNull(ScanClassifier.tumorType(m, new Prediction(0.9f, new float[4], 2, 2)));
+            assertNull(new Verdict(m).tumorType(new Prediction(0.9f, new float[4], 2, 2)));
         }
         ModelManifest v2 = typed("glioma", "meningioma", "pituitary");
-        assertNull(ScanClassifier.tumorType(v2, new Prediction(0.9f, new float[4], 2, 2)),
+        assertNull(new Verdict(v2).tumorType(new Prediction(0.9f, new float[4], 2, 2)),
                 "an output missing from the graph is not invented");
     }
 
     @Test
     void aRecordsScoreIsNeverExactlyZeroOrOne() {
-        assertEquals(0.999999, ScanClassifier.shownScore(1.0));
-        assertEquals(0.999999, ScanClassifier.shownScore(0.99999996));
-        assertEquals(0.000001, ScanClassifier.shownScore(0.0));
-        assertEquals(0.512346, ScanClassifier.shownScore(0.5123456));
+        assertEquals(0.999999, Verdict.shownScore(1.0));
+        assertEquals(0.999999, Verdict.shownScore(0.99999996));
+        assertEquals(0.000001, Verdict.shownScore(0.0));
+        assertEquals(0.512346, Verdict.shownScore(0.5123456));
     }
 
     @Test
@@ -70,10 +70,10 @@ class TumorTypeTest {
 
     @Test
     void theTypeIsSerialisedAfterTheTier() throws Exception {
-        ScanResult r = new ScanResult(1, "s", "tumor", 0.9, "high",
-                new ScanResult.TumorType("glioma", new java.util.LinkedHashMap<>(java.util.Map.of("glioma", 0.9))),
-                0.5, new ScanResult.ModelIdentity("m", "2", "x"), java.util.Map.of(), null, null,
-                java.util.Map.of("total", 1.0), "t", "n", null, null);
+        ScanResult r = ScanResult.classified(new ScanResult.Stamp(new ScanResult.ModelIdentity("m", "2", "x"), "n"),
+                "s", java.util.Map.of(), new ScanResult.Decision("tumor", 0.9, "high",
+                        new ScanResult.TumorType("glioma", new java.util.LinkedHashMap<>(java.util.Map.of("glioma", 0.9))),
+                        0.5), null, null, null, null, java.util.Map.of("total", 1.0));
         String json = Json.write(r);
         assertTrue(json.indexOf("\"riskTier\"") < json.indexOf("\"tumorType\"")
                 && json.indexOf("\"tumorType\"") < json.indexOf("\"decisionThreshold\""), json);

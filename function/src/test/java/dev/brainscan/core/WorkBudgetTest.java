@@ -44,7 +44,7 @@ class WorkBudgetTest {
         double cpu = cpuSeconds(() -> out[0] = classifier.classifyAll(dicom, "bomb", Map.of()));
         assertEquals(1000, out[0].size());
         for (ScanResult r : out[0]) {
-            assertEquals("CORRUPT_IMAGE", r.error().code(), r.error().message());
+            assertEquals(ErrorCode.CORRUPT_IMAGE, r.error().code(), r.error().message());
         }
         assertTrue(out[0].get(0).error().message().contains("code stream declares 6320x6320"),
                 out[0].get(0).error().message());
@@ -73,7 +73,7 @@ class WorkBudgetTest {
         List<Classification> second = classifier.runAll(BudgetCorpus.dicomRleFrames(40, 32, 0, "2"), "b", Map.of(),
                 false, budget);
         assertEquals(1, second.size(), "the whole file answered in one record");
-        assertEquals("IMAGE_TOO_LARGE", second.get(0).result().error().code());
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, second.get(0).result().error().code());
         assertTrue(second.get(0).result().error().message().contains("more than 50 frames in all"));
         assertNotNull(second.get(0).result().dicom(), "still names the file's identifiers");
     }
@@ -85,9 +85,9 @@ class WorkBudgetTest {
         List<ScanResult> out = classifier.runAll(BudgetCorpus.dicomRleFrames(15, 64, 0, "1"), "a", Map.of(), false,
                 budget).stream().map(Classification::result).toList();
         assertEquals(15, out.size());
-        assertTrue(out.subList(0, 10).stream().noneMatch(r -> r.failed() && "IMAGE_TOO_LARGE".equals(r.error().code())));
+        assertTrue(out.subList(0, 10).stream().noneMatch(r -> r.failed() && r.error().code() == ErrorCode.IMAGE_TOO_LARGE));
         for (ScanResult r : out.subList(10, 15)) {
-            assertEquals("IMAGE_TOO_LARGE", r.error().code());
+            assertEquals(ErrorCode.IMAGE_TOO_LARGE, r.error().code());
             assertTrue(r.error().message().contains("pixels in all"), r.error().message());
         }
     }
@@ -105,7 +105,7 @@ class WorkBudgetTest {
         ScanClassifier classifier = TestModels.classifier();
         ScanResult[] r = new ScanResult[1];
         double cpu = cpuSeconds(() -> r[0] = classifier.classify(BudgetCorpus.jpegDhtFlood(45_000), "dht", Map.of()));
-        assertEquals("IMAGE_TOO_LARGE", r[0].error().code(), r[0].error().message());
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, r[0].error().code(), r[0].error().message());
         assertTrue(r[0].error().message().contains("markers"), r[0].error().message());
         assertTrue(cpu < 1.0, "took " + cpu + " s of CPU");
     }
@@ -113,15 +113,15 @@ class WorkBudgetTest {
     @Test
     void jpegWithARestartIntervalFlood_refusedBeforeDecode() {
         ScanResult r = TestModels.classifier().classify(BudgetCorpus.jpegDriFlood(100_000), "dri", Map.of());
-        assertEquals("IMAGE_TOO_LARGE", r.error().code(), r.error().message());
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, r.error().code(), r.error().message());
     }
 
     @Test
     void pngOfOneByteIdatChunks_refusedPastTheChunkCap_aFewHundredChunksStillRead() {
         ScanResult flood = TestModels.classifier().classify(BudgetCorpus.pngChunkFlood(100_000), "png", Map.of());
-        assertEquals("IMAGE_TOO_LARGE", flood.error().code(), flood.error().message());
+        assertEquals(ErrorCode.IMAGE_TOO_LARGE, flood.error().code(), flood.error().message());
         ScanResult some = TestModels.classifier().classify(BudgetCorpus.pngChunkFlood(500), "png", Map.of());
-        assertFalse(some.failed() && "IMAGE_TOO_LARGE".equals(some.error().code()),
+        assertFalse(some.failed() && some.error().code() == ErrorCode.IMAGE_TOO_LARGE,
                 "500 chunks are within the cap: " + (some.failed() ? some.error().message() : "classified"));
     }
 
@@ -131,7 +131,7 @@ class WorkBudgetTest {
         for (byte[] input : List.of(BudgetCorpus.losslessJpegWithoutData(6320), BudgetCorpus.gifWithoutData(6320, 6320))) {
             ScanResult[] r = new ScanResult[1];
             double cpu = cpuSeconds(() -> r[0] = classifier.classify(input, "empty", Map.of()));
-            assertEquals("CORRUPT_IMAGE", r[0].error().code(), r[0].error().message());
+            assertEquals(ErrorCode.CORRUPT_IMAGE, r[0].error().code(), r[0].error().message());
             assertTrue(r[0].error().message().contains("promises more pixels than its data can hold"));
             assertNull(r[0].image(), "nothing was decoded");
             assertTrue(cpu < 0.5, "took " + cpu + " s of CPU");
@@ -142,7 +142,7 @@ class WorkBudgetTest {
     @Test
     void photometricInterpretationNotADefinedTerm_isDescribedNotQuoted() {
         ScanResult r = TestModels.classifier().classify(BudgetCorpus.dicomPhotometric("ZYXWVPATIENT"), "pi", Map.of());
-        assertEquals("UNSUPPORTED_FORMAT", r.error().code());
+        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, r.error().code());
         assertFalse(r.error().message().contains("ZYXWV"), r.error().message());
         assertTrue(r.error().message().contains("not a DICOM defined term"), r.error().message());
         ScanResult known = TestModels.classifier().classify(BudgetCorpus.dicomPhotometric("PALETTE COLOR"), "pi",
@@ -156,7 +156,7 @@ class WorkBudgetTest {
         byte[] dicom = DicomWriter.mr8(dev.brainscan.phantom.Phantom.generate(31, 96, 96, false).image())
                 .transferSyntax("1.2.19330217.7733").bytes();
         ScanResult r = TestModels.classifier().classify(dicom, "ts", Map.of());
-        assertEquals("UNSUPPORTED_FORMAT", r.error().code());
+        assertEquals(ErrorCode.UNSUPPORTED_FORMAT, r.error().code());
         assertFalse(r.error().message().contains("19330217"), r.error().message());
     }
 

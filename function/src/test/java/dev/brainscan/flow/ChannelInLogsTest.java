@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.core.result.Json;
+import dev.brainscan.log.Channel;
 import dev.brainscan.log.ScanLog;
 import dev.brainscan.testing.FakeClassifier;
 import dev.brainscan.testing.MemoryStore;
@@ -48,7 +49,7 @@ class ChannelInLogsTest {
         MemoryStore store = new MemoryStore().with("scans/ward7/series.zip", zipOf(new byte[] {1, 2, 3}, new byte[] {4, 5}));
         UploadProcessor backfill = new UploadProcessor(FakeClassifier.failingInternally(new IllegalStateException("boom")),
                 store, "scans/", "results/", new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false),
-                false).forChannel("batch");
+                false).forChannel(Channel.BATCH);
 
         backfill.process("b", "scans/ward7/series.zip", "req");
 
@@ -64,7 +65,7 @@ class ChannelInLogsTest {
         MemoryStore store = new MemoryStore().with("scans/a.jpg", new byte[] {1, 2, 3})
                 .with("results/a.jpg.json", "{\"source\": {\"sequencer\": \"00FF\"}}".getBytes(StandardCharsets.UTF_8));
         UploadProcessor flow = new UploadProcessor(FakeClassifier.scoring(0.9), store, "scans/", "results/",
-                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), false).forChannel("replay");
+                new ScanLog(new PrintStream(logs, true, StandardCharsets.UTF_8), false), false).forChannel(Channel.BATCH);
 
         flow.process("b", "scans/a.jpg", "req", null, "00AA");
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.brainscan.config.Config;
+import dev.brainscan.flow.UploadProcessor;
 import dev.brainscan.testing.Events;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class LambdaAppTest {
     @Test
     void s3EventKeys_areUrlDecoded() {
         assertEquals("scans/ward 7/patient+1/Müller scan.jpg",
-                ClassifyUploadHandler.decodeKey("scans/ward+7/patient%2B1/M%C3%BCller+scan.jpg"));
-        assertEquals("scans/100%/x.jpg", ClassifyUploadHandler.decodeKey("scans/100%/x.jpg"));
+                UploadProcessor.decodeKey("scans/ward+7/patient%2B1/M%C3%BCller+scan.jpg"));
+        assertEquals("scans/100%/x.jpg", UploadProcessor.decodeKey("scans/100%/x.jpg"));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.testing.Emf;
 import java.io.ByteArrayOutputStream;
@@ -19,20 +20,21 @@ import org.junit.jupiter.api.Test;
 class ScanMetricsTest {
     static final String KEY = "scans/ward 7/Jane Doe.jpg";
     static final ScanResult.ModelIdentity MODEL = new ScanResult.ModelIdentity("brainscan-cnn", "1.0.0", "abc");
+    static final ScanResult.Stamp STAMP = new ScanResult.Stamp(MODEL, "notice");
 
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ScanMetrics metrics = ScanMetrics.emf(new PrintStream(out, true, StandardCharsets.UTF_8), () -> 1_795_428_000_000L);
     final ScanLog log = new ScanLog(new PrintStream(out, true, StandardCharsets.UTF_8), false, metrics);
 
     static ScanResult classified(double score, String tier) {
-        return new ScanResult(1, KEY, score >= 0.75 ? "tumor" : "no_tumor", score, tier, 0.75, MODEL,
-                Map.of("bucket", "b", "key", KEY), new ScanResult.ImageInfo("jpeg", 256, 256), null,
-                Map.of("decode", 1.0, "total", 9.25), "2026-11-23T10:00:00Z", "notice", null, null);
+        return ScanResult.classified(STAMP, KEY, Map.of("bucket", "b", "key", KEY),
+                new ScanResult.Decision(score >= 0.75 ? "tumor" : "no_tumor", score, tier, null, 0.75),
+                new ScanResult.ImageInfo("jpeg", 256, 256), null, null, null, Map.of("decode", 1.0, "total", 9.25));
     }
 
     static ScanResult refused(String code) {
-        return new ScanResult(1, KEY, null, null, null, null, MODEL, Map.of("bucket", "b", "key", KEY), null, null,
-                Map.of("total", 2.0), "2026-11-23T10:00:00Z", "notice", new ScanResult.ErrorBody(code, "m"), null);
+        return ScanResult.failed(STAMP, KEY, Map.of("bucket", "b", "key", KEY), ErrorCode.valueOf(code), "m",
+                Map.of("total", 2.0));
     }
 
     List<JsonNode> lines() {
@@ -47,7 +49,7 @@ class ScanMetricsTest {
 
     @Test
     void classifiedScan_countsTheScanItsTierItsScoreAndLatency() {
-        log.scan("s3", "req-1", KEY, classified(0.9731, "high"));
+        log.scan(Channel.S3, "req-1", KEY, classified(0.9731, "high"));
 
         List<JsonNode> lines = lines();
         assertEquals(1, lines.size());
@@ -67,7 +69,7 @@ class ScanMetricsTest {
 
     @Test
     void refusedScan_isARefusalWithItsCodeAndNoScoreOrTier() {
-        log.scan("http", "req-2", null, refused("NOT_A_BRAIN_MRI"));
+        log.scan(Channel.HTTP, "req-2", null, refused("NOT_A_BRAIN_MRI"));
 
         JsonNode line = lines().getFirst();
         assertEquals("NOT_A_BRAIN_MRI", line.get("Code").asText());
@@ -78,10 +80,10 @@ class ScanMetricsTest {
 
     @Test
     void internalErrorAndUnwrittenResults_countAsFailures_retriesAsNeither() {
-        log.scan("batch", "r", KEY, refused("INTERNAL"));
-        log.event("s3", "r", KEY, "result-not-written", "DENIED");
-        log.event("s3", "r", KEY, "retry", "503");
-        log.event("s3", "r", KEY, "ignored", "outside the prefix");
+        log.scan(Channel.BATCH, "r", KEY, refused("INTERNAL"));
+        log.event(Channel.S3, "r", KEY, "result-not-written", "DENIED");
+        log.event(Channel.S3, "r", KEY, "retry", "503");
+        log.event(Channel.S3, "r", KEY, "ignored", "outside the prefix");
 
         List<JsonNode> lines = lines();
         assertEquals(3, lines.size(), "an ignored key is not a scan");
@@ -92,8 +94,8 @@ class ScanMetricsTest {
 
     @Test
     void lines_holdNoKeyHashRequestIdOrFileName() {
-        log.scan("s3", "req-secret-id", KEY, classified(0.1, "low"));
-        log.event("s3", "req-secret-id", KEY, "retry", "503");
+        log.scan(Channel.S3, "req-secret-id", KEY, classified(0.1, "low"));
+        log.event(Channel.S3, "req-secret-id", KEY, "retry", "503");
 
         for (JsonNode line : lines()) {
             String text = line.toString();
@@ -104,16 +106,16 @@ class ScanMetricsTest {
 
     @Test
     void muted_writesNoMetricLine() {
-        metrics.muted(() -> log.scan("http", "priming", null, classified(0.5, "medium")));
+        metrics.muted(() -> log.scan(Channel.HTTP, "priming", null, classified(0.5, "medium")));
         assertTrue(lines().isEmpty());
-        log.scan("http", "r", null, classified(0.5, "medium"));
+        log.scan(Channel.HTTP, "r", null, classified(0.5, "medium"));
         assertEquals(1, lines().size(), "metrics resume after priming");
     }
 
     @Test
     void none_writesNothing() {
         ByteArrayOutputStream quiet = new ByteArrayOutputStream();
-        new ScanLog(new PrintStream(quiet, true, StandardCharsets.UTF_8), false).scan("cli", "r", null, classified(0.5, "medium"));
+        new ScanLog(new PrintStream(quiet, true, StandardCharsets.UTF_8), false).scan(Channel.HTTP, "r", null, classified(0.5, "medium"));
         assertTrue(Emf.lines(quiet.toString(StandardCharsets.UTF_8)).isEmpty());
     }
 

@@ -54,7 +54,7 @@ class TrainingSmokeIT {
             assertEquals("brainscan-smoke", model.manifest().name());
             ParityFile parity = ParityFile.read(out.resolve("brainscan.parity.json"));
             for (int i = 0; i < parity.samples(); i++) {
-                Prediction prediction = model.predictTensor(parity.input(i));
+                Prediction prediction = model.predict(parity.input(i));
                 assertEquals(parity.probability()[i], prediction.probability(), 1e-4);
                 for (int k = 0; k < 3; k++) {
                     assertEquals(parity.tumorType(i)[k], prediction.tumorType()[k], 1e-4);

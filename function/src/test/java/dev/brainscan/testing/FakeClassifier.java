@@ -3,6 +3,7 @@ package dev.brainscan.testing;
 import dev.brainscan.core.Classification;
 import dev.brainscan.core.Classifier;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.Verdict;
 import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.CropBox;
@@ -101,19 +102,16 @@ public final class FakeClassifier implements Classifier {
             return new Classification(failure(scanId, source, ErrorCode.INTERNAL, ScanClassifier.INTERNAL_MESSAGE), null,
                     internal);
         }
-        ScanResult result = new ScanResult(ScanResult.SCHEMA_VERSION, scanId,
-                score >= manifest.decisionThreshold() ? ScanResult.TUMOR : ScanResult.NO_TUMOR, score,
-                manifest.riskTier(score), manifest.decisionThreshold(), manifest.identity(), source,
-                new ScanResult.ImageInfo("jpeg", 64, 48), new CropBox(10, 8, 40, 30), Map.of("total", 1.0),
-                PROCESSED_AT, manifest.notice(), null, null);
+        Verdict verdict = new Verdict(manifest);
+        ScanResult result = ScanResult.classified(manifest.stamp(), scanId, source, new ScanResult.Decision(
+                verdict.label(score), score, verdict.tier(score), null, verdict.threshold()),
+                new ScanResult.ImageInfo("jpeg", 64, 48), new CropBox(10, 8, 40, 30), null, null, Map.of("total", 1.0));
         return new Classification(result, heatmap ? heatmapOf(scanId) : null, null);
     }
 
     @Override
     public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
-        return new ScanResult(ScanResult.SCHEMA_VERSION, scanId, null, null, null, null,
-                manifest.identity(), source, null, null, Map.of("total", 0.0), PROCESSED_AT,
-                manifest.notice(), new ScanResult.ErrorBody(code.name(), message), null);
+        return ScanResult.failed(manifest.stamp(), scanId, source, code, message, Map.of("total", 0.0));
     }
 
     private static ModelManifest bundledManifest() {

@@ -45,25 +45,14 @@ public record ModelManifest(
     public record Input(String name, int height, int width, int channels, String layout, float[] mean, float[] std) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Preprocessing(Integer version, Crop crop, Frame frame, Dark dark, Stretch stretch, Resize resize,
-                                String colour) {
-    }
-
-    /** Preprocessing v2's frame finder; absent fields take the Python reference's constants. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Frame(Integer darkThreshold, Double minInside, Double minOutside, Double minLit, Double minEdgeDark,
-                        Double minSideLit, Double piecesMinArea, Double piecesMinEdgeDark, Double piecesMaxInside) {
-    }
-
-    /** Preprocessing v2's dark rule: {@code p99Below}, and the adaptive threshold's method and clamp. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Dark(Integer p99Below, String adaptive, Integer min, Integer max) {
-    }
-
-    /** Preprocessing v2's percentile stretch of the grey crop. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Stretch(Double low, Double high, Integer minRange) {
+    /**
+     * {@code preprocessing}: the version, the crop, preprocessing v2's constants as the one
+     * parameter object {@link PreprocessingV2.Parameters} (read from {@code frame}, {@code dark}
+     * and {@code stretch}; an absent field takes {@link PreprocessingV2.Parameters#DEFAULT}'s
+     * value), the adaptive threshold's method ({@code dark.adaptive}), the resize and the colour.
+     */
+    public record Preprocessing(Integer version, Crop crop, PreprocessingV2.Parameters v2, String adaptive,
+                                Resize resize, String colour) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -127,12 +116,7 @@ public record ModelManifest(
                             integer(c, "erodeIterations"),
                             integer(c, "dilateIterations"),
                             number(c, "minRegionFraction")),
-                    f == null ? null : new Frame(boxedInt(f, "darkThreshold"), boxed(f, "minInside"),
-                            boxed(f, "minOutside"), boxed(f, "minLit"), boxed(f, "minEdgeDark"), boxed(f, "minSideLit"),
-                            boxed(f, "piecesMinArea"), boxed(f, "piecesMinEdgeDark"), boxed(f, "piecesMaxInside")),
-                    d == null ? null : new Dark(boxedInt(d, "p99Below"), text(d, "adaptive"), boxedInt(d, "min"),
-                            boxedInt(d, "max")),
-                    st == null ? null : new Stretch(boxed(st, "low"), boxed(st, "high"), boxedInt(st, "minRange")),
+                    v2Parameters(f, d, st), d == null ? null : text(d, "adaptive"),
                     r == null ? null : new Resize(text(r, "filter")),
                     text(pre, "colour"));
         }
@@ -161,6 +145,35 @@ public record ModelManifest(
         return new ModelManifest(text(m, "name"), text(m, "version"), text(m, "file"), text(m, "sha256"),
                 text(m, "notice"), input, preprocessing, number(m, "decisionThreshold"), tiers,
                 types, node(m, "outputs"), node(m, "metrics"), node(m, "architecture"));
+    }
+
+    /** Preprocessing v2's constants from {@code frame}, {@code dark} and {@code stretch} (each may be absent). */
+    private static PreprocessingV2.Parameters v2Parameters(JsonNode f, JsonNode k, JsonNode s) {
+        PreprocessingV2.Parameters d = PreprocessingV2.Parameters.DEFAULT;
+        try {
+            return new PreprocessingV2.Parameters(integer(f, "darkThreshold", d.frameDark()),
+                    number(f, "minInside", d.frameMinInside()), number(f, "minOutside", d.frameMinOutside()),
+                    number(f, "minLit", d.frameMinLit()), number(f, "minEdgeDark", d.frameMinEdgeDark()),
+                    number(f, "minSideLit", d.frameMinSideLit()), number(f, "piecesMinArea", d.framePiecesMinArea()),
+                    number(f, "piecesMinEdgeDark", d.framePiecesMinEdgeDark()),
+                    number(f, "piecesMaxInside", d.framePiecesMaxInside()), integer(k, "p99Below", d.darkP99Below()),
+                    integer(k, "min", d.adaptiveMin()), integer(k, "max", d.adaptiveMax()),
+                    number(s, "low", d.stretchLow()), number(s, "high", d.stretchHigh()),
+                    integer(s, "minRange", d.stretchMinRange()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException("model manifest: preprocessing.frame/dark/stretch is out of range");
+        }
+    }
+
+    /** {@code parent.field}, or {@code fallback} where the block or the field is absent. */
+    private static double number(JsonNode parent, String field, double fallback) {
+        Double v = parent == null ? null : boxed(parent, field);
+        return v == null ? fallback : v;
+    }
+
+    private static int integer(JsonNode parent, String field, int fallback) {
+        Integer v = parent == null ? null : boxedInt(parent, field);
+        return v == null ? fallback : v;
     }
 
     private static JsonNode node(JsonNode parent, String field) {
@@ -233,6 +246,11 @@ public record ModelManifest(
         return new ScanResult.ModelIdentity(name, version, sha256);
     }
 
+    /** The identity and the notice (the default one where the manifest names none) every record carries. */
+    public ScanResult.Stamp stamp() {
+        return new ScanResult.Stamp(identity(), notice);
+    }
+
     public ModelManifest validate() {
         require(name != null && !name.isBlank(), "name");
         require(version != null && !version.isBlank(), "version");
@@ -255,11 +273,10 @@ public record ModelManifest(
         int v = preprocessingVersion();
         require(v == 1 || v == 2, "preprocessing.version (1 or 2)");
         if (v == 2) {
-            require(preprocessing.dark() == null || preprocessing.dark().adaptive() == null
-                    || "otsu".equals(preprocessing.dark().adaptive()), "preprocessing.dark.adaptive (only otsu)");
+            require(preprocessing.adaptive() == null || "otsu".equals(preprocessing.adaptive()),
+                    "preprocessing.dark.adaptive (only otsu)");
             require(preprocessing.colour() == null || "bt601-grey".equals(preprocessing.colour()),
                     "preprocessing.colour (only bt601-grey)");
-            v2Parameters();
         }
         require(decisionThreshold > 0 && decisionThreshold < 1, "decisionThreshold (between 0 and 1)");
         require(riskTiers != null && !riskTiers.isEmpty(), "riskTiers");
@@ -291,38 +308,9 @@ public record ModelManifest(
         return preprocessing == null || preprocessing.version() == null ? 1 : preprocessing.version();
     }
 
-    /** Preprocessing v2's constants: the manifest's values, the Python reference's where absent. */
+    /** Preprocessing v2's constants: the manifest's values, {@link PreprocessingV2.Parameters#DEFAULT}'s where absent. */
     public PreprocessingV2.Parameters v2Parameters() {
-        PreprocessingV2.Parameters d = PreprocessingV2.Parameters.DEFAULT;
-        Frame f = preprocessing.frame() != null ? preprocessing.frame() : new Frame(null, null, null, null, null, null, null, null, null);
-        Dark k = preprocessing.dark() != null ? preprocessing.dark() : new Dark(null, null, null, null);
-        Stretch s = preprocessing.stretch() != null ? preprocessing.stretch() : new Stretch(null, null, null);
-        try {
-            return new PreprocessingV2.Parameters(or(f.darkThreshold(), d.frameDark()),
-                    or(f.minInside(), d.frameMinInside()), or(f.minOutside(), d.frameMinOutside()),
-                    or(f.minLit(), d.frameMinLit()), or(f.minEdgeDark(), d.frameMinEdgeDark()),
-                    or(f.minSideLit(), d.frameMinSideLit()), or(f.piecesMinArea(), d.framePiecesMinArea()),
-                    or(f.piecesMinEdgeDark(), d.framePiecesMinEdgeDark()),
-                    or(f.piecesMaxInside(), d.framePiecesMaxInside()), or(k.p99Below(), d.darkP99Below()),
-                    or(k.min(), d.adaptiveMin()), or(k.max(), d.adaptiveMax()), or(s.low(), d.stretchLow()),
-                    or(s.high(), d.stretchHigh()), or(s.minRange(), d.stretchMinRange()));
-        } catch (IllegalArgumentException e) {
-            throw new ModelLoadException("model manifest: preprocessing.frame/dark/stretch is out of range");
-        }
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
-    }
-
-    /** The tier whose range holds {@code score}: the first with score below its upper bound. */
-    public String riskTier(double score) {
-        for (RiskTier tier : riskTiers) {
-            if (score < tier.upperBound()) {
-                return tier.name();
-            }
-        }
-        return riskTiers.get(riskTiers.size() - 1).name();
+        return preprocessing.v2();
     }
 
     private static void require(boolean ok, String field) {

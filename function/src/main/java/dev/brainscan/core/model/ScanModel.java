@@ -6,12 +6,11 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
-import dev.brainscan.core.image.RgbImage;
-import dev.brainscan.core.result.StageTimer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,7 +25,7 @@ public final class ScanModel implements AutoCloseable {
     private final ModelManifest manifest;
     private final Model model;
     private final ScanTranslator translator;
-    private final ConcurrentLinkedQueue<Predictor<ScanTranslator.Input, Prediction>> predictors =
+    private final ConcurrentLinkedQueue<Predictor<float[], Prediction>> predictors =
             new ConcurrentLinkedQueue<>();
     private LoadTimings loadTimings;
 
@@ -79,7 +78,7 @@ public final class ScanModel implements AutoCloseable {
         int h = manifest.input().height();
         int w = manifest.input().width();
         try {
-            Prediction p = predict(new RgbImage("self-check", w, h, new byte[w * h * 3]), new StageTimer());
+            Prediction p = predict(blank(h, w));
             if (!(p.probability() >= 0 && p.probability() <= 1) || p.camHeight() <= 0 || p.camWidth() <= 0) {
                 throw new ModelLoadException("model self-check: probability out of [0,1] or empty cam");
             }
@@ -98,31 +97,22 @@ public final class ScanModel implements AutoCloseable {
         return manifest;
     }
 
-    public ScanTranslator translator() {
-        return translator;
+    /** Runs the model on a preprocessed CHW tensor of the input size (the core's {@code Preprocessor} builds it). */
+    public Prediction predict(float[] chw) throws TranslateException {
+        return run(chw);
     }
 
-    /** Resize, normalise and run the model on a cropped scan; records "resize" and "inference". */
-    public Prediction predict(RgbImage crop, StageTimer timer) throws TranslateException {
-        Prediction prediction = run(ScanTranslator.Input.of(crop, timer));
-        timer.lap("inference");
-        return prediction;
+    /** A black image's tensor: each channel at {@code (0 - mean) / std}. */
+    private float[] blank(int h, int w) {
+        float[] chw = new float[3 * h * w];
+        for (int c = 0; c < 3; c++) {
+            Arrays.fill(chw, c * h * w, (c + 1) * h * w, (0f - manifest.input().mean()[c]) / manifest.input().std()[c]);
+        }
+        return chw;
     }
 
-    /** Runs the model on a tensor preprocessing v2 built; records "resize" (since the last lap) and "inference". */
-    public Prediction predictTensor(float[] chw, StageTimer timer) throws TranslateException {
-        Prediction prediction = run(new ScanTranslator.Input(null, chw, timer));
-        timer.lap("inference");
-        return prediction;
-    }
-
-    /** Runs the model on an already normalised CHW tensor of the input size. */
-    public Prediction predictTensor(float[] chw) throws TranslateException {
-        return run(ScanTranslator.Input.ofTensor(chw));
-    }
-
-    private Prediction run(ScanTranslator.Input input) throws TranslateException {
-        Predictor<ScanTranslator.Input, Prediction> predictor = predictors.poll();
+    private Prediction run(float[] input) throws TranslateException {
+        Predictor<float[], Prediction> predictor = predictors.poll();
         if (predictor == null) {
             predictor = model.newPredictor(translator);
         }

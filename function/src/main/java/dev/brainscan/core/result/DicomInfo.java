@@ -1,15 +1,11 @@
 package dev.brainscan.core.result;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 /**
  * The {@code dicom} block of a result (docs/contracts.md, "7. DICOM"): identifiers of the study, series
  * and instance, the modality, the transfer syntax, the frame (1-based) and the window used
  * to make the 8-bit image. Nothing else from the file ever leaves the decoder: no patient,
  * institution or physician datum, no accession number, no dates.
  */
-@JsonPropertyOrder({"studyInstanceUid", "seriesInstanceUid", "sopInstanceUid", "modality", "transferSyntax", "frame",
-    "frames", "window"})
 public record DicomInfo(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid, String modality,
                         String transferSyntax, Integer frame, Integer frames, Window window) {
 

@@ -73,7 +73,7 @@ final class ResultJson {
         string(g, "notice", r.notice());
         if (r.error() != null) {
             g.writeObjectFieldStart("error");
-            string(g, "code", r.error().code());
+            string(g, "code", r.error().code().name());
             string(g, "message", r.error().message());
             g.writeEndObject();
         }

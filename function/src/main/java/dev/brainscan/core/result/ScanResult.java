@@ -1,17 +1,17 @@
 package dev.brainscan.core.result;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The result JSON of docs/contracts.md section 3: the same record is the S3 result object, the HTTP
  * body and the CLI record. A failure has no label, score or tier and carries {@code error}.
- * Every record, failures included, names the model that produced it.
+ * Every record, failures included, names the model that produced it. Built through the named
+ * factories ({@link #classified}, {@link #failed}, {@link #series}); written by {@code ResultJson}
+ * in the contract's order.
  */
-@JsonPropertyOrder({"schemaVersion", "scanId", "label", "score", "riskTier", "tumorType", "decisionThreshold", "model",
-    "source", "image", "dicom", "series", "crop", "preprocessing", "timingsMs", "processedAt", "notice", "error", "slices", "heatmapPng"})
 public record ScanResult(
         int schemaVersion,
         String scanId,
@@ -36,32 +36,61 @@ public record ScanResult(
 
     public static final int SCHEMA_VERSION = 1;
 
-    /** A record without a preprocessing report (the v1 crop, nothing more). */
-    public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
-                      TumorType tumorType, Double decisionThreshold, ModelIdentity model, Map<String, String> source,
-                      ImageInfo image, CropBox crop, Map<String, Double> timingsMs, String processedAt, String notice,
-                      ErrorBody error, String heatmapPng, DicomInfo dicom, SeriesInfo series,
-                      List<ScanResult> slices) {
-        this(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model, source, image, crop,
-                timingsMs, processedAt, notice, error, heatmapPng, dicom, series, slices, null);
+    /** What every record says about the model that produced it: its identity and the notice. */
+    public record Stamp(ModelIdentity model, String notice) {
+        public Stamp {
+            notice = Notice.of(notice);
+        }
     }
 
-    /** A record without a tumour type (model v1, failures). */
-    public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
-                      Double decisionThreshold, ModelIdentity model, Map<String, String> source, ImageInfo image,
-                      CropBox crop, Map<String, Double> timingsMs, String processedAt, String notice, ErrorBody error,
-                      String heatmapPng) {
-        this(schemaVersion, scanId, label, score, riskTier, null, decisionThreshold, model, source, image, crop,
-                timingsMs, processedAt, notice, error, heatmapPng);
+    /** A classified scan's verdict: the label, the score as stated, the tier, the tumour type (or null), the threshold. */
+    public record Decision(String label, double score, String riskTier, TumorType tumorType, double decisionThreshold) {
     }
 
-    /** A record without DICOM or series parts (every non-DICOM scan). */
-    public ScanResult(int schemaVersion, String scanId, String label, Double score, String riskTier,
-                      TumorType tumorType, Double decisionThreshold, ModelIdentity model, Map<String, String> source,
-                      ImageInfo image, CropBox crop, Map<String, Double> timingsMs, String processedAt, String notice,
-                      ErrorBody error, String heatmapPng) {
-        this(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model, source, image, crop,
-                timingsMs, processedAt, notice, error, heatmapPng, null, null, null);
+    /**
+     * A classified scan: its verdict, the image read, the crop, the DICOM part (null for other
+     * formats) and the preprocessing report (null when nothing beyond the v1 crop was done).
+     */
+    public static ScanResult classified(Stamp by, String scanId, Map<String, String> source, Decision decision,
+                                        ImageInfo image, CropBox crop, DicomInfo dicom,
+                                        PreprocessingInfo preprocessing, Map<String, Double> timingsMs) {
+        return new ScanResult(SCHEMA_VERSION, scanId, decision.label(), decision.score(), decision.riskTier(),
+                decision.tumorType(), decision.decisionThreshold(), by.model(), source, image, crop, timingsMs, now(),
+                by.notice(), null, null, dicom, null, null, preprocessing);
+    }
+
+    /** A scan that was not classified: refused (a client error) or failed ({@code INTERNAL}). */
+    public static ScanResult failed(Stamp by, String scanId, Map<String, String> source, ErrorCode code,
+                                    String message, Map<String, Double> timingsMs) {
+        return new ScanResult(SCHEMA_VERSION, scanId, null, null, null, null, null, by.model(), source, null, null,
+                timingsMs, now(), by.notice(), new ErrorBody(code, message), null, null, null, null, null);
+    }
+
+    /**
+     * A series record: the verdict of its top slice ({@code decision}; null when no slice was
+     * classified, and then {@code error}), the series part and, when embedded, the slice records.
+     */
+    public static ScanResult series(Stamp by, String scanId, Map<String, String> source, Decision decision,
+                                    ErrorBody error, SeriesInfo series, List<ScanResult> slices,
+                                    Map<String, Double> timingsMs) {
+        if ((decision == null) == (error == null)) {
+            throw new IllegalArgumentException("a series record has a verdict or an error, not both");
+        }
+        return new ScanResult(SCHEMA_VERSION, scanId, decision == null ? null : decision.label(),
+                decision == null ? null : decision.score(), decision == null ? null : decision.riskTier(),
+                decision == null ? null : decision.tumorType(), decision == null ? null : decision.decisionThreshold(),
+                by.model(), source, null, null, timingsMs, now(), by.notice(), error, null, null, series, slices, null);
+    }
+
+    /** The same failure with what was read before it: the image, the crop found, the DICOM part (each may be null). */
+    public ScanResult withInput(ImageInfo newImage, CropBox newCrop, DicomInfo newDicom) {
+        return new ScanResult(schemaVersion, scanId, label, score, riskTier, tumorType, decisionThreshold, model,
+                source, newImage, newCrop, timingsMs, processedAt, notice, error, heatmapPng, newDicom, series, slices,
+                preprocessing);
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
     public static final String TUMOR = "tumor";
@@ -80,7 +109,7 @@ public record ScanResult(
     public record TumorType(String label, java.util.Map<String, Double> probabilities) {
     }
 
-    public record ErrorBody(String code, String message) {
+    public record ErrorBody(ErrorCode code, String message) {
     }
 
     /**
@@ -88,8 +117,6 @@ public record ScanResult(
      * many were classified, and the highest-scoring slice, whose label, score and tier the
      * series record carries.
      */
-    @JsonPropertyOrder({"seriesInstanceUid", "studyInstanceUid", "seriesCount", "slices", "classified", "failed",
-        "topSlice", "slicesOmitted"})
     public record SeriesInfo(String seriesInstanceUid, String studyInstanceUid, Integer seriesCount, int slices,
                              int classified, int failed, TopSlice topSlice, Integer slicesOmitted) {
         public SeriesInfo(String seriesInstanceUid, String studyInstanceUid, Integer seriesCount, int slices,
@@ -126,15 +153,23 @@ public record ScanResult(
     public record TopSlice(String scanId, String sopInstanceUid, Integer frame, double score) {
     }
 
-    @JsonIgnore
+    /** What became of a scan, decided here once: classified, refused (the input is at fault) or failed. */
+    public enum Outcome { CLASSIFIED, REFUSED, FAILED }
+
+    public Outcome outcome() {
+        if (error == null) {
+            return Outcome.CLASSIFIED;
+        }
+        return error.code().isClientError() ? Outcome.REFUSED : Outcome.FAILED;
+    }
+
     public boolean failed() {
         return error != null;
     }
 
     /** The failure's code; null for a classified scan. */
-    @JsonIgnore
     public ErrorCode errorCode() {
-        return error == null ? null : ErrorCode.valueOf(error.code());
+        return error == null ? null : error.code();
     }
 
     public ScanResult withHeatmap(String base64Png) {
@@ -144,7 +179,6 @@ public record ScanResult(
     }
 
     /** Whether this is a series record (its {@code slices} hold the per-slice records). */
-    @JsonIgnore
     public boolean isSeries() {
         return series != null;
     }

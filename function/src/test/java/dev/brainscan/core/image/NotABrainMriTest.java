@@ -3,6 +3,7 @@ package dev.brainscan.core.image;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.phantom.Phantom;
@@ -29,7 +30,7 @@ class NotABrainMriTest {
         int total = 0;
         for (NonMriCorpus.Sample s : NonMriCorpus.generate(70, 3)) {
             ScanResult r = CLASSIFIER.classify(FormatVariants.encode(s.image(), "png"), s.name(), Map.of());
-            boolean notMri = r.failed() && r.error().code().equals("NOT_A_BRAIN_MRI");
+            boolean notMri = r.failed() && r.error().code() == ErrorCode.NOT_A_BRAIN_MRI;
             int[] counts = perFamily.computeIfAbsent(s.family(), k -> new int[2]);
             counts[0] += notMri ? 1 : 0;
             counts[1]++;

@@ -22,7 +22,7 @@ class ModelParityTest {
         ScanModel model = TestModels.classifier().model();
         double worst = 0;
         for (int i = 0; i < parity.samples(); i++) {
-            Prediction p = model.predictTensor(parity.input(i));
+            Prediction p = model.predict(parity.input(i));
             worst = Math.max(worst, Math.abs(p.probability() - parity.probability()[i]));
             float[] cam = parity.cam(i);
             assertEquals(cam.length, p.cam().length);

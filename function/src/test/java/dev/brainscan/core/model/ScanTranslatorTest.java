@@ -2,6 +2,7 @@ package dev.brainscan.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -12,9 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.translate.TranslatorContext;
-import dev.brainscan.core.image.RgbImage;
-import dev.brainscan.core.result.StageTimer;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,25 +69,23 @@ class ScanTranslatorTest {
     }
 
     @Test
-    void processInput_normalisesEachChannelWithTheManifestsMeanAndStd() {
-        byte[] rgb = new byte[2 * 2 * 3];
-        for (int i = 0; i < 4; i++) {
-            rgb[i * 3] = (byte) 255;      // r = 1.0
-            rgb[i * 3 + 1] = (byte) 0;    // g = 0.0
-            rgb[i * 3 + 2] = (byte) 51;   // b = 0.2
+    void processInput_passesThePreprocessedTensorAsTheNamedImageInput() {
+        float[] chw = new float[48];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = i / 7f - 3f;
         }
-        ScanTranslator translator = new ScanTranslator(INPUT);
-        NDList list = translator.processInput(context(),
-                ScanTranslator.Input.of(new RgbImage("test", 2, 2, rgb), new StageTimer()));
+        NDList list = new ScanTranslator(INPUT).processInput(context(), chw);
 
         NDArray image = list.singletonOrThrow();
         assertEquals("image", image.getName());
         assertEquals(new Shape(1, 3, 4, 4), image.getShape());
-        float[] expected = new float[48];
-        Arrays.fill(expected, 0, 16, (1.0f - 0.5f) / 0.25f);
-        Arrays.fill(expected, 16, 32, (0.0f - 0.25f) / 0.5f);
-        Arrays.fill(expected, 32, 48, 0.2f);
-        assertArrayEquals(expected, image.toFloatArray(), 1e-5f);
+        assertArrayEquals(chw, image.toFloatArray());
+    }
+
+    @Test
+    void processInput_refusesATensorOfAnotherSize() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new ScanTranslator(INPUT).processInput(context(), new float[47]));
     }
 
     @Test

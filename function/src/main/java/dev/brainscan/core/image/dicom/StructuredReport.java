@@ -1,6 +1,7 @@
 package dev.brainscan.core.image.dicom;
 
 import dev.brainscan.core.result.DicomInfo;
+import dev.brainscan.core.result.Notice;
 import dev.brainscan.core.result.ScanResult;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -150,8 +151,7 @@ public final class StructuredReport {
             items.add(text("111003", "DCM", "Algorithm Version", r.model().version()));
             items.add(text("modelSha256", LOCAL, "Model SHA-256", r.model().sha256()));
         }
-        items.add(text("121106", "DCM", "Comment", r.notice() != null ? r.notice()
-                : "Research use only. Not a medical device; not for diagnosis."));
+        items.add(text("121106", "DCM", "Comment", Notice.of(r.notice())));
         Data sop = new Data().str(0x00081150, "UI", sopClass).str(0x00081155, "UI", r.dicom().sopInstanceUid());
         if (frame != null && MULTI_FRAME_CLASSES.contains(sopClass)) {
             // Only for a multi-frame SOP class (PS3.3 C.17.3.2.1); the Finding names the frame either way.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.ScanClassifier;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
@@ -147,7 +148,7 @@ class DicomCodecsTest {
         Path extended = run("extended16.dcm", "dcmcjpeg", "--encode-extended", base16.toString());
         ScanResult r = CLASSIFIER.classify(Files.readAllBytes(extended), "ext", Map.of());
         if (r.failed()) {
-            assertEquals("UNSUPPORTED_FORMAT", r.error().code());
+            assertEquals(ErrorCode.UNSUPPORTED_FORMAT, r.error().code());
             assertTrue(r.error().message().contains("1.2.840.10008.1.2.4.51"), r.error().message());
         }
     }
@@ -278,7 +279,7 @@ class DicomCodecsTest {
             assertTrue(at > 0);
             file[at + 8] = (byte) 199;
             ScanResult r = CLASSIFIER.classify(file, "size", Map.of());
-            assertEquals("CORRUPT_IMAGE", r.error().code(), r.error().message());
+            assertEquals(ErrorCode.CORRUPT_IMAGE, r.error().code(), r.error().message());
             assertTrue(r.error().message().contains("192x200") && r.error().message().contains("192x199"),
                     r.error().message());
         }
