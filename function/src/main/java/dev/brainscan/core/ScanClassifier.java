@@ -157,17 +157,12 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         DicomImage dicom;
         try {
             dicom = decoder.dicom(bytes);
-        } catch (ScanException e) {
+        } catch (ScanException e) { // damaged, or refused with the file's identifiers
             return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
-                    null)));
+                    e.dicom())));
         } catch (Exception | Error e) {
             return List.of(new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL,
                     INTERNAL_MESSAGE, null), null, e));
-        }
-        if (dicom.refusal() != null) {
-            ScanException e = dicom.refusal();
-            return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
-                    dicom.info())));
         }
         int frames = Math.min(dicom.frames(), maxFrames);
         ScanException over = budget.takeFrames(frames);

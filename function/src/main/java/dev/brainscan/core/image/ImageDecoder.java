@@ -148,11 +148,7 @@ public final class ImageDecoder {
     public RgbImage decode(byte[] bytes, Format format) throws ScanException {
         checkSize(bytes);
         if (format == Format.DICOM) {
-            DicomImage dicom = dicom(bytes);
-            if (dicom.refusal() != null) {
-                throw dicom.refusal();
-            }
-            return image(dicom.frame(0));
+            return image(dicom(bytes).frame(0));
         }
         if (format == null) {
             throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
@@ -170,7 +166,8 @@ public final class ImageDecoder {
 
     /**
      * A DICOM file's header, parsed and checked against the limits; its frames decode one by one.
-     * A damaged structure throws; a readable file that cannot be classified has a refusal.
+     * A damaged structure throws; so does a readable file that cannot be classified, with its
+     * identifiers ({@link ScanException#dicom()}).
      */
     public DicomImage dicom(byte[] bytes) throws ScanException {
         checkSize(bytes);
