@@ -171,7 +171,7 @@ public final class ImageDecoder {
      */
     public DicomImage dicom(byte[] bytes) throws ScanException {
         checkSize(bytes);
-        return DicomImage.parse(bytes, new DicomImage.Bounds(limits.maxBytes(), limits.maxPixels(), limits.minSide()),
+        return DicomImage.parse(bytes, new DicomImage.Bounds(limits.maxBytes(), limits.maxPixels(), limits::check),
                 this::jpegFrame);
     }
 

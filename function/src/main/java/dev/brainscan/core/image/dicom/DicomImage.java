@@ -99,8 +99,18 @@ public final class DicomImage {
         return info;
     }
 
-    /** The input limits that apply to a DICOM file (the image wing's {@code Limits}). */
-    public record Bounds(long maxBytes, long maxPixels, int minSide) {
+    /**
+     * The input limits that apply to a DICOM file, from the image wing's {@code Limits}: its
+     * bytes, the pixels of all its frames, and the size rule one frame meets ({@code Limits.check},
+     * the one place that rule is written).
+     */
+    public record Bounds(long maxBytes, long maxPixels, FrameSize frameSize) {
+    }
+
+    /** The size rule of one frame: throws the input's error when a frame of this size is refused. */
+    @FunctionalInterface
+    public interface FrameSize {
+        void check(int width, int height) throws ScanException;
     }
 
     /**

@@ -59,11 +59,7 @@ record PixelModule(int rows, int columns, int frames, int samples, int bitsAlloc
                 throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
                         "The DICOM image has %d frames; the limit is %d.", frames, DicomImage.MAX_FRAMES));
             }
-            if (rows < limits.minSide() || columns < limits.minSide()) {
-                throw new ScanException(ErrorCode.NOT_A_BRAIN_MRI, String.format(Locale.ROOT,
-                        "The image is %dx%d; a brain MR slice needs at least %d pixels on each side.", columns, rows,
-                        limits.minSide()));
-            }
+            limits.frameSize().check(columns, rows); // rows x columns is within the limit: the smallest side
             if (ds.syntax.pixels == TransferSyntax.Pixels.UNSUPPORTED) {
                 throw DicomParser.unsupportedSyntax(ds.syntax);
             }
