@@ -79,7 +79,7 @@ final class JpegGuard implements ContainerGuard {
             if (pos + 2 > b.length) {
                 throw ContainerGuard.corrupt("jpeg", "it ends inside a segment header");
             }
-            int len = (b[pos] & 0xff) << 8 | (b[pos + 1] & 0xff);
+            int len = Bytes.be16(b, pos);
             if (len < 2 || pos + len > b.length) {
                 throw ContainerGuard.corrupt("jpeg", "a segment is longer than the file");
             }
@@ -94,8 +94,8 @@ final class JpegGuard implements ContainerGuard {
                     if (dataLen < 6) {
                         throw ContainerGuard.corrupt("jpeg", "the frame header is short");
                     }
-                    height = (b[dataAt + 1] & 0xff) << 8 | (b[dataAt + 2] & 0xff);
-                    width = (b[dataAt + 3] & 0xff) << 8 | (b[dataAt + 4] & 0xff);
+                    height = Bytes.be16(b, dataAt + 1);
+                    width = Bytes.be16(b, dataAt + 3);
                     frameMarker = marker;
                     components = b[dataAt + 5] & 0xff;
                     if (height > 0) { // 0: the height comes later, in a DNL segment

@@ -104,8 +104,8 @@ final class WebpGuard implements ContainerGuard {
                 || (b[at + 5] & 0xff) != 0x2A) {
             throw ContainerGuard.corrupt("webp", "the lossy frame is not a key frame");
         }
-        int w = ((b[at + 6] & 0xff) | (b[at + 7] & 0xff) << 8) & 0x3FFF;
-        int h = ((b[at + 8] & 0xff) | (b[at + 9] & 0xff) << 8) & 0x3FFF;
+        int w = Bytes.le16(b, at + 6) & 0x3FFF;
+        int h = Bytes.le16(b, at + 8) & 0x3FFF;
         return new int[] {w, h};
     }
 
