@@ -202,6 +202,23 @@ class DicomImageTest {
     }
 
     @Test
+    void refusal_isAnExceptionWithTheFilesIdentifiers_damageHasNone() {
+        ScanException ct = refusal(DicomWriter.mr8(SLICE).set(0x00080060, "CS", "CT").bytes());
+        assertEquals(ErrorCode.NOT_A_BRAIN_MRI, ct.code());
+        assertEquals("CT", ct.dicom().modality());
+        assertEquals(DicomWriter.SERIES_UID, ct.dicom().seriesInstanceUid());
+        assertNull(ct.dicom().frames(), "refused before its frames were counted");
+        // three frames announced, one there: refused once counted, and the count is named
+        ScanException short3 = refusal(DicomWriter.mr8(SLICE).set(0x00280008, "IS", "3").bytes());
+        assertEquals(ErrorCode.CORRUPT_IMAGE, short3.code());
+        assertEquals(3, short3.dicom().frames());
+        byte[] file = DicomWriter.mr8(SLICE).bytes();
+        ScanException damaged = refusal(java.util.Arrays.copyOf(file, 200));
+        assertEquals(ErrorCode.CORRUPT_IMAGE, damaged.code());
+        assertNull(damaged.dicom(), "a file damaged before its identifiers names none");
+    }
+
+    @Test
     void unsupportedSyntaxes_nameTheSyntax() {
         for (String[] ts : new String[][] {{"1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000"},
             {"1.2.840.10008.1.2.4.100", "MPEG2"}, {"1.2.840.10008.1.2.2", "Big Endian"}}) {
