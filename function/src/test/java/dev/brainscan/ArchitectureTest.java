@@ -79,7 +79,7 @@ class ArchitectureTest {
      * the pipeline, and the two entry points (the decoder and preprocessing v2) are used by no class
      * of the package; {@code core} and {@code core.model} call them.
      */
-    static final Set<String> IMAGE_BUILDING_BLOCKS = Set.of("Limits", "RgbImage", "BitMask", "Workspace");
+    static final Set<String> IMAGE_BUILDING_BLOCKS = Set.of("Limits", "RgbImage", "BitMask", "Workspace", "Bytes");
     static final Set<String> IMAGE_ENTRY_POINTS = Set.of("ImageDecoder", "PreprocessingV2");
 
     @Test

@@ -85,13 +85,19 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
 
     /** {@link #run(byte[], String, Map, boolean)} with the heatmap drawn by {@code renderer} (null: none). */
     Classification run(byte[] bytes, String scanId, Map<String, String> source, HeatmapRenderer renderer) {
-        if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
+        return run(bytes, ImageDecoder.sniff(bytes), scanId, source, renderer);
+    }
+
+    /** One input whose format was sniffed once, here or by the caller. */
+    private Classification run(byte[] bytes, ImageDecoder.Format format, String scanId, Map<String, String> source,
+                               HeatmapRenderer renderer) {
+        if (format == ImageDecoder.Format.DICOM) {
             return runDicom(bytes, scanId, source, 1, renderer, WorkBudget.forInput(limits())).get(0);
         }
         StageTimer timer = new StageTimer();
         RgbImage image = null;
         try {
-            image = decoder.decode(bytes);
+            image = decoder.decode(bytes, format);
             timer.lap("decode");
         } catch (ScanException e) {
             return Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(), null));
@@ -120,14 +126,15 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     public List<Classification> runAll(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap,
                                        WorkBudget budget) {
         HeatmapRenderer renderer = heatmap ? Heatmap::png : null;
-        if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
+        ImageDecoder.Format format = ImageDecoder.sniff(bytes);
+        if (format == ImageDecoder.Format.DICOM) {
             return runDicom(bytes, scanId, source, Integer.MAX_VALUE, renderer, budget);
         }
         if (budget.spent()) {
             return List.of(Classification.of(failure(scanId, source, ErrorCode.IMAGE_TOO_LARGE,
                     "The input's earlier files used its whole work budget; this file was not decoded.")));
         }
-        Classification c = run(bytes, scanId, source, renderer);
+        Classification c = run(bytes, format, scanId, source, renderer);
         ScanResult.ImageInfo image = c.result().image();
         budget.chargeImage(image == null ? 0 : (long) image.width() * image.height());
         return List.of(c);
@@ -139,17 +146,12 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         DicomImage dicom;
         try {
             dicom = decoder.dicom(bytes);
-        } catch (ScanException e) {
+        } catch (ScanException e) { // damaged, or refused with the file's identifiers
             return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
-                    null)));
+                    e.dicom())));
         } catch (Exception | Error e) {
             return List.of(new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL,
                     INTERNAL_MESSAGE, null), null, e));
-        }
-        if (dicom.refusal() != null) {
-            ScanException e = dicom.refusal();
-            return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
-                    dicom.info())));
         }
         int frames = Math.min(dicom.frames(), maxFrames);
         ScanException over = budget.takeFrames(frames);

@@ -94,9 +94,14 @@ public final class PreprocessingIdentityDump {
         try {
             List<RgbImage> images = new ArrayList<>();
             if (ImageDecoder.sniff(bytes) == ImageDecoder.Format.DICOM) {
-                DicomImage d = decoder.dicom(bytes);
-                if (d.refusal() != null) {
-                    return "dicom-refused " + d.refusal().code();
+                DicomImage d;
+                try {
+                    d = decoder.dicom(bytes);
+                } catch (ScanException e) {
+                    if (e.dicom() != null) { // readable but refused (a damaged file has no identifiers)
+                        return "dicom-refused " + e.code();
+                    }
+                    throw e;
                 }
                 for (int i = 0; i < d.frames(); i++) {
                     images.add(ImageDecoder.image(d.frame(i)));

@@ -38,7 +38,7 @@ public final class ExifOrientation {
                 pos += 2;
                 continue;
             }
-            int length = u16(b, pos + 2, false);
+            int length = Bytes.u16(b, pos + 2, false);
             int start = pos + 4;
             int end = pos + 2 + length;
             if (length < 2 || end > b.length) {
@@ -66,39 +66,29 @@ public final class ExifOrientation {
         } else {
             return 1;
         }
-        if (u16(b, tiff + 2, little) != 42) {
+        if (Bytes.u16(b, tiff + 2, little) != 42) {
             return 1;
         }
-        long ifdOffset = u32(b, tiff + 4, little);
+        long ifdOffset = Bytes.u32(b, tiff + 4, little);
         if (ifdOffset < 8 || ifdOffset > end - tiff - 2) {
             return 1;
         }
         int ifd = tiff + (int) ifdOffset;
-        int count = u16(b, ifd, little);
+        int count = Bytes.u16(b, ifd, little);
         for (int i = 0; i < count; i++) {
             int entry = ifd + 2 + 12 * i;
             if (entry + 12 > end) {
                 return 1;
             }
-            if (u16(b, entry, little) == TAG_ORIENTATION) {
-                if (u16(b, entry + 2, little) != TYPE_SHORT || u32(b, entry + 4, little) != 1) {
+            if (Bytes.u16(b, entry, little) == TAG_ORIENTATION) {
+                if (Bytes.u16(b, entry + 2, little) != TYPE_SHORT || Bytes.u32(b, entry + 4, little) != 1) {
                     return 1;
                 }
-                int v = u16(b, entry + 8, little);
+                int v = Bytes.u16(b, entry + 8, little);
                 return v >= 1 && v <= 8 ? v : 1;
             }
         }
         return 1;
-    }
-
-    private static int u16(byte[] b, int at, boolean little) {
-        return little ? (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 : (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
-    }
-
-    private static long u32(byte[] b, int at, boolean little) {
-        long lo = u16(b, at + (little ? 0 : 2), little);
-        long hi = u16(b, at + (little ? 2 : 0), little);
-        return hi << 16 | lo;
     }
 
     /**

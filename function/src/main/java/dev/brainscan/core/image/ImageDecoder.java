@@ -130,7 +130,7 @@ public final class ImageDecoder {
                 && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
             return Format.GIF;
         }
-        if (ContainerGuard.looksLikeBmp(b)) {
+        if (BmpGuard.looksLikeBmp(b)) {
             return Format.BMP; // "BM" alone is not enough: a valid DIB header, one plane, a real bit depth
         }
         return null;
@@ -138,24 +138,40 @@ public final class ImageDecoder {
 
     /** The image; for DICOM, its first frame (a multi-frame file goes through {@link #dicom}). */
     public RgbImage decode(byte[] bytes) throws ScanException {
+        return decode(bytes, sniff(bytes));
+    }
+
+    /**
+     * {@link #decode(byte[])} of bytes whose format the caller has sniffed ({@link #sniff}; null
+     * when it is none of the accepted ones), so that one input is sniffed once.
+     */
+    public RgbImage decode(byte[] bytes, Format format) throws ScanException {
         checkSize(bytes);
-        if (sniff(bytes) == Format.DICOM) {
-            DicomImage dicom = dicom(bytes);
-            if (dicom.refusal() != null) {
-                throw dicom.refusal();
-            }
-            return image(dicom.frame(0));
+        if (format == Format.DICOM) {
+            return image(dicom(bytes).frame(0));
         }
-        return decodeRaster(bytes);
+        if (format == null) {
+            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                    "The content is not a JPEG, PNG, WebP, BMP, GIF or DICOM image.");
+        }
+        ContainerGuard guard = guard(format);
+        int[] declared = guard.declared(bytes);
+        if (declared != null) {
+            limits.check(declared[0], declared[1]);
+        }
+        ContainerGuard.Checked checked = guard.check(bytes, limits);
+        limits.check(checked.width(), checked.height());
+        return read(format, checked.bytes());
     }
 
     /**
      * A DICOM file's header, parsed and checked against the limits; its frames decode one by one.
-     * A damaged structure throws; a readable file that cannot be classified has a refusal.
+     * A damaged structure throws; so does a readable file that cannot be classified, with its
+     * identifiers ({@link ScanException#dicom()}).
      */
     public DicomImage dicom(byte[] bytes) throws ScanException {
         checkSize(bytes);
-        return DicomImage.parse(bytes, new DicomImage.Bounds(limits.maxBytes(), limits.maxPixels(), limits.minSide()),
+        return DicomImage.parse(bytes, new DicomImage.Bounds(limits.maxBytes(), limits.maxPixels(), limits::check),
                 this::jpegFrame);
     }
 
@@ -171,54 +187,13 @@ public final class ImageDecoder {
      * {@code raw} the raster as stored (no colour conversion: monochrome, RGB, 12/16-bit lossless).
      */
     public DicomImage.JpegFrame jpegFrame(byte[] bytes, boolean raw) throws ScanException {
-        ContainerGuard.Checked checked = ContainerGuard.jpeg(bytes, limits);
-        checkDimensions(checked.width(), checked.height());
-        ImageReader reader = readerFor(Format.JPEG);
-        WarningFlag warnings = new WarningFlag();
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = null;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(checked.bytes()))) {
-            reader.setInput(in, true, true);
-            reader.addIIOReadWarningListener(warnings);
-            watchdog = WATCHDOG.schedule(() -> {
-                expired.set(true);
-                reader.abort();
-            }, budget.toMillis(), TimeUnit.MILLISECONDS);
-            BufferedImage image = raw ? null : reader.read(0, reader.getDefaultReadParam());
-            java.awt.image.Raster raster = raw ? reader.readRaster(0, reader.getDefaultReadParam()) : image.getRaster();
-            watchdog.cancel(false);
-            if (expired.get() || raster == null) {
-                throw overBudget();
-            }
-            if (warnings.warned) {
-                throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
-            }
+        ContainerGuard.Checked checked = JPEG_GUARD.check(bytes, limits);
+        limits.check(checked.width(), checked.height());
+        return guardedRead(Format.JPEG, checked.bytes(), Reading.DICOM_JPEG_FRAME, (reader, watch) -> {
+            BufferedImage image = raw ? null : watch.timed(() -> reader.read(0, reader.getDefaultReadParam()));
+            Raster raster = raw ? watch.timed(() -> reader.readRaster(0, reader.getDefaultReadParam())) : image.getRaster();
             return new DicomImage.JpegFrame(raster, image == null ? null : toRgb(image));
-        } catch (ScanException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            if (expired.get()) {
-                throw overBudget();
-            }
-            String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("unsupported") && (m.contains("precision") || m.contains("bit"))) {
-                throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
-                        "The DICOM JPEG frame uses a sample precision the JPEG decoder does not support.");
-            }
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.");
-        } catch (OutOfMemoryError e) {
-            DECODER_ERRORS.increment();
-            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
-                    "Decoding the DICOM JPEG frame needs more memory than allowed.", e);
-        } catch (Error e) {
-            DECODER_ERRORS.increment();
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The DICOM JPEG frame is truncated or damaged.", e);
-        } finally {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-            reader.dispose();
-        }
+        });
     }
 
     private void checkSize(byte[] bytes) throws ScanException {
@@ -231,97 +206,141 @@ public final class ImageDecoder {
         }
     }
 
-    private RgbImage decodeRaster(byte[] bytes) throws ScanException {
-        if (bytes.length == 0) {
-            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT, "The file is empty.");
-        }
-        if (bytes.length > limits.maxBytes()) {
-            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
-                    "The file is %d bytes; the limit is %d bytes.", bytes.length, limits.maxBytes()));
-        }
-        Format format = sniff(bytes);
-        if (format == null) {
-            throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
-                    "The content is not a JPEG, PNG, WebP, BMP, GIF or DICOM image.");
-        }
-        int[] declared = headerDimensions(format, bytes);
-        if (declared != null) {
-            checkDimensions(declared[0], declared[1]);
-        }
-        ContainerGuard.Checked checked = guard(format, bytes);
-        checkDimensions(checked.width(), checked.height());
-        return read(format, checked.bytes());
-    }
+    private static final ContainerGuard JPEG_GUARD = new JpegGuard();
+    private static final ContainerGuard PNG_GUARD = new PngGuard();
+    private static final ContainerGuard WEBP_GUARD = new WebpGuard();
+    private static final ContainerGuard BMP_GUARD = new BmpGuard();
+    private static final ContainerGuard GIF_GUARD = new GifGuard();
 
     /**
-     * The container pre-scan of each format (ContainerGuard): refuses layouts that are not
-     * validated and strips what no decoder needs. A new format adds its case here.
+     * The container pre-scan of each format: refuses layouts that are not validated and strips
+     * what no decoder needs. A new format adds its guard here.
      */
-    private ContainerGuard.Checked guard(Format format, byte[] bytes) throws ScanException {
+    private static ContainerGuard guard(Format format) {
         return switch (format) {
-            case JPEG -> ContainerGuard.jpeg(bytes, limits);
-            case PNG -> ContainerGuard.png(bytes, limits);
-            case WEBP -> ContainerGuard.webp(bytes);
-            case BMP -> ContainerGuard.bmp(bytes);
-            case GIF -> ContainerGuard.gif(bytes);
+            case JPEG -> JPEG_GUARD;
+            case PNG -> PNG_GUARD;
+            case WEBP -> WEBP_GUARD;
+            case BMP -> BMP_GUARD;
+            case GIF -> GIF_GUARD;
             case DICOM -> throw new IllegalStateException("DICOM is decoded by DicomImage");
         };
     }
 
     /** Decodes with the format's ImageIO reader, metadata ignored, under the time budget. */
     private RgbImage read(Format format, byte[] bytes) throws ScanException {
-        ImageReader reader = readerFor(format);
-        WarningFlag warnings = new WarningFlag();
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = null;
-        try (ImageInputStream in = format == Format.WEBP ? new EndGuardedStream(bytes)
-                : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, true);
+        return guardedRead(format, bytes, Reading.file(format), (reader, watch) -> {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            checkDimensions(width, height);
-            reader.addIIOReadWarningListener(warnings);
-            watchdog = WATCHDOG.schedule(() -> {
-                expired.set(true);
-                reader.abort();
-            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+            limits.check(width, height);
             int step = ReducedDecode.step(format != Format.WEBP, width, height); // 1 below 16 MP
-            BufferedImage image = reader.read(0, ReducedDecode.param(reader, step));
-            watchdog.cancel(false);
-            if (expired.get() || image == null) {
-                throw overBudget();
-            }
-            if (warnings.warned) {
-                throw new ScanException(ErrorCode.CORRUPT_IMAGE,
-                        "The " + format.id() + " data is truncated or damaged.");
-            }
+            BufferedImage image = watch.timed(() -> reader.read(0, ReducedDecode.param(reader, step)));
             if (image.getWidth() != ReducedDecode.side(width, step) || image.getHeight() != ReducedDecode.side(height, step)) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
             }
             RgbImage rgb = toImage(format.id(), image);
             return format == Format.JPEG ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
-        } catch (ScanException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            if (expired.get()) {
+        });
+    }
+
+    /** What a guarded read says when the data is damaged or needs too much memory. */
+    private record Reading(String damaged, String tooMuchMemory, boolean precisionUnsupported) {
+        static final Reading DICOM_JPEG_FRAME = new Reading("The DICOM JPEG frame is truncated or damaged.",
+                "Decoding the DICOM JPEG frame needs more memory than allowed.", true);
+
+        static Reading file(Format format) {
+            return new Reading("The " + format.id() + " data is truncated or damaged.",
+                    "Decoding the " + format.id() + " image needs more memory than allowed.", false);
+        }
+    }
+
+    /** One read with a reader that is set up, watched and disposed by {@link #guardedRead}. */
+    @FunctionalInterface
+    private interface ReadBody<T> {
+        T read(ImageReader reader, Watch watch) throws IOException, ScanException;
+    }
+
+    /** One step of a reader that may take long. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * The pixel read of a guarded read: decoder warnings recorded and the reader aborted past the
+     * time budget; a read that was aborted (or returned nothing) is over budget, one that warned
+     * is damaged.
+     */
+    private final class Watch {
+        private final ImageReader reader;
+        private final Reading reading;
+        private final WarningFlag warnings = new WarningFlag();
+        private final AtomicBoolean expired = new AtomicBoolean();
+        private ScheduledFuture<?> watchdog;
+
+        Watch(ImageReader reader, Reading reading) {
+            this.reader = reader;
+            this.reading = reading;
+        }
+
+        <T> T timed(Step<T> step) throws IOException, ScanException {
+            reader.addIIOReadWarningListener(warnings);
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                reader.abort();
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+            T result = step.run();
+            watchdog.cancel(false);
+            if (expired.get() || result == null) {
                 throw overBudget();
             }
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE,
-                    "The " + format.id() + " data is truncated or damaged.", e);
-        } catch (OutOfMemoryError e) {
-            // Bounded by the checks above; should a decoder still ask for more, it is this input's error only.
-            DECODER_ERRORS.increment();
-            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE,
-                    "Decoding the " + format.id() + " image needs more memory than allowed.", e);
-        } catch (Error e) {
-            // StackOverflowError and the like from a decoder on crafted data
-            DECODER_ERRORS.increment();
-            throw new ScanException(ErrorCode.CORRUPT_IMAGE,
-                    "The " + format.id() + " data is truncated or damaged.", e);
-        } finally {
+            if (warnings.warned) {
+                throw new ScanException(ErrorCode.CORRUPT_IMAGE, reading.damaged());
+            }
+            return result;
+        }
+
+        void cancel() {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
+        }
+    }
+
+    /**
+     * The one place an ImageIO reader sees bytes: the format's reader (never chosen by the bytes
+     * alone), metadata ignored, the pixel read under the time budget ({@link Watch#timed}), and
+     * every failure of the decoder (exception or Error) turned into this input's error code.
+     */
+    private <T> T guardedRead(Format format, byte[] bytes, Reading reading, ReadBody<T> body) throws ScanException {
+        ImageReader reader = readerFor(format);
+        Watch watch = new Watch(reader, reading);
+        try (ImageInputStream in = format == Format.WEBP ? new EndGuardedStream(bytes)
+                : new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            return body.read(reader, watch);
+        } catch (ScanException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (watch.expired.get()) {
+                throw overBudget();
+            }
+            String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+            if (reading.precisionUnsupported() && m.contains("unsupported") && (m.contains("precision") || m.contains("bit"))) {
+                throw new ScanException(ErrorCode.UNSUPPORTED_FORMAT,
+                        "The DICOM JPEG frame uses a sample precision the JPEG decoder does not support.");
+            }
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, reading.damaged(), e);
+        } catch (OutOfMemoryError e) {
+            // Bounded by the checks above; should a decoder still ask for more, it is this input's error only.
+            DECODER_ERRORS.increment();
+            throw new ScanException(ErrorCode.IMAGE_TOO_LARGE, reading.tooMuchMemory(), e);
+        } catch (Error e) {
+            // StackOverflowError and the like from a decoder on crafted data
+            DECODER_ERRORS.increment();
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, reading.damaged(), e);
+        } finally {
+            watch.cancel();
             reader.dispose();
         }
     }
@@ -329,10 +348,6 @@ public final class ImageDecoder {
     private ScanException overBudget() {
         return new ScanException(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
                 "Decoding the image took longer than the %d ms allowed.", budget.toMillis()));
-    }
-
-    private void checkDimensions(int width, int height) throws ScanException {
-        limits.check(width, height);
     }
 
     private static ImageReader readerFor(Format format) {
@@ -359,57 +374,6 @@ public final class ImageDecoder {
      * JPEG without an embedded ICC profile is converted with a generic one) are not damage;
      * everything else (libjpeg's "Premature end of JPEG file", "Corrupt JPEG data") is.
      */
-    /** How far past the end of its data the WebP reader may read (its look-ahead needs a few bytes). */
-    static final int MAX_BYTES_PAST_END = 64;
-
-    /**
-     * The input of the WebP reader: past the end of the data it reads zeros, up to
-     * {@link #MAX_BYTES_PAST_END} bytes past it; the next read fails. TwelveMonkeys' lossless
-     * (VP8L) bit reader swallows the end of the stream (one EOFException caught per refill)
-     * and goes on decoding, so a 36-byte stream declaring 64x15364 pixels cost ~5 s of CPU.
-     * A valid stream never consumes a bit past its end, so its look-ahead reads a few zero
-     * bytes at most (its zero-length codes read no byte); a truncated one fails at once.
-     */
-    static final class EndGuardedStream extends javax.imageio.stream.ImageInputStreamImpl {
-        private final byte[] data;
-
-        EndGuardedStream(byte[] data) {
-            this.data = data;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            read(one, 0, 1);
-            return one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            bitOffset = 0;
-            if (len == 0) {
-                return 0;
-            }
-            long from = streamPos;
-            if (from + len - data.length > MAX_BYTES_PAST_END) {
-                throw new javax.imageio.IIOException("The data ends before the image does.");
-            }
-            int real = (int) Math.max(0, Math.min(len, data.length - from));
-            if (real > 0) {
-                System.arraycopy(data, (int) from, b, off, real);
-            }
-            java.util.Arrays.fill(b, off + real, off + len, (byte) 0);
-            streamPos += len;
-            return len;
-        }
-
-        @Override
-        public long length() {
-            return data.length;
-        }
-    }
-
     private static final class WarningFlag implements IIOReadWarningListener {
         volatile boolean warned;
 
@@ -420,36 +384,6 @@ public final class ImageDecoder {
                 warned = true;
             }
         }
-    }
-
-    /**
-     * Width and height at the fixed header offsets of PNG (IHDR), GIF (logical screen) and BMP
-     * (DIB header), so that a header claiming a huge image is refused whatever the reader
-     * would do with it; null for formats whose size needs parsing (JPEG, WebP: the reader).
-     */
-    static int[] headerDimensions(Format format, byte[] b) {
-        switch (format) {
-            case PNG:
-                return b.length >= 24 ? new int[] {be32(b, 16), be32(b, 20)} : null;
-            case GIF:
-                return b.length >= 10 ? new int[] {(b[6] & 0xff) | (b[7] & 0xff) << 8, (b[8] & 0xff) | (b[9] & 0xff) << 8}
-                        : null;
-            case BMP:
-                if (b.length >= 26 && le32(b, 14) >= 40) {
-                    return new int[] {le32(b, 18), Math.abs(le32(b, 22))}; // negative height: top-down rows
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    private static int be32(byte[] b, int at) {
-        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
-    }
-
-    private static int le32(byte[] b, int at) {
-        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 
     /** The decoded image; a packed single-channel one keeps its channel ({@link RgbImage#ofGrey}). */

@@ -146,7 +146,7 @@ class ImageDecoderTest {
         assertEquals(ErrorCode.IMAGE_TOO_LARGE, codeOf(small, dev.brainscan.testing.HostileCorpus.repeatSmallestScan(
                 progressive, 20)));
         assertEquals(ErrorCode.IMAGE_TOO_LARGE, codeOf(DECODER, dev.brainscan.testing.HostileCorpus.repeatSmallestScan(
-                progressive, ContainerGuard.MAX_JPEG_SCANS + 1)));
+                progressive, JpegGuard.MAX_SCANS + 1)));
     }
 
     @Test
@@ -154,10 +154,10 @@ class ImageDecoderTest {
         byte[] jpeg = FormatVariants.jpeg(FormatVariants.phantom(), false, 0.95f);
         byte[] srgb = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData();
         byte[] withSrgb = dev.brainscan.testing.HostileCorpus.jpegWithIccProfile(jpeg, srgb);
-        ContainerGuard.Checked kept = ContainerGuard.jpeg(withSrgb, Limits.DEFAULT);
+        ContainerGuard.Checked kept = new JpegGuard().check(withSrgb, Limits.DEFAULT);
         assertEquals(jpeg.length + srgb.length + 18, kept.bytes().length, "a valid sRGB profile is passed on");
         byte[] lying = dev.brainscan.testing.HostileCorpus.jpegWithIcc(jpeg, 0x7FFFFFFF);
-        assertEquals(jpeg.length, ContainerGuard.jpeg(lying, Limits.DEFAULT).bytes().length);
+        assertEquals(jpeg.length, new JpegGuard().check(lying, Limits.DEFAULT).bytes().length);
         assertEquals(240, DECODER.decode(lying).width());
         assertEquals(240, DECODER.decode(withSrgb).width());
     }
@@ -184,14 +184,14 @@ class ImageDecoderTest {
     void decode_pngTextAndIccChunks_areDroppedUnread() throws ScanException {
         byte[] png = FormatVariants.encode(FormatVariants.phantom(), "png");
         byte[] bombed = dev.brainscan.testing.HostileCorpus.pngWithTextBombs(png, 2);
-        assertArrayEquals(png, ContainerGuard.png(bombed, Limits.DEFAULT).bytes());
+        assertArrayEquals(png, new PngGuard().check(bombed, Limits.DEFAULT).bytes());
     }
 
     @Test
     void decode_webpIccpChunk_isDroppedAndItsFlagCleared() throws ScanException {
         byte[] webp = FormatVariants.fixture("phantom-lossless.webp");
         byte[] withIcc = dev.brainscan.testing.HostileCorpus.webpWithIcc(webp, 0x7FFFFFFF);
-        byte[] clean = ContainerGuard.webp(withIcc).bytes();
+        byte[] clean = new WebpGuard().check(withIcc, Limits.DEFAULT).bytes();
         assertEquals(0, clean[20] & 0x20, "VP8X no longer announces an ICC profile");
         assertEquals(-1, new String(clean, StandardCharsets.ISO_8859_1).indexOf("ICCP"));
         assertArrayEquals(DECODER.decode(webp).rgb(), DECODER.decode(withIcc).rgb());

@@ -3,7 +3,6 @@ package dev.brainscan.core.image.dicom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,18 +55,13 @@ class DicomImageTest {
     }
 
     static DicomImage.Frame decode(byte[] file) throws ScanException {
-        DicomImage d = new ImageDecoder(Limits.DEFAULT).dicom(file);
-        if (d.refusal() != null) {
-            throw d.refusal();
-        }
-        return d.frame(0);
+        return new ImageDecoder(Limits.DEFAULT).dicom(file).frame(0);
     }
 
     static ScanException refusal(byte[] file) {
         try {
-            DicomImage d = new ImageDecoder(Limits.DEFAULT).dicom(file);
-            assertNotNull(d.refusal(), "expected a refusal");
-            return d.refusal();
+            new ImageDecoder(Limits.DEFAULT).dicom(file);
+            throw new AssertionError("expected a refusal");
         } catch (ScanException e) {
             return e;
         }
@@ -205,6 +199,23 @@ class DicomImageTest {
         ScanResult odd = CLASSIFIER.classify(DicomWriter.mr8(SLICE).set(0x00080060, "CS", "ZYXWORT").bytes(), "odd",
                 Map.of());
         assertFalse(Json.write(odd).contains("ZYXWORT"), Json.write(odd));
+    }
+
+    @Test
+    void refusal_isAnExceptionWithTheFilesIdentifiers_damageHasNone() {
+        ScanException ct = refusal(DicomWriter.mr8(SLICE).set(0x00080060, "CS", "CT").bytes());
+        assertEquals(ErrorCode.NOT_A_BRAIN_MRI, ct.code());
+        assertEquals("CT", ct.dicom().modality());
+        assertEquals(DicomWriter.SERIES_UID, ct.dicom().seriesInstanceUid());
+        assertNull(ct.dicom().frames(), "refused before its frames were counted");
+        // three frames announced, one there: refused once counted, and the count is named
+        ScanException short3 = refusal(DicomWriter.mr8(SLICE).set(0x00280008, "IS", "3").bytes());
+        assertEquals(ErrorCode.CORRUPT_IMAGE, short3.code());
+        assertEquals(3, short3.dicom().frames());
+        byte[] file = DicomWriter.mr8(SLICE).bytes();
+        ScanException damaged = refusal(java.util.Arrays.copyOf(file, 200));
+        assertEquals(ErrorCode.CORRUPT_IMAGE, damaged.code());
+        assertNull(damaged.dicom(), "a file damaged before its identifiers names none");
     }
 
     @Test
