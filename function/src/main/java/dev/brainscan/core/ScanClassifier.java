@@ -5,6 +5,7 @@ import dev.brainscan.core.image.ExifOrientation;
 import dev.brainscan.core.image.ImageDecoder;
 import dev.brainscan.core.image.Limits;
 import dev.brainscan.core.image.MriPlausibility;
+import dev.brainscan.core.image.PatternCheck;
 import dev.brainscan.core.image.PreprocessingV2;
 import dev.brainscan.core.image.RgbImage;
 import dev.brainscan.core.image.dicom.DicomImage;
@@ -41,6 +42,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     /** Null for a v1 model (the v1 crop and colour input, unchanged). */
     private final PreprocessingV2 v2;
     private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
+    private final PatternCheck patterns = new PatternCheck(PatternCheck.Thresholds.DEFAULT);
     private final ScanResult.ModelIdentity identity;
     private final String notice;
 
@@ -240,6 +242,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                 int fh = frame == null ? image.height() : frame.height();
                 rejectIfImplausible(plausibility.implausibility(MriPlausibility.features(fw, fh,
                         PreprocessingV2.framed(luma.grey(), image.width(), frame), pre.region(), chroma)));
+                rejectIfImplausible(patterns.implausibility(pre.crop(), pre.cropWidth(), pre.cropHeight()));
                 steps.addAll(0, pre.steps());
                 // The model reads the tensor; the RGB crop is only the heatmap's canvas.
                 crop = renderer != null ? image.crop(box) : null;
