@@ -109,4 +109,12 @@ class PatternGateTest {
         assertTrue(fn.innerSlope() > -0.4 && fn.kurtosis() < 4, fn.toString());
         assertTrue(fn.ringPeak() < 1, fn.toString());
     }
+
+    @Test
+    void aCropWithoutTexture_isRefusedAsSuch() {
+        byte[] flat = new byte[200 * 150];
+        java.util.Arrays.fill(flat, (byte) 140);
+        assertEquals("it has no texture at all inside its outline",
+                new PatternCheck(PatternCheck.Thresholds.DEFAULT).implausibility(flat, 200, 150));
+    }
 }
