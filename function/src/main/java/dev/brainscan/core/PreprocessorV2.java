@@ -2,6 +2,7 @@ package dev.brainscan.core;
 
 import dev.brainscan.core.image.BrainCropper;
 import dev.brainscan.core.image.MriPlausibility;
+import dev.brainscan.core.image.PatternCheck;
 import dev.brainscan.core.image.PreprocessingV2;
 import dev.brainscan.core.image.RgbImage;
 import dev.brainscan.core.model.ModelManifest;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * Preprocessing v2 ({@link PreprocessingV2}): the frame finder, the adaptive threshold, the
- * grey model input and the percentile stretch; the gate reads the frame and the cast-free chroma.
+ * grey model input and the percentile stretch; the gate reads the frame and the cast-free chroma,
+ * and {@link PatternCheck} the grey crop the model would read (rings, spirals, textures: not a scan).
  */
 final class PreprocessorV2 implements Preprocessor {
     /** The step a tinted scan records: the model reads it as grey. */
@@ -20,6 +22,7 @@ final class PreprocessorV2 implements Preprocessor {
 
     private final PreprocessingV2 v2;
     private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
+    private final PatternCheck patterns = new PatternCheck(PatternCheck.Thresholds.DEFAULT);
     private final ModelManifest.Input input;
 
     PreprocessorV2(ModelManifest manifest) {
@@ -47,6 +50,7 @@ final class PreprocessorV2 implements Preprocessor {
         int fh = frame == null ? image.height() : frame.height();
         Gate.reject(plausibility.implausibility(MriPlausibility.features(fw, fh,
                 PreprocessingV2.framed(luma.grey(), image.width(), frame), pre.region(), chroma)), box);
+        Gate.reject(patterns.implausibility(pre.crop(), pre.cropWidth(), pre.cropHeight()), box);
         List<String> steps = new ArrayList<>(pre.steps());
         if (luma.chroma() > MriPlausibility.TINTED) {
             steps.add(STEP_GREY);
