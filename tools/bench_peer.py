@@ -2,7 +2,8 @@
 """brainscan `classify` against the Python/OpenCV peer (tools/peer_classify.py), issues 17 and 30.
 
     /usr/bin/python3 tools/bench_peer.py ../shared/datasets/brain-mri/val --scans 300 --runs 3
-    /usr/bin/python3 tools/bench_peer.py --bands ../shared/datasets/brain-mri/val ../shared/datasets/brain-mri/train
+    /usr/bin/python3 tools/bench_peer.py --bands ../shared/datasets/brain-mri/val ../shared/datasets/brain-mri/train \
+        --scans 300 --runs 5
 
 With --bands, the given folders' scans are sorted into size bands as `./brainscan bench` sorts
 them (a longer side under 300 px, 300-700 px, over 700 px; 2-4 MP first): --scans files per
@@ -17,12 +18,16 @@ through a temporary folder of symbolic links) as whole processes, alternated run
 flips every run), on one core (taskset -c 0) and on two (taskset -c 0,1). Each brainscan
 variant (--variant NAME='JVM FLAGS', default: the launcher as it is) is one more contender.
 Prints medians of the wall times and ratios brainscan/peer (below 1: brainscan is faster),
-and the per-scan medians each reports: the peer's own timer, brainscan's timingsMs (sum of
-"total"), whole run, first 5 scans and second half.
+the whole process's CPU time (user + system, from the kernel's accounting of the child: less
+sensitive to a busy machine than the wall time), and the per-scan medians each reports: the
+peer's own timer, brainscan's timingsMs (sum of "total"), whole run, first 5 scans and second
+half.
 """
 import argparse
 import json
 import os
+import resource
+import signal
 import shutil
 import statistics
 import subprocess
@@ -138,13 +143,17 @@ def med(v):
 
 
 def run(cmd, env, cores):
+    """Runs one contender; its wall time and CPU time (user + system of the process and its children), ms."""
     full = ["taskset", "-c", cores] + cmd
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(full, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = (time.perf_counter() - t0) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
     if p.returncode not in (0, 1):
         sys.exit("failed (%d): %s\n%s" % (p.returncode, " ".join(full), p.stderr[-2000:]))
-    return wall, p.stdout, p.stderr
+    return wall, cpu, p.stdout, p.stderr
 
 
 def peer_figures(stdout, stderr):
@@ -173,10 +182,13 @@ def compare(folder, contenders, cores_list, runs, label=""):
         for cores in cores_list:
             order = contenders if r % 2 == 0 else contenders[::-1]
             for name, cmd, env, parse in order:
-                wall, out, err = run(cmd + [folder], env, cores)
+                wall, cpu, out, err = run(cmd + [folder], env, cores)
                 walls[(cores, name)].append(wall)
-                figs[(cores, name)].append(parse(out, err))
-                print("  %srun %d, cores %-4s %-22s %8.0f ms" % (label, r + 1, cores, name, wall), flush=True)
+                f = parse(out, err)
+                f["cpuMs"] = cpu
+                figs[(cores, name)].append(f)
+                print("  %srun %d, cores %-4s %-22s %8.0f ms wall %8.0f ms CPU" % (label, r + 1, cores, name, wall, cpu),
+                      flush=True)
     return walls, figs
 
 
@@ -186,6 +198,7 @@ def rows_of(walls, figs, contenders, cores_list):
     for cores in cores_list:
         pw = med(walls[(cores, "peer")])
         pp = med([f["secondHalf"] for f in figs[(cores, "peer")]])
+        pc = med([f["cpuMs"] for f in figs[(cores, "peer")]])
         for name, *_ in contenders:
             w = med(walls[(cores, name)])
             fs = figs[(cores, name)]
@@ -194,6 +207,8 @@ def rows_of(walls, figs, contenders, cores_list):
                    "first5Ms": round(med([f["first5"] for f in fs]), 3),
                    "secondHalfMs": round(med([f["secondHalf"] for f in fs]), 3)}
             row["secondHalfRatio"] = round(row["secondHalfMs"] / pp, 3)
+            row["cpuMs"] = round(med([f["cpuMs"] for f in fs]), 1)
+            row["cpuRatio"] = round(row["cpuMs"] / pc, 3)
             if "startup" in fs[0]:
                 row["firstResultMs"] = med([f["startup"]["firstResultMs"] for f in fs])
             rows.append(row)
@@ -232,6 +247,7 @@ def main():
     ap.add_argument("--python", default="/usr/bin/python3")
     ap.add_argument("--json", action="store_true", help="also print every figure as one JSON object")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # so the temporary folders are removed
     base = dict(os.environ, ORT_DISABLE_TELEMETRY="1", DJL_DISABLE_TELEMETRY="true")
     contenders = contenders_of(args, base)
     cores_list = args.cores.split(";")
@@ -251,12 +267,12 @@ def main():
         summary = {"scans": n, "runs": args.runs, "labelsAgree": [agree, both],
                    "rows": rows_of(walls, figs, contenders, cores_list)}
         print()
-        print("%-6s %-22s %10s %8s %12s %10s %12s" % ("cores", "contender", "wall ms", "ratio", "per scan ms",
-                                                     "first 5", "second half"))
+        print("%-6s %-22s %10s %8s %12s %10s %12s %14s" % ("cores", "contender", "wall ms", "ratio", "per scan ms",
+                                                          "first 5", "second half", "CPU ms (ratio)"))
         for row in summary["rows"]:
-            print("%-6s %-22s %10.0f %7.2fx %12.2f %10.2f %7.2f (%.2fx)" % (
+            print("%-6s %-22s %10.0f %7.2fx %12.2f %10.2f %7.2f (%.2fx) %7.0f (%.2fx)" % (
                 row["cores"], row["contender"], row["wallMs"], row["ratio"], row["perScanMs"], row["first5Ms"],
-                row["secondHalfMs"], row["secondHalfRatio"]))
+                row["secondHalfMs"], row["secondHalfRatio"], row["cpuMs"], row["cpuRatio"]))
         print("\nratio = brainscan / peer, medians of %d alternated runs (<= 1.0: brainscan at least as fast);"
               " labels agree on %d of %d scans" % (args.runs, agree, both))
         if args.json:
@@ -283,9 +299,9 @@ def bands(args, contenders, cores_list):
         load1 = os.getloadavg()
         summary["loadAverage"] = [list(load0), list(load1)]
         print()
-        print("%-13s %5s %5s %6s %-12s %9s %9s %7s %9s %9s %7s %7s" % (
+        print("%-13s %5s %5s %6s %-12s %9s %9s %7s %9s %9s %7s %9s %9s %7s %7s" % (
             "band", "scans", "made", "cores", "contender", "peer ms", "ms", "ratio", "peer warm", "warm", "ratio",
-            "labels"))
+            "peer CPU", "CPU", "ratio", "labels"))
         worst = {}
         for b in summary["bands"]:
             for row in b["rows"]:
@@ -293,17 +309,21 @@ def bands(args, contenders, cores_list):
                     continue
                 peer = next(r for r in b["rows"] if r["cores"] == row["cores"] and r["contender"] == "peer")
                 one = "," not in row["cores"]
-                print("%-13s %5d %5d %6s %-12s %9.0f %9.0f %6.2fx %9s %9s %7s %7s" % (
+                print("%-13s %5d %5d %6s %-12s %9.0f %9.0f %6.2fx %9s %9s %7s %9.0f %9.0f %6.2fx %7s" % (
                     b["band"], b["scans"], b["made"], row["cores"], row["contender"], peer["wallMs"], row["wallMs"],
                     row["ratio"], "%.2f" % peer["secondHalfMs"] if one else "", "%.2f" % row["secondHalfMs"] if one else "",
-                    "%.2fx" % row["secondHalfRatio"] if one else "", "%d/%d" % tuple(b["labelsAgree"])))
+                    "%.2fx" % row["secondHalfRatio"] if one else "", peer["cpuMs"], row["cpuMs"], row["cpuRatio"],
+                    "%d/%d" % tuple(b["labelsAgree"])))
                 for key, value in (("whole, cores " + row["cores"], row["ratio"]),
+                                   ("whole CPU time, cores " + row["cores"], row["cpuRatio"]),
                                    ("warm, cores " + row["cores"], row["secondHalfRatio"] if one else None)):
                     if value is not None and b["band"] != "dataset mix" and value > worst.get(key, (0, ""))[0]:
                         worst[key] = (value, b["band"])
         print("\nratio = brainscan / peer, medians of %d alternated runs (<= 1.0: brainscan at least as fast); warm ="
               " the median per scan of each run's second half (one core only: on two, brainscan runs two scans at"
-              " once); load average %.1f at the start, %.1f at the end" % (args.runs, load0[0], load1[0]))
+              " once); CPU = user + system time of the whole process (less sensitive to other processes than the"
+              " wall time; on one core of a quiet machine about the wall time); load average %.1f at the start,"
+              " %.1f at the end" % (args.runs, load0[0], load1[0]))
         for key, (value, band) in worst.items():
             print("worst band, %s: %.2fx (%s)" % (key, value, band))
         summary["worst"] = {k: {"ratio": v, "band": b} for k, (v, b) in worst.items()}

@@ -98,7 +98,7 @@ public final class BrainCropper {
         byte[] rgb = image.rgb();
         int n = image.width() * image.height();
         byte[] grey = new byte[n];
-        long twiceChroma = 0;
+        long chroma = 0;
         for (int i = 0, p = 0; i < n; i++, p += 3) {
             int r = rgb[p] & 0xff;
             int g = rgb[p + 1] & 0xff;
@@ -106,15 +106,11 @@ public final class BrainCropper {
             // OpenCV 4.6's 8-bit path rounds with 15-bit weights; equal to 4899/9617/1868 >> 14 on
             // grey pixels but not on every colour (checked over the whole RGB cube)
             grey[i] = (byte) ((r * 9798 + g * 19235 + b * 3735 + 16384) >> 15);
-            // max - min of three values is half the sum of their pairwise distances; the distances
-            // without a branch (Math.max/min and Math.abs branch under C1 and mispredict on noise)
-            int rg = r - g;
-            int gb = g - b;
-            int br = b - r;
-            twiceChroma += ((rg ^ (rg >> 31)) - (rg >> 31)) + ((gb ^ (gb >> 31)) - (gb >> 31))
-                    + ((br ^ (br >> 31)) - (br >> 31));
+            // branches, not shifts: a colour decode of a grey scan has r = g = b in nearly every
+            // pixel, where they are always predicted (a branch-free form was 10 % slower under C1)
+            chroma += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b));
         }
-        return new Luma(grey, (double) (twiceChroma >> 1) / n); // every pixel's sum is even
+        return new Luma(grey, (double) chroma / n);
     }
 
     /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
