@@ -95,8 +95,8 @@ class LambdaLatencyIT {
 
     @Test
     void warmRequestsThroughTheRuntimeInterface_andTheFirstRequestAfterAPrimedRestore() throws Exception {
-        int warmup = Integer.getInteger("lambda.warmup", 60);
-        int requests = Integer.getInteger("lambda.requests", 40);
+        int warmup = Integer.getInteger("lambda.warmup", 40);
+        int requests = Integer.getInteger("lambda.requests", 20);
         int gapMs = Integer.getInteger("lambda.gapMs", 100);
         int restoreRounds = Integer.getInteger("lambda.restoreRounds", 1);
         List<String> events = events();
