@@ -56,7 +56,9 @@ class LambdaLatencyIT {
 
     static {
         // the JDK's HTTP server leaves Nagle's algorithm on: its header and body writes then wait
-        // for the client's delayed ACK (about 40 ms a request), a cost of this harness, not of Lambda
+        // for the client's delayed ACK (about 40 ms a request), a cost of this harness, not of
+        // Lambda. Read once per JVM: failsafe sets it for the whole run (function/pom.xml); this
+        // covers a run of this class alone elsewhere.
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
