@@ -72,8 +72,9 @@ def spread(files, n):
     return [files[int(i * len(files) / n)] for i in range(n)]
 
 
-def band_folders(folders, n):
-    """One temporary folder per band and one for the dataset mix; returns (root, [(band, dir, scans, made)])."""
+def band_folders(folders, n, into=None):
+    """One folder per band and one for the dataset mix, under into (default: a new temporary folder);
+    returns (root, [(band, dir, scans, made)])."""
     from PIL import Image
     files = []
     for folder in folders:
@@ -88,7 +89,11 @@ def band_folders(folders, n):
                 by_band[band_of(*im.size)].append(f)
         except Exception:
             pass  # not an image PIL reads: left out of the bands
-    root = tempfile.mkdtemp(prefix="brainscan-peer-bands-")
+    if into is None:
+        root = tempfile.mkdtemp(prefix="brainscan-peer-bands-")
+    else:
+        root = into
+        os.makedirs(root)
     out = []
 
     def link(dst, i, f):
@@ -239,6 +244,9 @@ def main():
     ap.add_argument("folder", nargs="+", help="scans (one folder; with --bands, any number)")
     ap.add_argument("--bands", action="store_true",
                     help="per size band and the dataset mix (issue 30); --scans is then per band (default 100)")
+    ap.add_argument("--make-bands", metavar="DIR",
+                    help="only write the band folders (band0..band3, mix) under DIR, a new folder, and keep them"
+                         " (for BandCost, say)")
     ap.add_argument("--scans", type=int, default=None, help="scans (default 300; per band with --bands, default 100)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--cores", default="0;0,1", help="taskset core lists, ;-separated (default: 0;0,1)")
@@ -248,6 +256,10 @@ def main():
     ap.add_argument("--json", action="store_true", help="also print every figure as one JSON object")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # so the temporary folders are removed
+    if args.make_bands:
+        for band, folder, scans, made in band_folders(args.folder, args.scans or 100, args.make_bands)[1]:
+            print("%-13s %s: %d scans, %d made" % (band, folder, scans, made))
+        return
     base = dict(os.environ, ORT_DISABLE_TELEMETRY="1", DJL_DISABLE_TELEMETRY="true")
     contenders = contenders_of(args, base)
     cores_list = args.cores.split(";")
