@@ -20,7 +20,7 @@ public final class StageProfile {
         }
         PreprocessingV2 v2 = new PreprocessingV2(BrainCropper.Parameters.DEFAULT, PreprocessingV2.Parameters.DEFAULT);
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        String[] names = {"luma", "blur", "pack", "frame-comp", "not+morph", "largest", "run", "features", "tensor"};
+        String[] names = {"luma", "blur+mask", "castfree", "frame-comp", "not+morph", "largest", "run", "features", "tensor"};
         int rounds = Integer.getInteger("rounds", 15);
         long[][] t = new long[names.length][rounds];
         for (int r = 0; r < rounds; r++) {
@@ -30,9 +30,12 @@ public final class StageProfile {
                 long a = mx.getCurrentThreadCpuTime();
                 BrainCropper.Luma luma = BrainCropper.luma(im);
                 long b = mx.getCurrentThreadCpuTime();
-                byte[] bl = BrainCropper.blurred(luma.grey(), w, h);
+                // the blur and its mask in one pass, as v2 runs them ("pack": the castFree chroma)
+                BitMask dark = BrainCropper.blurredMask(luma.grey(), w, h, 45, 0, 90).mask();
                 long c = mx.getCurrentThreadCpuTime();
-                BitMask dark = BitMask.atMost(bl, w, h, 45, new int[256]);
+                if (luma.chroma() != 0) {
+                    MriPlausibility.castFreeChroma(im, luma.grey());
+                }
                 long d = mx.getCurrentThreadCpuTime();
                 PreprocessingV2.components(dark, 0.005 * w * h);
                 long e = mx.getCurrentThreadCpuTime();
