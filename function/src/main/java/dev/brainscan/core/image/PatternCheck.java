@@ -163,29 +163,66 @@ public final class PatternCheck {
         return count < N * N / 20 ? 0 : sum / count;
     }
 
-    /** Sums over (2r+1) x (2r+1) windows, clipped at the borders. */
+    /**
+     * Sums over 7 x 7 windows, clipped at the borders. Each sum adds its terms left to right
+     * (top to bottom), so the unrolled interior gives the same bits as the clipped loop.
+     */
     private static double[] boxSum(double[] in, int r) {
+        if (r != 3) {
+            throw new IllegalArgumentException("the unrolled box sum is 7 x 7");
+        }
         double[] tmp = new double[N * N];
         double[] out = new double[N * N];
         for (int y = 0; y < N; y++) {
+            int b = y * N;
             for (int x = 0; x < N; x++) {
-                double s = 0;
-                for (int k = Math.max(0, x - r); k <= Math.min(N - 1, x + r); k++) {
-                    s += in[y * N + k];
+                double s;
+                if (x >= r && x < N - r) {
+                    int i = b + x;
+                    s = 0 + in[i - 3] + in[i - 2] + in[i - 1] + in[i] + in[i + 1] + in[i + 2] + in[i + 3];
+                } else {
+                    s = 0;
+                    for (int k = Math.max(0, x - r); k <= Math.min(N - 1, x + r); k++) {
+                        s += in[b + k];
+                    }
                 }
-                tmp[y * N + x] = s;
+                tmp[b + x] = s;
             }
         }
         for (int y = 0; y < N; y++) {
+            boolean inner = y >= r && y < N - r;
             for (int x = 0; x < N; x++) {
-                double s = 0;
-                for (int k = Math.max(0, y - r); k <= Math.min(N - 1, y + r); k++) {
-                    s += tmp[k * N + x];
+                double s;
+                if (inner) {
+                    int i = y * N + x;
+                    s = 0 + tmp[i - 3 * N] + tmp[i - 2 * N] + tmp[i - N] + tmp[i] + tmp[i + N] + tmp[i + 2 * N]
+                            + tmp[i + 3 * N];
+                } else {
+                    s = 0;
+                    for (int k = Math.max(0, y - r); k <= Math.min(N - 1, y + r); k++) {
+                        s += tmp[k * N + x];
+                    }
                 }
                 out[y * N + x] = s;
             }
         }
         return out;
+    }
+
+    /** For an n x n spectrum (n 128 or 64), the rounded radius of each wrapped frequency (u, v) at [v * n + u]. */
+    private static final int[] RING_128 = ringIndex(N);
+    private static final int[] RING_64 = ringIndex(HALF);
+
+    private static int[] ringIndex(int n) {
+        int[] k = new int[n * n];
+        for (int v = 0; v < n; v++) {
+            int fv = v < n / 2 ? v : v - n;
+            for (int u = 0; u < n; u++) {
+                int fu = u < n / 2 ? u : u - n;
+                k[v * n + u] = (int) Math.round(Math.sqrt(fu * fu + fv * fv));
+            }
+        }
+        return k;
     }
 
     /** {@link #spectrum(double[], int)} of the N x N grid. */
@@ -238,15 +275,13 @@ public final class PatternCheck {
         return p;
     }
 
-    /** In-place radix-2 FFT (the length a power of two). */
+    /** In-place radix-2 FFT (the length 128 or 64). */
     private static void fft(double[] re, double[] im) {
         int n = re.length;
-        for (int i = 1, j = 0; i < n; i++) {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
+        Twiddles tw = n == N ? TWIDDLES_128 : TWIDDLES_64;
+        int[] rev = tw.reversed;
+        for (int i = 1; i < n; i++) {
+            int j = rev[i];
             if (i < j) {
                 double t = re[i];
                 re[i] = re[j];
@@ -256,22 +291,63 @@ public final class PatternCheck {
                 im[j] = t;
             }
         }
-        for (int len = 2; len <= n; len <<= 1) {
-            double angle = -2 * Math.PI / len;
-            double wr = Math.cos(angle);
-            double wi = Math.sin(angle);
+        for (int len = 2, level = 0; len <= n; len <<= 1, level++) {
+            double[] wr = tw.re[level];
+            double[] wi = tw.im[level];
+            int halfLen = len / 2;
             for (int i = 0; i < n; i += len) {
-                double cr = 1;
-                double ci = 0;
-                for (int k = 0; k < len / 2; k++) {
+                for (int k = 0; k < halfLen; k++) {
                     int p = i + k;
-                    int q = p + len / 2;
+                    int q = p + halfLen;
+                    double cr = wr[k];
+                    double ci = wi[k];
                     double xr = re[q] * cr - im[q] * ci;
                     double xi = re[q] * ci + im[q] * cr;
                     re[q] = re[p] - xr;
                     im[q] = im[p] - xi;
                     re[p] += xr;
                     im[p] += xi;
+                }
+            }
+        }
+    }
+
+    private static final Twiddles TWIDDLES_128 = new Twiddles(N);
+    private static final Twiddles TWIDDLES_64 = new Twiddles(HALF);
+
+    /**
+     * An FFT length's bit-reversal permutation and, per stage, the twiddle factors made by the
+     * same recurrence the butterflies once ran inline (so the table gives the same bits).
+     */
+    private static final class Twiddles {
+        final int[] reversed;
+        final double[][] re;
+        final double[][] im;
+
+        Twiddles(int n) {
+            reversed = new int[n];
+            for (int i = 1, j = 0; i < n; i++) {
+                int bit = n >> 1;
+                for (; (j & bit) != 0; bit >>= 1) {
+                    j ^= bit;
+                }
+                j ^= bit;
+                reversed[i] = j;
+            }
+            int levels = Integer.numberOfTrailingZeros(n);
+            re = new double[levels][];
+            im = new double[levels][];
+            for (int len = 2, level = 0; len <= n; len <<= 1, level++) {
+                double angle = -2 * Math.PI / len;
+                double wr = Math.cos(angle);
+                double wi = Math.sin(angle);
+                re[level] = new double[len / 2];
+                im[level] = new double[len / 2];
+                double cr = 1;
+                double ci = 0;
+                for (int k = 0; k < len / 2; k++) {
+                    re[level][k] = cr;
+                    im[level][k] = ci;
                     double t = cr * wr - ci * wi;
                     ci = cr * wi + ci * wr;
                     cr = t;
@@ -288,15 +364,11 @@ public final class PatternCheck {
     static double[] spectralFeatures(double[] p) {
         double[] ring = new double[HALF];
         int[] count = new int[HALF];
-        for (int v = 0; v < N; v++) {
-            int fv = v < HALF ? v : v - N;
-            for (int u = 0; u < N; u++) {
-                int fu = u < HALF ? u : u - N;
-                int k = (int) Math.round(Math.sqrt(fu * fu + fv * fv));
-                if (k < HALF) {
-                    ring[k] += p[v * N + u];
-                    count[k]++;
-                }
+        for (int i = 0; i < N * N; i++) {
+            int k = RING_128[i];
+            if (k < HALF) {
+                ring[k] += p[i];
+                count[k]++;
             }
         }
         double[] log = new double[HALF];
@@ -450,15 +522,11 @@ public final class PatternCheck {
         double[] p = spectrum(c, m);
         double[] ring = new double[m / 2];
         int[] count = new int[m / 2];
-        for (int v = 0; v < m; v++) {
-            int fv = v < m / 2 ? v : v - m;
-            for (int u = 0; u < m; u++) {
-                int fu = u < m / 2 ? u : u - m;
-                int k = (int) Math.round(Math.sqrt(fu * fu + fv * fv));
-                if (k < m / 2) {
-                    ring[k] += p[v * m + u];
-                    count[k]++;
-                }
+        for (int i = 0; i < m * m; i++) {
+            int k = RING_64[i];
+            if (k < m / 2) {
+                ring[k] += p[i];
+                count[k]++;
             }
         }
         // least squares of log power on t = log k and t^2, centred for conditioning
