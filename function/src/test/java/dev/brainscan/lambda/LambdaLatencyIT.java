@@ -207,17 +207,8 @@ class LambdaLatencyIT {
     /** The runtime interface client on the unpacked zip, under the Lambda JVM flags and the cgroup. */
     void start() throws Exception {
         api = new RuntimeInterfaceClientIT.RuntimeApi();
-        Path zip = TestPaths.repoRoot().resolve("function/target/brainscan-lambda.zip");
-        assertTrue(Files.isRegularFile(zip), "build the zip first (mvn package)");
-        Path task = Files.createDirectories(dir.resolve("task"));
-        LambdaPackageIT.unzip(zip, task);
-        List<String> runtime = new ArrayList<>();
-        for (String probe : List.of("com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
-                "com.amazonaws.services.lambda.runtime.Context",
-                "software.amazon.awssdk.utilslite.SdkInternalThreadLocal")) {
-            runtime.add(Path.of(Class.forName(probe).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        }
+        Path task = RuntimeInterfaceClientIT.unpackZip(dir);
+        List<String> runtime = RuntimeInterfaceClientIT.runtimeClasspath();
         log = dir.resolve("function.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(lambdaJvm());

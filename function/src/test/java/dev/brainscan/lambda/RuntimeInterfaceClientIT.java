@@ -85,12 +85,17 @@ class RuntimeInterfaceClientIT {
         direct.close();
     }
 
-    /** Starts the runtime interface client on the unpacked zip with the template's handler string. */
-    void start(String handler) throws Exception {
+    /** The Lambda zip unpacked into {@code dir/task}, as Lambda lays out a function's code. */
+    static Path unpackZip(Path dir) throws Exception {
         Path zip = TestPaths.repoRoot().resolve("function/target/brainscan-lambda.zip");
         assertTrue(Files.isRegularFile(zip), "build the zip first (mvn package)");
         Path task = Files.createDirectories(dir.resolve("task"));
         LambdaPackageIT.unzip(zip, task);
+        return task;
+    }
+
+    /** The runtime interface client's jars (what the managed java21 runtime puts on the class path). */
+    static List<String> runtimeClasspath() throws Exception {
         List<String> runtime = new ArrayList<>();
         for (String probe : List.of("com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                 "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
@@ -98,6 +103,13 @@ class RuntimeInterfaceClientIT {
                 "software.amazon.awssdk.utilslite.SdkInternalThreadLocal")) {
             runtime.add(Path.of(Class.forName(probe).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
+        return runtime;
+    }
+
+    /** Starts the runtime interface client on the unpacked zip with the template's handler string. */
+    void start(String handler) throws Exception {
+        Path task = unpackZip(dir);
+        List<String> runtime = runtimeClasspath();
         log = dir.resolve("function.log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
