@@ -2,6 +2,7 @@ package dev.brainscan.cli;
 
 import dev.brainscan.config.Config;
 import dev.brainscan.core.ScanClassifier;
+import dev.brainscan.core.result.Notice;
 import dev.brainscan.serve.LocalServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -100,7 +101,7 @@ final class ServeCommand implements Main.Command {
                 classifier.manifest().name(), classifier.manifest().version(), dir);
         err.printf("try: curl -s -X POST --data-binary @scan.jpg -H 'Content-Type: image/jpeg' http://127.0.0.1:%d/classify%n",
                 server.port());
-        err.println("Research use only. Not a medical device; not for diagnosis. Ctrl-C stops.");
+        err.println(Notice.TEXT + " Ctrl-C stops.");
         err.flush();
         stopped.await();
         return 0;

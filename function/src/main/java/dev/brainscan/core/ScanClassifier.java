@@ -100,9 +100,9 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             image = decoder.decode(bytes, format);
             timer.lap("decode");
         } catch (ScanException e) {
-            return Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(), null));
+            return Classification.of(undecoded(scanId, source, timer, e.code(), e.getMessage(), null));
         } catch (Exception | Error e) {
-            return new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
+            return new Classification(undecoded(scanId, source, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
                     null), null, e);
         }
         boolean turned = "jpeg".equals(image.format()) && ExifOrientation.of(bytes) != 1;
@@ -147,16 +147,16 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         try {
             dicom = decoder.dicom(bytes);
         } catch (ScanException e) { // damaged, or refused with the file's identifiers
-            return List.of(Classification.of(failure(scanId, source, null, null, timer, e.code(), e.getMessage(),
+            return List.of(Classification.of(undecoded(scanId, source, timer, e.code(), e.getMessage(),
                     e.dicom())));
         } catch (Exception | Error e) {
-            return List.of(new Classification(failure(scanId, source, null, null, timer, ErrorCode.INTERNAL,
+            return List.of(new Classification(undecoded(scanId, source, timer, ErrorCode.INTERNAL,
                     INTERNAL_MESSAGE, null), null, e));
         }
         int frames = Math.min(dicom.frames(), maxFrames);
         ScanException over = budget.takeFrames(frames);
         if (over != null) {
-            return List.of(Classification.of(failure(scanId, source, null, null, timer, over.code(),
+            return List.of(Classification.of(undecoded(scanId, source, timer, over.code(),
                     over.getMessage(), dicom.info())));
         }
         List<Classification> out = new ArrayList<>(frames);
@@ -170,7 +170,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                     "Not decoded: " + damaged + " earlier frames of this file are damaged.")
                     : budget.takePixels((long) dicom.width() * dicom.height());
             if (skip != null) {
-                out.add(Classification.of(failure(id, source, null, null, timer, skip.code(), skip.getMessage(),
+                out.add(Classification.of(undecoded(id, source, timer, skip.code(), skip.getMessage(),
                         frameInfo(dicom, i))));
                 continue;
             }
@@ -180,12 +180,12 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
                 timer.lap("decode");
             } catch (ScanException e) {
                 damaged++;
-                out.add(Classification.of(failure(id, source, null, null, timer, e.code(), e.getMessage(),
+                out.add(Classification.of(undecoded(id, source, timer, e.code(), e.getMessage(),
                         frameInfo(dicom, i))));
                 continue;
             } catch (Exception | Error e) {
                 damaged++;
-                out.add(new Classification(failure(id, source, null, null, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
+                out.add(new Classification(undecoded(id, source, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
                         frameInfo(dicom, i)), null, e));
                 continue;
             }
@@ -233,7 +233,13 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
 
     /** An error record for a scan that never reached the pipeline (e.g. too large to fetch). */
     public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
-        return failure(scanId, source, null, null, new StageTimer(), code, message, null);
+        return undecoded(scanId, source, new StageTimer(), code, message, null);
+    }
+
+    /** A failure before any pixel was decoded: no image, no crop; the DICOM identifiers where read. */
+    private ScanResult undecoded(String scanId, Map<String, String> source, StageTimer timer, ErrorCode code,
+                                 String message, DicomInfo dicom) {
+        return ScanResult.failed(stamp, scanId, source, code, message, timings(timer)).withInput(null, null, dicom);
     }
 
     private ScanResult failure(String scanId, Map<String, String> source, RgbImage image, CropBox box,
