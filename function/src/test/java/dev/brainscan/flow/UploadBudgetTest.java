@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.brainscan.core.Classification;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.model.ModelManifest;
 import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
 import dev.brainscan.core.result.ScanResult;
@@ -99,27 +96,9 @@ class UploadBudgetTest {
     @Test
     void classificationRunningOutOfMemory_stillWritesASmallErrorResult() throws Exception {
         FakeClassifier fake = FakeClassifier.scoring(0.9);
-        Classifier exhausted = new Classifier() {
-            @Override
-            public ModelManifest manifest() {
-                return fake.manifest();
-            }
-
-            @Override
-            public Limits limits() {
-                return fake.limits();
-            }
-
-            @Override
-            public Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-
-            @Override
-            public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
-                return fake.failure(scanId, source, code, message);
-            }
-        };
+        Classifier exhausted = fake.runningFirst(() -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
         MemoryStore store = new MemoryStore().with("scans/a.jpg", new byte[] {1, 2, 3});
         UploadProcessor.Outcome outcome = processor(exhausted, store).process("bucket", "scans/a.jpg", "r1");
         assertEquals(UploadProcessor.Outcome.REJECTED, outcome);

@@ -228,11 +228,7 @@ class LambdaLatencyIT {
         env.put("AWS_SECRET_ACCESS_KEY", S3Env.SECRET_KEY);
         env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9"); // POST /classify reads no S3
         env.put("BUCKET", "brainscan-local");
-        env.put("OPT_OUT_TRACKING", "true");
-        env.put("ORT_DISABLE_TELEMETRY", "1");
-        env.put("DJL_OFFLINE", "true");
-        env.put("DJL_CACHE_DIR", dir.resolve("tmp/djl-cache").toString());
-        env.put("HOME", dir.resolve("readonly-home").toString());
+        RuntimeInterfaceClientIT.offline(env, dir);
         process = pb.start();
         if (share != null) {
             share.add(process.pid());

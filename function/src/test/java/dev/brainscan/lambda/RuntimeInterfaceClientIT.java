@@ -85,6 +85,15 @@ class RuntimeInterfaceClientIT {
         direct.close();
     }
 
+    /** Telemetry and downloads off, DJL's cache in the task's tmp, a home nothing can write to. */
+    static void offline(Map<String, String> env, Path dir) {
+        env.put("OPT_OUT_TRACKING", "true");
+        env.put("ORT_DISABLE_TELEMETRY", "1");
+        env.put("DJL_OFFLINE", "true");
+        env.put("DJL_CACHE_DIR", dir.resolve("tmp/djl-cache").toString());
+        env.put("HOME", dir.resolve("readonly-home").toString());
+    }
+
     /** The Lambda zip unpacked into {@code dir/task}, as Lambda lays out a function's code. */
     static Path unpackZip(Path dir) throws Exception {
         Path zip = TestPaths.repoRoot().resolve("function/target/brainscan-lambda.zip");
@@ -130,11 +139,7 @@ class RuntimeInterfaceClientIT {
         env.put("INPUT_PREFIX", "scans/");
         env.put("RESULT_PREFIX", "results/");
         env.put("LOG_OBJECT_KEYS", "false");
-        env.put("OPT_OUT_TRACKING", "true");
-        env.put("ORT_DISABLE_TELEMETRY", "1");
-        env.put("DJL_OFFLINE", "true");
-        env.put("DJL_CACHE_DIR", dir.resolve("tmp/djl-cache").toString());
-        env.put("HOME", dir.resolve("readonly-home").toString());
+        offline(env, dir);
         process = pb.start();
     }
 

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.brainscan.config.Config;
-import dev.brainscan.core.Classification;
 import dev.brainscan.core.Classifier;
-import dev.brainscan.core.image.Limits;
-import dev.brainscan.core.model.ModelManifest;
-import dev.brainscan.core.result.ErrorCode;
 import dev.brainscan.core.result.Json;
-import dev.brainscan.core.result.ScanResult;
 import dev.brainscan.testing.FakeClassifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,32 +38,13 @@ class ServeAdmissionTest {
     void queueFull_503BusyWithRetryAfterAndJson_healthStillAnswered() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         FakeClassifier fake = FakeClassifier.scoring(0.9);
-        Classifier held = new Classifier() {
-            @Override
-            public ModelManifest manifest() {
-                return fake.manifest();
+        Classifier held = fake.runningFirst(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Limits limits() {
-                return fake.limits();
-            }
-
-            @Override
-            public Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return fake.run(bytes, scanId, source, heatmap);
-            }
-
-            @Override
-            public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
-                return fake.failure(scanId, source, code, message);
-            }
-        };
+        });
         // one classify thread, a queue of 16: the 18th concurrent request finds no place
         try (LocalServer server = LocalServer.start(held, Config.fromEnv(Map.of()), 0, store,
                 new PrintStream(new ByteArrayOutputStream()), 1)) {

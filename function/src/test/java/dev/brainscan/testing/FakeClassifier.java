@@ -66,6 +66,36 @@ public final class FakeClassifier implements Classifier {
         return new FakeClassifier(Limits.DEFAULT, null, null, null, e);
     }
 
+    /**
+     * This fake behind a classifier that runs {@code before} first on every {@link #run} (to hold
+     * a classify slot, or to fail the way the JVM can), then answers as this fake does.
+     */
+    public Classifier runningFirst(Runnable before) {
+        FakeClassifier fake = this;
+        return new Classifier() {
+            @Override
+            public ModelManifest manifest() {
+                return fake.manifest();
+            }
+
+            @Override
+            public Limits limits() {
+                return fake.limits();
+            }
+
+            @Override
+            public Classification run(byte[] bytes, String scanId, Map<String, String> source, boolean heatmap) {
+                before.run();
+                return fake.run(bytes, scanId, source, heatmap);
+            }
+
+            @Override
+            public ScanResult failure(String scanId, Map<String, String> source, ErrorCode code, String message) {
+                return fake.failure(scanId, source, code, message);
+            }
+        };
+    }
+
     public FakeClassifier withLimits(Limits newLimits) {
         return new FakeClassifier(newLimits, score, refusal, internal, thrown);
     }
