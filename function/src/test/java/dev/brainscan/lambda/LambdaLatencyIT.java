@@ -74,13 +74,7 @@ class LambdaLatencyIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        RuntimeInterfaceClientIT.stop(process);
         if (api != null) {
             api.close();
         }

@@ -75,14 +75,21 @@ class RuntimeInterfaceClientIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        stop(process);
         api.close();
         direct.close();
+    }
+
+    /** Stops the function's process: politely, then by force after 10 s, and waits for it. */
+    static void stop(Process process) throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     /** Telemetry and downloads off, DJL's cache in the task's tmp, a home nothing can write to. */

@@ -289,13 +289,7 @@ final class JpegLs {
             if (sampleInterleaved) {
                 samples(prev, cur);
                 for (int k = 0; k < ns; k++) {
-                    int[] line = cur[k];
-                    int at = y * w * components + first + k;
-                    for (int x = 0; x < w; x++, at += components) {
-                        out[at] = line[x + 1];
-                    }
-                    cur[k] = prev[k];
-                    prev[k] = line;
+                    emitLine(out, cur, prev, k, y * w * components + first + k, w, components);
                 }
                 continue;
             }
@@ -303,13 +297,7 @@ final class JpegLs {
                 runIndex = runIndexes[k];
                 line(prev[k], cur[k]);
                 runIndexes[k] = runIndex;
-                int[] line = cur[k];
-                int at = y * w * components + first + k;
-                for (int x = 0; x < w; x++, at += components) {
-                    out[at] = line[x + 1];
-                }
-                cur[k] = prev[k];
-                prev[k] = line;
+                emitLine(out, cur, prev, k, y * w * components + first + k, w, components);
             }
         }
     }
@@ -319,6 +307,20 @@ final class JpegLs {
      * each pixel's components in turn with shared contexts; run mode when every component's
      * gradients are flat, the run interruption coded per component from Rb in context 0.
      */
+
+    /**
+     * Writes component {@code k}'s decoded line (its samples start at index 1, after the edge
+     * sample) to {@code out} from {@code at}, every {@code components}th sample, and makes it the
+     * previous line of the next row.
+     */
+    private static void emitLine(int[] out, int[][] cur, int[][] prev, int k, int at, int w, int components) {
+        int[] line = cur[k];
+        for (int x = 0; x < w; x++, at += components) {
+            out[at] = line[x + 1];
+        }
+        cur[k] = prev[k];
+        prev[k] = line;
+    }
     private void samples(int[][] prev, int[][] cur) {
         int w = width;
         int ns = prev.length;
