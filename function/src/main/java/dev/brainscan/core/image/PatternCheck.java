@@ -124,6 +124,9 @@ public final class PatternCheck {
      * 0.9 of its radius); 0 when fewer than 5 % of the pixels are textured.
      */
     static double coherence(double[] a) {
+        // Only the ellipse's pixels are read, and their 7 x 7 windows lie in rows and columns 1 to
+        // N - 2: the gradients, the row sums and the column sums are made there alone, with the
+        // unrolled sums of the full-grid version (the same terms in the same order: the same bits).
         double[] xx = new double[N * N];
         double[] yy = new double[N * N];
         double[] xy = new double[N * N];
@@ -137,76 +140,81 @@ public final class PatternCheck {
                 xy[i] = gx * gy;
             }
         }
-        xx = boxSum(xx, 3);
-        yy = boxSum(yy, 3);
-        xy = boxSum(xy, 3);
+        double[] rxx = new double[N * N];
+        double[] ryy = new double[N * N];
+        double[] rxy = new double[N * N];
+        for (int y = 1; y < N - 1; y++) {
+            for (int x = 4; x < N - 4; x++) {
+                int i = y * N + x;
+                rxx[i] = 0 + xx[i - 3] + xx[i - 2] + xx[i - 1] + xx[i] + xx[i + 1] + xx[i + 2] + xx[i + 3];
+                ryy[i] = 0 + yy[i - 3] + yy[i - 2] + yy[i - 1] + yy[i] + yy[i + 1] + yy[i + 2] + yy[i + 3];
+                rxy[i] = 0 + xy[i - 3] + xy[i - 2] + xy[i - 1] + xy[i] + xy[i + 1] + xy[i + 2] + xy[i + 3];
+            }
+        }
         double sum = 0;
         long count = 0;
-        for (int y = 4; y < N - 4; y++) {
-            for (int x = 4; x < N - 4; x++) {
-                double ex = (x + 0.5 - HALF) / HALF;
-                double ey = (y + 0.5 - HALF) / HALF;
-                if (ex * ex + ey * ey > 0.81) {
-                    continue;
-                }
-                int i = y * N + x;
-                double energy = xx[i] + yy[i];
-                if (energy < 49 * 16.0) { // gradients under ~4 grey levels: no texture to judge
-                    continue;
-                }
-                double d = xx[i] - yy[i];
-                double c = Math.sqrt(d * d + 4 * xy[i] * xy[i]) / energy;
-                sum += c;
-                count++;
+        for (int i : COHERENCE_PIXELS) {
+            double sxx = columnSum(rxx, i);
+            double syy = columnSum(ryy, i);
+            double energy = sxx + syy;
+            if (energy < 49 * 16.0) { // gradients under ~4 grey levels: no texture to judge
+                continue;
             }
+            double sxy = columnSum(rxy, i);
+            double d = sxx - syy;
+            double c = Math.sqrt(d * d + 4 * sxy * sxy) / energy;
+            sum += c;
+            count++;
         }
         return count < N * N / 20 ? 0 : sum / count;
     }
 
-    /**
-     * Sums over 7 x 7 windows, clipped at the borders. Each sum adds its terms left to right
-     * (top to bottom), so the unrolled interior gives the same bits as the clipped loop.
-     */
-    private static double[] boxSum(double[] in, int r) {
-        if (r != 3) {
-            throw new IllegalArgumentException("the unrolled box sum is 7 x 7");
-        }
-        double[] tmp = new double[N * N];
-        double[] out = new double[N * N];
+    private static double columnSum(double[] r, int i) {
+        return 0 + r[i - 3 * N] + r[i - 2 * N] + r[i - N] + r[i] + r[i + N] + r[i + 2 * N] + r[i + 3 * N];
+    }
+
+    /** The pixels (y * N + x) at least 4 from the border inside the inscribed ellipse to 0.9 of its radius. */
+    private static final int[] COHERENCE_PIXELS = ellipse(4, N - 4, 0.81);
+    /** The pixels inside the inscribed ellipse to 0.8 of its radius (none on the border). */
+    private static final int[] ELLIPSE = ellipse(0, N, 0.64);
+    /** The radial share's bins: the pixels inside the ellipse to 0.85 of its radius, and each one's bin. */
+    private static final int RADIAL_BINS = 24;
+    private static final int[] RADIAL_PIXELS;
+    private static final int[] RADIAL_BIN;
+
+    static {
+        int[] pixels = new int[N * N];
+        int[] bin = new int[N * N];
+        int n = 0;
         for (int y = 0; y < N; y++) {
-            int b = y * N;
             for (int x = 0; x < N; x++) {
-                double s;
-                if (x >= r && x < N - r) {
-                    int i = b + x;
-                    s = 0 + in[i - 3] + in[i - 2] + in[i - 1] + in[i] + in[i + 1] + in[i + 2] + in[i + 3];
-                } else {
-                    s = 0;
-                    for (int k = Math.max(0, x - r); k <= Math.min(N - 1, x + r); k++) {
-                        s += in[b + k];
-                    }
+                double ex = (x + 0.5 - HALF) / HALF;
+                double ey = (y + 0.5 - HALF) / HALF;
+                double r = Math.sqrt(ex * ex + ey * ey);
+                if (r < 0.85) {
+                    pixels[n] = y * N + x;
+                    bin[n++] = (int) (r / 0.85 * RADIAL_BINS);
                 }
-                tmp[b + x] = s;
             }
         }
-        for (int y = 0; y < N; y++) {
-            boolean inner = y >= r && y < N - r;
-            for (int x = 0; x < N; x++) {
-                double s;
-                if (inner) {
-                    int i = y * N + x;
-                    s = 0 + tmp[i - 3 * N] + tmp[i - 2 * N] + tmp[i - N] + tmp[i] + tmp[i + N] + tmp[i + 2 * N]
-                            + tmp[i + 3 * N];
-                } else {
-                    s = 0;
-                    for (int k = Math.max(0, y - r); k <= Math.min(N - 1, y + r); k++) {
-                        s += tmp[k * N + x];
-                    }
+        RADIAL_PIXELS = java.util.Arrays.copyOf(pixels, n);
+        RADIAL_BIN = java.util.Arrays.copyOf(bin, n);
+    }
+
+    /** The pixels with lo <= x, y < hi whose centre's normalised squared radius is at most r2, in row order. */
+    private static int[] ellipse(int lo, int hi, double r2) {
+        int[] out = new int[N * N];
+        int n = 0;
+        for (int y = lo; y < hi; y++) {
+            for (int x = lo; x < hi; x++) {
+                double ex = (x + 0.5 - HALF) / HALF;
+                double ey = (y + 0.5 - HALF) / HALF;
+                if (ex * ex + ey * ey <= r2) {
+                    out[n++] = y * N + x;
                 }
-                out[y * N + x] = s;
             }
         }
-        return out;
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** For an n x n spectrum (n 128 or 64), the rounded radius of each wrapped frequency (u, v) at [v * n + u]. */
@@ -230,7 +238,12 @@ public final class PatternCheck {
         return spectrum(a, N);
     }
 
-    /** |FFT|^2 of the mean-free, Hann-windowed n x n image (frequency (u, v) at [v * n + u], wrapped). */
+    /**
+     * |FFT|^2 of the mean-free, Hann-windowed n x n image (frequency (u, v) at [v * n + u], wrapped).
+     * The image is real, so two rows go through one complex FFT (one as the real, one as the
+     * imaginary part, separated by conjugate symmetry), only the columns u = 0 to n / 2 are
+     * transformed, and the other half of the spectrum is their mirror: P(u, v) = P(-u, -v).
+     */
     static double[] spectrum(double[] a, int n) {
         double mean = 0;
         for (double v : a) {
@@ -241,36 +254,40 @@ public final class PatternCheck {
         for (int i = 0; i < n; i++) {
             window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * (i + 0.5) / n);
         }
-        double[] re = new double[n * n];
-        double[] im = new double[n * n];
-        for (int y = 0; y < n; y++) {
+        int half = n / 2;
+        int cols = half + 1;
+        // the row transforms' columns 0 to n / 2, column-major (column u at [u * n + y])
+        double[] colRe = new double[cols * n];
+        double[] colIm = new double[cols * n];
+        double[] zr = new double[n];
+        double[] zi = new double[n];
+        for (int y = 0; y < n; y += 2) {
             for (int x = 0; x < n; x++) {
-                re[y * n + x] = (a[y * n + x] - mean) * window[x] * window[y];
+                zr[x] = (a[y * n + x] - mean) * window[x] * window[y];
+                zi[x] = (a[(y + 1) * n + x] - mean) * window[x] * window[y + 1];
             }
-        }
-        double[] rowRe = new double[n];
-        double[] rowIm = new double[n];
-        for (int y = 0; y < n; y++) {
-            System.arraycopy(re, y * n, rowRe, 0, n);
-            System.arraycopy(im, y * n, rowIm, 0, n);
-            fft(rowRe, rowIm);
-            System.arraycopy(rowRe, 0, re, y * n, n);
-            System.arraycopy(rowIm, 0, im, y * n, n);
-        }
-        for (int x = 0; x < n; x++) {
-            for (int y = 0; y < n; y++) {
-                rowRe[y] = re[y * n + x];
-                rowIm[y] = im[y * n + x];
-            }
-            fft(rowRe, rowIm);
-            for (int y = 0; y < n; y++) {
-                re[y * n + x] = rowRe[y];
-                im[y * n + x] = rowIm[y];
+            fft(zr, zi);
+            for (int u = 0; u < cols; u++) {
+                int m = (n - u) & (n - 1);
+                // row y: (Z[u] + conj Z[n - u]) / 2; row y + 1: (Z[u] - conj Z[n - u]) / 2i
+                colRe[u * n + y] = 0.5 * (zr[u] + zr[m]);
+                colIm[u * n + y] = 0.5 * (zi[u] - zi[m]);
+                colRe[u * n + y + 1] = 0.5 * (zi[u] + zi[m]);
+                colIm[u * n + y + 1] = -0.5 * (zr[u] - zr[m]);
             }
         }
         double[] p = new double[n * n];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = re[i] * re[i] + im[i] * im[i];
+        for (int u = 0; u < cols; u++) {
+            System.arraycopy(colRe, u * n, zr, 0, n);
+            System.arraycopy(colIm, u * n, zi, 0, n);
+            fft(zr, zi);
+            for (int v = 0; v < n; v++) {
+                double power = zr[v] * zr[v] + zi[v] * zi[v];
+                p[v * n + u] = power;
+                if (u > 0 && u < half) {
+                    p[((n - v) & (n - 1)) * n + n - u] = power;
+                }
+            }
         }
         return p;
     }
@@ -405,28 +422,19 @@ public final class PatternCheck {
      * anatomy.
      */
     static double radialShare(double[] a) {
-        int bins = 24;
+        int bins = RADIAL_BINS;
         double[] sum = new double[bins];
         int[] count = new int[bins];
         double total = 0;
         double total2 = 0;
-        int n = 0;
-        for (int y = 0; y < N; y++) {
-            for (int x = 0; x < N; x++) {
-                double ex = (x + 0.5 - HALF) / HALF;
-                double ey = (y + 0.5 - HALF) / HALF;
-                double r = Math.sqrt(ex * ex + ey * ey);
-                if (r >= 0.85) {
-                    continue;
-                }
-                int b = (int) (r / 0.85 * bins);
-                double v = a[y * N + x];
-                sum[b] += v;
-                count[b]++;
-                total += v;
-                total2 += v * v;
-                n++;
-            }
+        int n = RADIAL_PIXELS.length;
+        for (int j = 0; j < n; j++) {
+            int b = RADIAL_BIN[j];
+            double v = a[RADIAL_PIXELS[j]];
+            sum[b] += v;
+            count[b]++;
+            total += v;
+            total2 += v * v;
         }
         double mean = total / n;
         double variance = total2 / n - mean * mean;
@@ -452,20 +460,12 @@ public final class PatternCheck {
         double s2 = 0;
         double s4 = 0;
         long n = 0;
-        for (int y = 1; y < N - 1; y++) {
-            for (int x = 1; x < N - 1; x++) {
-                double ex = (x + 0.5 - HALF) / HALF;
-                double ey = (y + 0.5 - HALF) / HALF;
-                if (ex * ex + ey * ey > 0.64) {
-                    continue;
-                }
-                int i = y * N + x;
-                double dx = a[i + 1] - a[i];
-                double dy = a[i + N] - a[i];
-                s2 += dx * dx + dy * dy;
-                s4 += dx * dx * dx * dx + dy * dy * dy * dy;
-                n += 2;
-            }
+        for (int i : ELLIPSE) {
+            double dx = a[i + 1] - a[i];
+            double dy = a[i + N] - a[i];
+            s2 += dx * dx + dy * dy;
+            s4 += dx * dx * dx * dx + dy * dy * dy * dy;
+            n += 2;
         }
         double m2 = s2 / n;
         return m2 <= 1e-9 ? 0 : s4 / n / (m2 * m2);
@@ -484,22 +484,17 @@ public final class PatternCheck {
             double sbb = 0;
             double sab = 0;
             long n = 0;
-            for (int y = 0; y < N; y++) {
-                for (int x = 0; x < N; x++) {
-                    double ex = (x + 0.5 - HALF) / HALF;
-                    double ey = (y + 0.5 - HALF) / HALF;
-                    if (ex * ex + ey * ey > 0.64) {
-                        continue;
-                    }
-                    double va = a[y * N + x];
-                    double vb = axis == 0 ? a[y * N + (N - 1 - x)] : a[(N - 1 - y) * N + x];
-                    sa += va;
-                    sb += vb;
-                    saa += va * va;
-                    sbb += vb * vb;
-                    sab += va * vb;
-                    n++;
-                }
+            for (int i : ELLIPSE) {
+                int y = i / N;
+                int x = i - y * N;
+                double va = a[i];
+                double vb = axis == 0 ? a[y * N + (N - 1 - x)] : a[(N - 1 - y) * N + x];
+                sa += va;
+                sb += vb;
+                saa += va * va;
+                sbb += vb * vb;
+                sab += va * vb;
+                n++;
             }
             double cov = sab / n - sa / n * sb / n;
             double var = Math.sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
