@@ -21,13 +21,13 @@ class NoBrainRegion(Exception):
     pass
 
 
-def crop_box(rgb):
+def crop_box(rgb, step=1):
     """Return (x, y, w, h) of the brain crop for an HxWx3 uint8 RGB image (OpenCV reference)."""
-    return crop_box_grey(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), THRESHOLD)
+    return crop_box_grey(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), THRESHOLD, step)
 
 
-def crop_brain_contour(rgb):
-    x, y, w, h = crop_box(rgb)
+def crop_brain_contour(rgb, step=1):
+    x, y, w, h = crop_box(rgb, step)
     return rgb[y:y + h, x:x + w], (x, y, w, h)
 
 
@@ -74,6 +74,33 @@ def read_rgb(path):
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
+# The working resolution (docs/preprocessing.md): an image whose longer side is over WORKING_SIDE
+# px is read as every n-th pixel in each direction, n the smallest step that brings that side to
+# WORKING_SIDE or under (Java: ReducedDecode; ImageIO's subsampled read keeps these same pixels).
+WORKING_SIDE = 700
+
+
+def working_step(height, width):
+    side = max(height, width)
+    return 1 if side <= WORKING_SIDE else -(-side // WORKING_SIDE)
+
+
+def working_resolution(rgb):
+    """(the image at the working resolution, its step n)."""
+    step = working_step(*rgb.shape[:2])
+    return (rgb[::step, ::step] if step > 1 else rgb), step
+
+
+def box_to_source(box, step, height, width):
+    """A box (x, y, w, h) on the reduced image as the source pixels it covers, clipped."""
+    if step == 1:
+        return box
+    x, y, bw, bh = box
+    sx, sy = min(x * step, width - 1), min(y * step, height - 1)
+    right, bottom = min((x + bw) * step, width), min((y + bh) * step, height)
+    return sx, sy, max(1, right - sx), max(1, bottom - sy)
+
+
 def read_manifest(data_dir):
     with open(os.path.join(data_dir, "manifest.csv"), newline="") as f:
         return list(csv.DictReader(f))
@@ -88,9 +115,9 @@ def prepare_split(data_dir, rows, size, log=print):
     """
     images, labels, kept = [], [], []
     for i, row in enumerate(rows):
-        rgb = read_rgb(os.path.join(data_dir, row["path"]))
+        rgb, step = working_resolution(read_rgb(os.path.join(data_dir, row["path"])))
         try:
-            crop, _ = crop_brain_contour(rgb)
+            crop, _ = crop_brain_contour(rgb, step)
         except NoBrainRegion:
             log(f"skip (no brain region): {row['path']}")
             continue
@@ -107,9 +134,9 @@ def prepare_float(data_dir, rows, size):
     """Exact serving pixels (float32 after resize) for evaluation; rows without a region get None."""
     out = []
     for row in rows:
-        rgb = read_rgb(os.path.join(data_dir, row["path"]))
+        rgb, step = working_resolution(read_rgb(os.path.join(data_dir, row["path"])))
         try:
-            crop, _ = crop_brain_contour(rgb)
+            crop, _ = crop_brain_contour(rgb, step)
         except NoBrainRegion:
             out.append(None)
             continue
@@ -177,12 +204,17 @@ def otsu_u8(hist):
     return best_t
 
 
-def crop_box_grey(grey, threshold=THRESHOLD):
+def morph_iterations(step):
+    """Erosions (and dilations) at the working resolution: the count divided by the step, rounded up."""
+    return -(-MORPH_ITERATIONS // step)
+
+
+def crop_box_grey(grey, threshold=THRESHOLD, step=1):
     """v1 crop on a grey image with a given threshold: (x, y, w, h), raises NoBrainRegion."""
     g = blurred(grey)
     thresh = cv2.threshold(g, threshold, 255, cv2.THRESH_BINARY)[1]
-    thresh = cv2.erode(thresh, None, iterations=MORPH_ITERATIONS)
-    thresh = cv2.dilate(thresh, None, iterations=MORPH_ITERATIONS)
+    thresh = cv2.erode(thresh, None, iterations=morph_iterations(step))
+    thresh = cv2.dilate(thresh, None, iterations=morph_iterations(step))
     contours, _ = cv2.findContours(thresh, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         raise NoBrainRegion("no region above the threshold")
@@ -265,8 +297,9 @@ def _frame_ok(dark, box, min_edge_dark):
     return True
 
 
-def preprocess_v2(rgb):
-    """(grey crop uint8 HxW, box (x, y, w, h) in the image, steps, (lo, hi) of the stretch)."""
+def preprocess_v2(rgb, step=1):
+    """(grey crop uint8 HxW, box (x, y, w, h) in the image, steps, (lo, hi) of the stretch); step: the
+    image is every step-th pixel of its source (working_resolution)."""
     grey = grey_of(rgb)
     steps = []
     frame = find_frame(grey)
@@ -280,22 +313,22 @@ def preprocess_v2(rgb):
     try:
         if percentile_u8(hist, 0.99) < DARK_P99:
             raise NoBrainRegion("dark")
-        x, y, bw, bh = crop_box_grey(sub, THRESHOLD)
+        x, y, bw, bh = crop_box_grey(sub, THRESHOLD, step)
     except NoBrainRegion:
         t = min(max(otsu_u8(hist), ADAPTIVE_MIN), ADAPTIVE_MAX)
-        x, y, bw, bh = _adaptive_box(sub, t)
+        x, y, bw, bh = _adaptive_box(sub, t, step)
         steps.append("adaptive-threshold")
     crop = sub[y:y + bh, x:x + bw]
     lo, hi = stretch_bounds(crop)
     return crop, (x + fx, y + fy, bw, bh), steps, (lo, hi)
 
 
-def _adaptive_box(grey, t):
+def _adaptive_box(grey, t, step=1):
     """Otsu's threshold, halved (never below ADAPTIVE_MIN) while no region reaches the minimum: in a
     dark exposure the brain sits below Otsu's split of black background from the brightest tissue."""
     while True:
         try:
-            return crop_box_grey(grey, t)
+            return crop_box_grey(grey, t, step)
         except NoBrainRegion:
             if t <= ADAPTIVE_MIN:
                 raise
@@ -322,8 +355,17 @@ def resize_grey_stretched(grey_crop, lo, hi, height, width):
     return np.clip(out, np.float32(0), np.float32(255)).astype(np.float32)
 
 
-def serving_pixels_v2(rgb, size):
-    """HxWx3 float32 [0,255] model pixels (grey replicated) for one decoded RGB image."""
-    crop, box, steps, (lo, hi) = preprocess_v2(rgb)
+def serving_pixels_v2(rgb, size, reduced_step=None):
+    """HxWx3 float32 [0,255] model pixels (grey replicated) for one decoded RGB image, box and steps.
+    reduced_step: the image is already at the working resolution, every reduced_step-th pixel of its
+    source (the Java decoder's pixels, in the parity dump); the box then stays on the given pixels."""
+    height, width = rgb.shape[:2]
+    if reduced_step is None:
+        rgb, step = working_resolution(rgb)
+    else:
+        step = reduced_step
+    crop, box, steps, (lo, hi) = preprocess_v2(rgb, step)
     g = resize_grey_stretched(crop, lo, hi, size, size)
+    if step > 1 and reduced_step is None:
+        box, steps = box_to_source(box, step, height, width), ["reduced"] + steps
     return np.repeat(g[:, :, None], 3, axis=2), box, steps

@@ -1,7 +1,8 @@
 """Dump preprocess_v2 results for the Java parity test (PreprocessingParityIT).
 
-Reads decoded images from --raw (repeated: int32 width, int32 height little-endian, then
-width*height*3 RGB bytes; the Java test writes what its decoder gave, so the comparison is
+Reads decoded images from --raw (repeated: int32 width, int32 height, int32 working-resolution
+step, little-endian, then width*height*3 RGB bytes; the Java test writes what its decoder gave
+(an image over 700 px already reduced, with its step), so the comparison is
 of preprocessing alone), writes one binary record per image to --out,
 little-endian: int32 status (0 ok, 1 NoBrainRegion), int32 x, y, w, h, lo, hi, int32 step
 bits (1 frame, 2 adaptive-threshold), then size*size float32 model pixels (one grey plane)
@@ -28,14 +29,14 @@ def main():
     a = ap.parse_args()
     with open(a.raw, "rb") as f, open(a.out, "wb") as out:
         while True:
-            header = f.read(8)
-            if len(header) < 8:
+            header = f.read(12)
+            if len(header) < 12:
                 break
-            w, h = struct.unpack("<2i", header)
+            w, h, step = struct.unpack("<3i", header)
             rgb = np.frombuffer(f.read(w * h * 3), dtype=np.uint8).reshape(h, w, 3)
             try:
-                pixels, box, steps = preprocess.serving_pixels_v2(rgb, a.size)
-                _, _, _, (lo, hi) = preprocess.preprocess_v2(rgb)
+                pixels, box, steps = preprocess.serving_pixels_v2(rgb, a.size, reduced_step=step)
+                _, _, _, (lo, hi) = preprocess.preprocess_v2(rgb, step)
             except preprocess.NoBrainRegion:
                 out.write(struct.pack("<8i", 1, 0, 0, 0, 0, 0, 0, 0))
                 continue

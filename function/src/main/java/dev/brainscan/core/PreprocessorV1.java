@@ -12,6 +12,7 @@ import java.util.List;
 /** Preprocessing v1: the threshold crop of the colour image, resized and normalised per channel. */
 final class PreprocessorV1 implements Preprocessor {
     private final BrainCropper cropper;
+    private final BrainCropper.Parameters parameters;
     private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
     private final int height;
     private final int width;
@@ -19,11 +20,12 @@ final class PreprocessorV1 implements Preprocessor {
     private final float[] std;
 
     PreprocessorV1(ModelManifest manifest) {
-        this(new BrainCropper(manifest.cropParameters()), manifest.input());
+        this(manifest.cropParameters(), manifest.input());
     }
 
-    PreprocessorV1(BrainCropper cropper, ModelManifest.Input input) {
-        this.cropper = cropper;
+    PreprocessorV1(BrainCropper.Parameters parameters, ModelManifest.Input input) {
+        this.parameters = parameters;
+        this.cropper = new BrainCropper(parameters);
         this.height = input.height();
         this.width = input.width();
         this.mean = input.mean().clone();
@@ -39,7 +41,8 @@ final class PreprocessorV1 implements Preprocessor {
     public Crop crop(RgbImage image) throws ScanException, Refused {
         BrainCropper.Luma luma = BrainCropper.luma(image);
         Gate.reject(plausibility.colourImplausibility(luma.chroma()));
-        BrainCropper.Region region = cropper.find(luma.grey(), image.width(), image.height());
+        BrainCropper at = image.step() == 1 ? cropper : new BrainCropper(parameters.atStep(image.step()));
+        BrainCropper.Region region = at.find(luma.grey(), image.width(), image.height());
         CropBox box = region.box();
         Gate.reject(plausibility.implausibility(
                 MriPlausibility.features(image.width(), image.height(), luma.grey(), region, luma.chroma())), box);

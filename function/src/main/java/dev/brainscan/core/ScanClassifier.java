@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class ScanClassifier implements Classifier, AutoCloseable {
     public static final String STEP_EXIF = "exif-orientation";
+    /** The step of an image read at the working resolution (every n-th pixel of a large source). */
+    public static final String STEP_REDUCED = "reduced";
     public static final String INTERNAL_MESSAGE = "The scan could not be classified because of an internal error.";
 
     private final ScanModel model;
@@ -203,7 +205,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         CropBox box = null;
         try {
             Preprocessor.Crop crop = preprocessor.crop(image);
-            box = crop.box();
+            box = image.toSource(crop.box());
             RgbImage canvas = renderer != null ? crop.canvas() : null;
             timer.lap("crop");
             float[] tensor = crop.tensor();
@@ -211,6 +213,9 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
             Prediction prediction = model.predict(tensor);
             timer.lap("inference");
             List<String> steps = new ArrayList<>(crop.steps());
+            if (image.step() > 1) {
+                steps.add(0, STEP_REDUCED);
+            }
             if (exifTurned) {
                 steps.add(STEP_EXIF);
             }
@@ -223,7 +228,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
         } catch (ScanException e) {
             return Classification.of(failure(scanId, source, image, box, timer, e.code(), e.getMessage(), dicom));
         } catch (Preprocessor.Refused e) {
-            return Classification.of(failure(scanId, source, image, e.box(), timer, e.reason().code(),
+            return Classification.of(failure(scanId, source, image, image.toSource(e.box()), timer, e.reason().code(),
                     e.reason().getMessage(), dicom));
         } catch (Exception | Error e) {
             return new Classification(failure(scanId, source, image, box, timer, ErrorCode.INTERNAL, INTERNAL_MESSAGE,
@@ -249,7 +254,7 @@ public final class ScanClassifier implements Classifier, AutoCloseable {
     }
 
     private static ScanResult.ImageInfo info(RgbImage image) {
-        return new ScanResult.ImageInfo(image.format(), image.width(), image.height());
+        return new ScanResult.ImageInfo(image.format(), image.sourceWidth(), image.sourceHeight());
     }
 
     private static Map<String, Double> timings(StageTimer timer) {

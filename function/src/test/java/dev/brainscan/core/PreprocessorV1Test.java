@@ -21,7 +21,7 @@ class PreprocessorV1Test {
             rgb[i * 3 + 1] = (byte) 0;    // g = 0.0
             rgb[i * 3 + 2] = (byte) 51;   // b = 0.2
         }
-        PreprocessorV1 v1 = new PreprocessorV1(new BrainCropper(new BrainCropper.Parameters(45, 2, 2, 0.05)), INPUT);
+        PreprocessorV1 v1 = new PreprocessorV1(new BrainCropper.Parameters(45, 2, 2, 0.05), INPUT);
 
         float[] tensor = v1.tensor(new RgbImage("test", 2, 2, rgb));
 

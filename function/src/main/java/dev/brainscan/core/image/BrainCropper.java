@@ -28,6 +28,20 @@ public final class BrainCropper {
                 throw new IllegalArgumentException("crop parameters out of range");
             }
         }
+
+        /**
+         * The parameters for an image read as every {@code step}-th pixel ({@link ReducedDecode}):
+         * the erosions and dilations are in pixels, so each count is divided by the step, rounded
+         * up (a skull or a sulcus a few source pixels wide must not be eroded away at the
+         * working resolution; at least one pass still removes specks).
+         */
+        public Parameters atStep(int step) {
+            if (step == 1) {
+                return this;
+            }
+            return new Parameters(threshold, (erodeIterations + step - 1) / step, (dilateIterations + step - 1) / step,
+                    minRegionFraction);
+        }
     }
 
     /** The chosen region: its crop box and contour area (pixels, polygon area of the contour). */

@@ -127,6 +127,8 @@ public final class ExifOrientation {
                 out[o + 2] = in[s + 2];
             }
         }
-        return new RgbImage(image.format(), ow, oh, out);
+        RgbImage turned = new RgbImage(image.format(), ow, oh, out);
+        return image.step() == 1 ? turned : turned.reducedFrom(swap ? image.sourceHeight() : image.sourceWidth(),
+                swap ? image.sourceWidth() : image.sourceHeight(), image.step());
     }
 }

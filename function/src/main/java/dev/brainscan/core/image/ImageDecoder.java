@@ -177,8 +177,9 @@ public final class ImageDecoder {
 
     /** A DICOM frame as the image the rest of the pipeline reads. */
     public static RgbImage image(DicomImage.Frame frame) {
-        return frame.grey() != null ? RgbImage.ofGrey("dicom", frame.width(), frame.height(), frame.grey())
-                : new RgbImage("dicom", frame.width(), frame.height(), frame.colour());
+        return ReducedDecode.toWorkingResolution(frame.grey() != null
+                ? RgbImage.ofGrey("dicom", frame.width(), frame.height(), frame.grey())
+                : new RgbImage("dicom", frame.width(), frame.height(), frame.colour()));
     }
 
     /**
@@ -233,12 +234,13 @@ public final class ImageDecoder {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             limits.check(width, height);
-            int step = ReducedDecode.step(format != Format.WEBP, width, height); // 1 below 16 MP
+            // the working resolution; WebP's reader is not trusted to subsample, so it is subsampled after
+            int step = format == Format.WEBP ? 1 : ReducedDecode.step(width, height);
             BufferedImage image = watch.timed(() -> reader.read(0, ReducedDecode.param(reader, step)));
             if (image.getWidth() != ReducedDecode.side(width, step) || image.getHeight() != ReducedDecode.side(height, step)) {
                 throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
             }
-            RgbImage rgb = toImage(format.id(), image);
+            RgbImage rgb = ReducedDecode.toWorkingResolution(toImage(format.id(), image).reducedFrom(width, height, step));
             return format == Format.JPEG ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
         });
     }

@@ -69,6 +69,11 @@ public final class PreprocessingV2 {
         this.parameters = parameters;
     }
 
+    /** The same preprocessing for an image read as every {@code step}-th pixel ({@link BrainCropper.Parameters#atStep}). */
+    public PreprocessingV2 atStep(int step) {
+        return step == 1 ? this : new PreprocessingV2(crop.atStep(step), parameters);
+    }
+
     /** {@code preprocess_v2} on a BT.601 grey image ({@link BrainCropper#grey}); NO_BRAIN_REGION as v1. */
     public Result run(byte[] grey, int w, int h) throws ScanException {
         List<String> steps = new ArrayList<>(2);

@@ -4,34 +4,31 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 
 /**
- * Decodes very large images at a reduced resolution: the model reads 128 px, and a 40 MP
- * image decoded whole (and then cropped at full resolution) cost 3-5 s of CPU and up to
- * 630 MB in a fresh process at {@code -Xmx512m}. Above {@link #FULL_RESOLUTION_PIXELS} the
- * reader keeps every n-th pixel in each direction (ImageIO source subsampling) so that the
- * decoded image is at most about {@link #TARGET_PIXELS}.
+ * The working resolution: an image whose longer side is over {@value #WORKING_SIDE} px is
+ * decoded as every n-th pixel in each direction (n the smallest step that brings the longer
+ * side to {@value #WORKING_SIDE} or under), and everything after the decoder (the brain search,
+ * the gates, the model's 128 px input) reads that image. The model reads 128 px; the brain
+ * search's blur and morphology are in pixels and were made on the dataset's sizes (98.9 % of
+ * its images are at most 700 px); and the per-scan cost then stops growing with the input's
+ * pixels (issue 30). The record keeps the source's size, and its crop box is mapped back onto
+ * the source's pixels ({@link RgbImage#toSource}), so it is exact to within n px.
  *
- * <p>Only images far above anything the preprocessing was checked on are touched: the
- * largest dataset image is 1920x1080 (2.1 MP), phone photos of film are 12 MP, and the
- * parity and format tests stay at full resolution; an image decoded this way reports its
- * decoded size in the record's {@code image}. WebP keeps full resolution (its reader's
- * subsampling is not exercised by any test here).
+ * <p>JPEG, PNG, BMP and GIF are subsampled by their ImageIO reader (the same pixels as a whole
+ * decode followed by keeping every n-th: the reader subsamples after its colour conversion);
+ * WebP and DICOM frames are decoded whole and then subsampled. The Python twin
+ * ({@code models/training/preprocess.py}, {@code working_resolution}) keeps the same pixels.
  */
 final class ReducedDecode {
-    /** Images of more pixels than this are decoded at reduced resolution. */
-    static final long FULL_RESOLUTION_PIXELS = 16_000_000L;
-    /** About this many pixels are kept. */
-    static final long TARGET_PIXELS = 5_000_000L;
+    /** The longest side the pipeline works on. */
+    static final int WORKING_SIDE = 700;
 
     private ReducedDecode() {
     }
 
-    /** The subsampling step for an image of this size (1: full resolution, always when not {@code subsampled}). */
-    static int step(boolean subsampled, int width, int height) {
-        long pixels = (long) width * height;
-        if (!subsampled || pixels <= FULL_RESOLUTION_PIXELS) {
-            return 1;
-        }
-        return (int) Math.ceil(Math.sqrt((double) pixels / TARGET_PIXELS));
+    /** The subsampling step for an image of this size (1: full resolution). */
+    static int step(int width, int height) {
+        int side = Math.max(width, height);
+        return side <= WORKING_SIDE ? 1 : (side + WORKING_SIDE - 1) / WORKING_SIDE;
     }
 
     /** The reader's default parameters, subsampled by {@code step}. */
@@ -46,5 +43,10 @@ final class ReducedDecode {
     /** The size of one side once subsampled. */
     static int side(int full, int step) {
         return (full + step - 1) / step;
+    }
+
+    /** A decoded image at the working resolution (itself when small enough). */
+    static RgbImage toWorkingResolution(RgbImage image) {
+        return image.subsampled(step(image.width(), image.height()));
     }
 }

@@ -9,6 +9,10 @@ import dev.brainscan.core.result.CropBox;
  * and builds the interleaved copy only when something asks for it: the v2 pipeline reads
  * grey, and half the scans people send are single-channel JPEGs, so most never need it.
  * Not for sharing between threads while {@link #rgb()} may still be building.
+ *
+ * <p>A large image is decoded at a reduced resolution ({@link ReducedDecode}): every
+ * {@link #step()}-th pixel of a source {@link #sourceWidth()} x {@link #sourceHeight()};
+ * {@link #toSource} maps a box found on it back onto the source's pixels.
  */
 public final class RgbImage {
     private final String format;
@@ -16,6 +20,9 @@ public final class RgbImage {
     private final int height;
     private final byte[] grey;
     private byte[] rgb;
+    private int sourceWidth;
+    private int sourceHeight;
+    private int step = 1;
 
     public RgbImage(String format, int width, int height, byte[] rgb) {
         this(format, width, height, rgb, null);
@@ -33,6 +40,8 @@ public final class RgbImage {
         this.height = height;
         this.rgb = rgb;
         this.grey = grey;
+        this.sourceWidth = width;
+        this.sourceHeight = height;
     }
 
     /** An image whose every pixel has r = g = b = {@code grey[i]} (the array is kept, not copied). */
@@ -53,6 +62,77 @@ public final class RgbImage {
 
     public int height() {
         return height;
+    }
+
+    /** The width of the image this one was decoded from (its own width unless reduced). */
+    public int sourceWidth() {
+        return sourceWidth;
+    }
+
+    public int sourceHeight() {
+        return sourceHeight;
+    }
+
+    /** 1, or n when this image is every n-th pixel of its source in each direction. */
+    public int step() {
+        return step;
+    }
+
+    /** This image, recorded as every {@code step}-th pixel of a {@code sourceWidth x sourceHeight} source. */
+    RgbImage reducedFrom(int sourceWidth, int sourceHeight, int step) {
+        if (step < 1 || ReducedDecode.side(sourceWidth, step) != width || ReducedDecode.side(sourceHeight, step) != height) {
+            throw new IllegalArgumentException(this + " is not every " + step + "th pixel of " + sourceWidth + "x"
+                    + sourceHeight);
+        }
+        this.sourceWidth = sourceWidth;
+        this.sourceHeight = sourceHeight;
+        this.step = step;
+        return this;
+    }
+
+    /** Every {@code step}-th pixel in each direction, from (0, 0), as ImageIO's source subsampling keeps them. */
+    RgbImage subsampled(int step) {
+        if (step == 1) {
+            return this;
+        }
+        int ow = ReducedDecode.side(width, step);
+        int oh = ReducedDecode.side(height, step);
+        RgbImage out;
+        if (grey != null) {
+            byte[] g = new byte[ow * oh];
+            for (int y = 0, o = 0; y < oh; y++) {
+                for (int x = 0, s = y * step * width; x < ow; x++, s += step) {
+                    g[o++] = grey[s];
+                }
+            }
+            out = ofGrey(format, ow, oh, g);
+        } else {
+            byte[] c = new byte[ow * oh * 3];
+            for (int y = 0, o = 0; y < oh; y++) {
+                for (int x = 0, s = y * step * width * 3; x < ow; x++, s += 3 * step) {
+                    c[o++] = rgb[s];
+                    c[o++] = rgb[s + 1];
+                    c[o++] = rgb[s + 2];
+                }
+            }
+            out = new RgbImage(format, ow, oh, c);
+        }
+        return out.reducedFrom(sourceWidth, sourceHeight, step * this.step);
+    }
+
+    /**
+     * A box on this image as the box of the source's pixels it covers (itself when not
+     * reduced): each edge scaled by the step, clipped to the source.
+     */
+    public CropBox toSource(CropBox box) {
+        if (step == 1 || box == null) {
+            return box;
+        }
+        int x = Math.min(box.x() * step, sourceWidth - 1);
+        int y = Math.min(box.y() * step, sourceHeight - 1);
+        int right = Math.min((box.x() + box.width()) * step, sourceWidth);
+        int bottom = Math.min((box.y() + box.height()) * step, sourceHeight);
+        return new CropBox(x, y, Math.max(1, right - x), Math.max(1, bottom - y));
     }
 
     /** The interleaved pixels (built from the grey plane on first use when the source had one channel). */
@@ -104,6 +184,7 @@ public final class RgbImage {
 
     @Override
     public String toString() {
-        return "RgbImage[" + format + ", " + width + "x" + height + (grey != null ? ", grey" : "") + "]";
+        return "RgbImage[" + format + ", " + width + "x" + height + (grey != null ? ", grey" : "")
+                + (step > 1 ? ", every " + step + " of " + sourceWidth + "x" + sourceHeight : "") + "]";
     }
 }

@@ -211,8 +211,8 @@ class ImageDecoderTest {
     void decode_losslessWebpWithAllItsPixelData_decodes() throws ScanException {
         byte[] valid = dev.brainscan.testing.HostileCorpus.vp8lPlain(64, 15364, 64 * 15364 / 2);
         RgbImage image = DECODER.decode(valid);
-        assertEquals(64, image.width());
-        assertEquals(15364, image.height());
+        assertEquals(64, image.sourceWidth());
+        assertEquals(15364, image.sourceHeight());
         // 600 bytes short of the data: the last 1200 pixels' bits are missing, and that is reported
         byte[] cut = dev.brainscan.testing.HostileCorpus.vp8lPlain(64, 15364, 64 * 15364 / 2 - 600);
         assertEquals(ErrorCode.CORRUPT_IMAGE, assertThrows(ScanException.class, () -> DECODER.decode(cut)).code());

@@ -61,6 +61,7 @@ class PreprocessingParityIT {
                 images.add(image);
                 out.writeInt(Integer.reverseBytes(image.width()));
                 out.writeInt(Integer.reverseBytes(image.height()));
+                out.writeInt(Integer.reverseBytes(image.step()));
                 out.write(image.rgb());
             }
         }
@@ -88,7 +89,7 @@ class PreprocessingParityIT {
             int bits = py.getInt();
             PreprocessingV2.Result r;
             try {
-                r = v2.run(BrainCropper.grey(image), image.width(), image.height());
+                r = v2.atStep(image.step()).run(BrainCropper.grey(image), image.width(), image.height());
             } catch (ScanException e) {
                 r = null;
             }
