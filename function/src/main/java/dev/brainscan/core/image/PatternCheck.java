@@ -84,9 +84,22 @@ public final class PatternCheck {
         return null;
     }
 
-    /** The verdict for a grey crop ({@code w x h}): null when plausible. */
+    /**
+     * The verdict for a grey crop ({@code w x h}): null when plausible. The same verdict as
+     * {@code implausibility(features(crop, w, h))}, without the two statistics the rules do not
+     * read for this crop: the symmetry only counts with few edges and a ring peak over
+     * {@code symmetricRingPeak}, the inner slope only under the noise and Gaussian kurtosis limits
+     * (most scans are above them); where skipped they stand at 0, which no rule then reads.
+     */
     public String implausibility(byte[] crop, int w, int h) {
-        return implausibility(features(crop, w, h));
+        Thresholds t = thresholds;
+        double[] a = resample(crop, w, h);
+        double kurtosis = kurtosis(a);
+        double[] s = spectralFeatures(spectrum(a));
+        boolean symmetryRead = kurtosis < t.patternKurtosis() && s[0] > t.symmetricRingPeak();
+        boolean innerSlopeRead = kurtosis < Math.max(t.gaussianKurtosis(), t.noiseKurtosis());
+        return implausibility(new Features(coherence(a), s[0], s[1], radialShare(a), kurtosis,
+                symmetryRead ? symmetry(a) : 0, innerSlopeRead ? innerSlope(a) : 0));
     }
 
     /** The features of a grey crop ({@code w x h}, row-major). */
@@ -98,21 +111,31 @@ public final class PatternCheck {
 
     /** Area average onto N x N (each output pixel the mean of the source pixels it covers). */
     static double[] resample(byte[] src, int w, int h) {
+        int[] x0 = new int[N];
+        int[] x1 = new int[N];
+        for (int i = 0; i < N; i++) {
+            x0[i] = (int) ((long) i * w / N);
+            x1[i] = Math.max(x0[i] + 1, (int) ((long) (i + 1) * w / N));
+        }
         double[] out = new double[N * N];
+        long[] columns = new long[w];
         for (int j = 0; j < N; j++) {
             int y0 = (int) ((long) j * h / N);
             int y1 = Math.max(y0 + 1, (int) ((long) (j + 1) * h / N));
-            for (int i = 0; i < N; i++) {
-                int x0 = (int) ((long) i * w / N);
-                int x1 = Math.max(x0 + 1, (int) ((long) (i + 1) * w / N));
-                long sum = 0;
-                for (int y = y0; y < y1; y++) {
-                    int base = y * w;
-                    for (int x = x0; x < x1; x++) {
-                        sum += src[base + x] & 0xff;
-                    }
+            // the covered rows' sums per column, then each output pixel's columns: the same integer total
+            java.util.Arrays.fill(columns, 0);
+            for (int y = y0; y < y1; y++) {
+                int base = y * w;
+                for (int x = 0; x < w; x++) {
+                    columns[x] += src[base + x] & 0xff;
                 }
-                out[j * N + i] = (double) sum / ((long) (x1 - x0) * (y1 - y0));
+            }
+            for (int i = 0; i < N; i++) {
+                long sum = 0;
+                for (int x = x0[i]; x < x1[i]; x++) {
+                    sum += columns[x];
+                }
+                out[j * N + i] = (double) sum / ((long) (x1[i] - x0[i]) * (y1 - y0));
             }
         }
         return out;

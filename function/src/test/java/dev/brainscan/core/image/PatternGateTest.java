@@ -112,6 +112,36 @@ class PatternGateTest {
     }
 
     @Test
+    void theVerdictOnACrop_isTheVerdictOnAllItsFeatures() {
+        // implausibility(crop) skips the statistics its rules do not read for that crop; every kind of
+        // pattern, whole and as its central part, and phantom slices must get the same answer both ways
+        PatternCheck gate = new PatternCheck(PatternCheck.Thresholds.DEFAULT);
+        List<BufferedImage> images = new java.util.ArrayList<>();
+        List<String> kinds = new java.util.ArrayList<>(PatternCorpus.DEVELOPMENT);
+        kinds.addAll(PatternCorpus.HELD_OUT);
+        PatternCorpus.generate(kinds, 2, 23).forEach(s -> images.add(s.image()));
+        for (int i = 0; i < 6; i++) {
+            images.add(Phantom.generate(40 + i, 200 + 60 * i, 260, i % 2 == 0).image());
+        }
+        int refused = 0;
+        for (BufferedImage img : images) {
+            int w = img.getWidth();
+            int h = img.getHeight();
+            byte[] grey = BrainCropper.grey(new RgbImage("png", w, h, ImageDecoder.toRgb(img)));
+            byte[] centre = RgbImage.copyPlane(grey, w, w / 4, h / 4, w / 2, h / 2);
+            for (Object[] c : new Object[][] {{grey, w, h}, {centre, w / 2, h / 2}}) {
+                byte[] g = (byte[]) c[0];
+                int cw = (int) c[1];
+                int ch = (int) c[2];
+                String whole = gate.implausibility(PatternCheck.features(g, cw, ch));
+                assertEquals(whole, gate.implausibility(g, cw, ch), () -> PatternCheck.features(g, cw, ch).toString());
+                refused += whole == null ? 0 : 1;
+            }
+        }
+        assertTrue(refused > 0 && refused < 2 * images.size(), "both verdicts must occur: " + refused);
+    }
+
+    @Test
     void aCropWithoutTexture_isRefusedAsSuch() {
         byte[] flat = new byte[200 * 150];
         java.util.Arrays.fill(flat, (byte) 140);
