@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """The Python/OpenCV peer of `brainscan classify` (issue 17): what a Python user would write.
 
-    /usr/bin/python3 tools/peer_classify.py FOLDER_OR_FILE... [--model models/brainscan.onnx]
+    /usr/bin/python3 tools/peer_classify.py FOLDER_OR_FILE... [--model models/brainscan.json]
 
 Per scan: cv2.imdecode, the seeds' contour crop (models/training/preprocess.py crop_box:
 grey, 5x5 Gaussian blur, threshold 45, erode/dilate x2, largest external contour), cv2.resize
-(INTER_AREA) to the model's input, (v/255 - mean) / std, cv2.dnn on the same ONNX model.
+(INTER_AREA) to the model's input, (v/255 - mean) / std, cv2.dnn on the same network: the
+float file an 8-bit manifest was made from (its "quantized.from": OpenCV 4.6 cannot run the
+QDQ graph brainscan serves), else the manifest's own file. It reads images at full
+resolution (brainscan reads those over 700 px at its working resolution).
 For a manifest with preprocessing version 2 it follows preprocess.serving_pixels_v2 (frame
 finder, adaptive threshold for dark scans, grey crop with a 1-99 percentile stretch) with
 OpenCV's own primitives (cv2.threshold's Otsu; cv2.resize instead of the exact
@@ -143,13 +146,16 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+")
-    ap.add_argument("--model", default=os.path.join(here, "..", "models", "brainscan.onnx"))
+    ap.add_argument("--model", default=os.path.join(here, "..", "models", "brainscan.json"),
+                    help="the model's manifest (a .onnx path: the manifest beside it, same name)")
     ap.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                     help="OpenCV threads (default: the cores this process may run on)")
     args = ap.parse_args()
     cv2.setNumThreads(args.threads)
     with open(os.path.splitext(args.model)[0] + ".json") as f:
         manifest = json.load(f)
+    onnx_file = os.path.join(os.path.dirname(os.path.abspath(args.model)),
+                             manifest.get("quantized", {}).get("from", manifest["file"]))
     inp = manifest["input"]
     size = (inp["height"], inp["width"])
     mean = np.asarray(inp["mean"], np.float32) * 255.0
@@ -157,7 +163,7 @@ def main():
     v2 = manifest.get("preprocessing", {}).get("version", 1) >= 2
     pixels = pixels_v2 if v2 else pixels_v1
     threshold = manifest["decisionThreshold"]
-    net = cv2.dnn.readNetFromONNX(args.model)
+    net = cv2.dnn.readNetFromONNX(onnx_file)
     times = []
     out = sys.stdout
     for path in files_of(args.paths):

@@ -429,7 +429,9 @@ and whose tier tumour rate has an upper 95 % Clopper-Pearson bound of at most
 {tiers}
 {_predictive_section(oof)}
 ## Preprocessing v2 (training = serving)
-1. Decode to 8-bit RGB (EXIF orientation applied); grey = BT.601 luma. The model sees the
+1. Decode to 8-bit RGB (EXIF orientation applied); an image over 700 px on its longer side is
+   read as every n-th pixel (n = ceil(side / 700)), with the erosions and dilations below
+   divided by n, rounded up; grey = BT.601 luma. The model sees the
    grey crop in all three channels, so a colour cast (photographed film, sepia) disappears.
 2. Frame: the largest dark (blurred grey <= 45) 4-connected component; when the image
    outside its bounding box is mostly lit, the scan's edges are mostly dark and the frame
@@ -488,6 +490,7 @@ diagnosis, screening or treatment decisions, and not a substitute for a radiolog
 ```
 sudo apt-get install python3-torch python3-torchvision python3-onnx python3-opencv python3-matplotlib python3-scipy python3-sklearn
 /usr/bin/python3 models/training/train.py --data ../shared/datasets/brain-mri --out models/
+/usr/bin/python3 models/training/quantize.py --data ../shared/datasets/brain-mri --models models/ --version X.Y.Z
 ```
 Fixed seed ({man['training']['seed']}); CPU only. This run took {timing['totalMinutes']} minutes on 2 cores
 ({folds} folds: {', '.join(str(x) for x in timing['foldMinutes'])} min; final model {timing['finalMinutes']} min{_loso_minutes(timing)}).

@@ -4,7 +4,8 @@
     /usr/bin/python3 models/training/smoke_test.py [--out DIR]
 
 Generates phantom slices (never dataset images) with the dataset's manifest layout, runs
-train.py (2-fold grouped cross-validation, one short epoch per model, 64 px), and checks what the export promises:
+train.py (2-fold grouped cross-validation, one short epoch per model, 64 px) and quantize.py, and
+checks what the export promises, for the float model and again for the 8-bit one:
 the ONNX file passes onnx.checker with opset >= 13 and a dynamic batch, the manifest's
 sha256 matches, the parity file and the card exist. Exits non-zero on any failure.
 """
@@ -22,6 +23,7 @@ import numpy as np
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import quantize  # noqa: E402
 import train  # noqa: E402
 
 TYPES = ["glioma", "meningioma", "pituitary"]
@@ -102,7 +104,13 @@ def main(argv=None):
         train.main(["--data", data, "--out", out, "--work", os.path.join(work, "cache"), "--size", "64",
                     "--folds", "2", "--epochs", "1", "--samples-per-epoch", "64", "--batch", "16",
                     "--threads", "2", "--name", "brainscan-smoke", "--version", "0.0.0-smoke"])
+        fp32 = check(out)
+        quantize.main(["--data", data, "--models", out, "--version", "0.0.1-smoke", "--calibration", "16"])
         manifest = check(out)
+        with open(os.path.join(out, quantize.FP32_FILE), "rb") as f:
+            assert hashlib.sha256(f.read()).hexdigest() == fp32["sha256"] == manifest["quantized"]["fromSha256"], \
+                "the float file is the one training wrote, and the manifest says so"
+        assert manifest["sha256"] != fp32["sha256"], "the served file is the 8-bit one"
     finally:
         # the generated data and the training cache go (they were left in /tmp by every run);
         # the model stays only where it was asked for, or in the temporary folder without --out

@@ -42,7 +42,7 @@ final class ReducedDecode {
 
     /** The size of one side once subsampled. */
     static int side(int full, int step) {
-        return (full + step - 1) / step;
+        return RgbImage.subsampledSide(full, step);
     }
 
     /** A decoded image at the working resolution (itself when small enough). */

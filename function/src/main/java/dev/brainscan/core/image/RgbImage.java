@@ -10,7 +10,7 @@ import dev.brainscan.core.result.CropBox;
  * grey, and half the scans people send are single-channel JPEGs, so most never need it.
  * Not for sharing between threads while {@link #rgb()} may still be building.
  *
- * <p>A large image is decoded at a reduced resolution ({@link ReducedDecode}): every
+ * <p>A large image is decoded at a reduced resolution (the working resolution): every
  * {@link #step()}-th pixel of a source {@link #sourceWidth()} x {@link #sourceHeight()};
  * {@link #toSource} maps a box found on it back onto the source's pixels.
  */
@@ -80,7 +80,7 @@ public final class RgbImage {
 
     /** This image, recorded as every {@code step}-th pixel of a {@code sourceWidth x sourceHeight} source. */
     RgbImage reducedFrom(int sourceWidth, int sourceHeight, int step) {
-        if (step < 1 || ReducedDecode.side(sourceWidth, step) != width || ReducedDecode.side(sourceHeight, step) != height) {
+        if (step < 1 || subsampledSide(sourceWidth, step) != width || subsampledSide(sourceHeight, step) != height) {
             throw new IllegalArgumentException(this + " is not every " + step + "th pixel of " + sourceWidth + "x"
                     + sourceHeight);
         }
@@ -90,13 +90,18 @@ public final class RgbImage {
         return this;
     }
 
+    /** The length of a side of {@code full} pixels once every {@code step}-th is kept. */
+    static int subsampledSide(int full, int step) {
+        return (full + step - 1) / step;
+    }
+
     /** Every {@code step}-th pixel in each direction, from (0, 0), as ImageIO's source subsampling keeps them. */
     RgbImage subsampled(int step) {
         if (step == 1) {
             return this;
         }
-        int ow = ReducedDecode.side(width, step);
-        int oh = ReducedDecode.side(height, step);
+        int ow = subsampledSide(width, step);
+        int oh = subsampledSide(height, step);
         RgbImage out;
         if (grey != null) {
             byte[] g = new byte[ow * oh];
