@@ -236,13 +236,26 @@ public final class ImageDecoder {
             limits.check(width, height);
             // the working resolution; WebP's reader is not trusted to subsample, so it is subsampled after
             int step = format == Format.WEBP ? 1 : ReducedDecode.step(width, height);
-            BufferedImage image = watch.timed(() -> reader.read(0, ReducedDecode.param(reader, step)));
-            if (image.getWidth() != ReducedDecode.side(width, step) || image.getHeight() != ReducedDecode.side(height, step)) {
-                throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
+            RgbImage decoded;
+            if (format == Format.JPEG && JpegYCbCr.plain(bytes)) {
+                Raster raster = watch.timed(() -> reader.readRaster(0, ReducedDecode.param(reader, step)));
+                checkDecodedSize(format, raster.getWidth(), raster.getHeight(), width, height, step);
+                decoded = JpegYCbCr.image(format.id(), raster);
+            } else {
+                BufferedImage image = watch.timed(() -> reader.read(0, ReducedDecode.param(reader, step)));
+                checkDecodedSize(format, image.getWidth(), image.getHeight(), width, height, step);
+                decoded = toImage(format.id(), image);
             }
-            RgbImage rgb = ReducedDecode.toWorkingResolution(toImage(format.id(), image).reducedFrom(width, height, step));
+            RgbImage rgb = ReducedDecode.toWorkingResolution(decoded.reducedFrom(width, height, step));
             return format == Format.JPEG ? ExifOrientation.apply(rgb, ExifOrientation.of(bytes)) : rgb;
         });
+    }
+
+    private static void checkDecodedSize(Format format, int w, int h, int width, int height, int step)
+            throws ScanException {
+        if (w != ReducedDecode.side(width, step) || h != ReducedDecode.side(height, step)) {
+            throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
+        }
     }
 
     /** What a guarded read says when the data is damaged or needs too much memory. */
