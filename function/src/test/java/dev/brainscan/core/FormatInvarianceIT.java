@@ -23,8 +23,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Format invariance on real validation scans whose scores are not saturated: each is
  * re-encoded in memory (never written anywhere) in the formats Java can write, and must
- * score within 0.02 of the original JPEG (a lossy re-encode whose threshold crop moved is counted
- * instead, and must stay rare). WebP and CMYK are covered by FormatInvarianceTest.
+ * score within 0.02 of the original JPEG. A lossy re-encode (JPEG at quality 0.95) changes the
+ * pixels: one whose threshold crop moved is counted instead, and so is one whose score moved
+ * by more than 0.02, up to 0.05; both must stay rare. (Over 780 such re-encodes of train and
+ * val scans at quality 0.95 and 0.85, the float network moved 1.5 % of them by more than 0.02
+ * and the served 8-bit model 3.3 %, both at most 0.048: docs/model.md, "8-bit serving".)
+ * WebP and CMYK are covered by FormatInvarianceTest.
  */
 class FormatInvarianceIT {
     @Test
@@ -47,6 +51,7 @@ class FormatInvarianceIT {
         double worst = 0;
         int lossy = 0;
         List<String> movedCrops = new ArrayList<>();
+        List<String> movedScores = new ArrayList<>();
         for (Path p : chosen) {
             byte[] jpeg = Files.readAllBytes(p);
             ScanResult original = classifier.classify(jpeg, "ref", Map.of());
@@ -67,13 +72,21 @@ class FormatInvarianceIT {
                         continue;
                     }
                 }
-                worst = Math.max(worst, Math.abs(r.score() - reference));
+                double moved = Math.abs(r.score() - reference);
+                worst = Math.max(worst, moved);
+                if (e.getKey().startsWith("jpeg") && moved > 0.02) {
+                    assertTrue(moved <= 0.05, p.getFileName() + " as " + e.getKey() + " moved " + moved);
+                    movedScores.add(p.getFileName() + " as " + e.getKey() + " " + reference + " -> " + r.score());
+                    continue;
+                }
                 assertEquals(reference, r.score(), 0.02, p.getFileName() + " as " + e.getKey());
             }
         }
         System.out.printf(Locale.ROOT, "format invariance on %d validation scans: worst |score difference| %.4f; "
-                + "lossy re-encodes whose crop moved: %d of %d %s%n", chosen.size(), worst, movedCrops.size(), lossy,
-                movedCrops);
+                + "lossy re-encodes whose crop moved: %d of %d %s; whose score moved over 0.02: %d %s%n", chosen.size(),
+                worst, movedCrops.size(), lossy, movedCrops, movedScores.size(), movedScores);
         assertTrue(movedCrops.size() * 10 <= lossy, "the crop moved on over 10 % of lossy re-encodes: " + movedCrops);
+        assertTrue(movedScores.size() * 10 <= lossy, "the score moved over 0.02 on over 10 % of lossy re-encodes: "
+                + movedScores);
     }
 }

@@ -50,21 +50,32 @@ class TrainingSmokeIT {
                     "the smoke test's data and cache folder is removed at the end");
         }
 
-        try (ScanModel model = ScanModel.load(ModelSource.directory(out), 1)) {
-            assertEquals("brainscan-smoke", model.manifest().name());
+        // the trained float network against PyTorch's outputs (quantize.py kept it beside the 8-bit file)
+        ModelSource served = ModelSource.directory(out);
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
+                dev.brainscan.core.result.Json.mapper().readTree(served.manifestJson());
+        byte[] fp32Bytes = java.nio.file.Files.readAllBytes(out.resolve(manifest.get("quantized").get("from").asText()));
+        manifest.put("sha256", ScanModel.sha256(fp32Bytes));
+        try (ScanModel fp32 = ScanModel.load(new ModelSource("fp32",
+                dev.brainscan.core.result.Json.mapper().writeValueAsBytes(manifest), fp32Bytes), 1)) {
             ParityFile parity = ParityFile.read(out.resolve("brainscan.parity.json"));
             for (int i = 0; i < parity.samples(); i++) {
-                Prediction prediction = model.predict(parity.input(i));
+                Prediction prediction = fp32.predict(parity.input(i));
                 assertEquals(parity.probability()[i], prediction.probability(), 1e-4);
                 for (int k = 0; k < 3; k++) {
                     assertEquals(parity.tumorType(i)[k], prediction.tumorType()[k], 1e-4);
                 }
             }
+        }
+
+        // the served 8-bit model through the classifier
+        try (ScanModel model = ScanModel.load(served, 1)) {
+            assertEquals("brainscan-smoke", model.manifest().name());
 
             ScanClassifier classifier = new ScanClassifier(model, Limits.DEFAULT);
             ScanResult r = classifier.classify(Phantom.jpeg(3, 128, 128, true), "smoke", Map.of("file", "smoke"));
             assertFalse(r.failed(), String.valueOf(r.error()));
-            assertEquals("0.0.0-smoke", r.model().version());
+            assertEquals("0.0.1-smoke", r.model().version());
             assertEquals(java.util.List.of("glioma", "meningioma", "pituitary"),
                     java.util.List.copyOf(r.tumorType().probabilities().keySet()));
             double total = r.tumorType().probabilities().values().stream().mapToDouble(Double::doubleValue).sum();
