@@ -12,7 +12,6 @@ import java.util.List;
 /** Preprocessing v1: the threshold crop of the colour image, resized and normalised per channel. */
 final class PreprocessorV1 implements Preprocessor {
     private final BrainCropper cropper;
-    private final BrainCropper.Parameters parameters;
     private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
     private final int height;
     private final int width;
@@ -24,7 +23,6 @@ final class PreprocessorV1 implements Preprocessor {
     }
 
     PreprocessorV1(BrainCropper.Parameters parameters, ModelManifest.Input input) {
-        this.parameters = parameters;
         this.cropper = new BrainCropper(parameters);
         this.height = input.height();
         this.width = input.width();
@@ -41,8 +39,7 @@ final class PreprocessorV1 implements Preprocessor {
     public Crop crop(RgbImage image) throws ScanException, Refused {
         BrainCropper.Luma luma = BrainCropper.luma(image);
         Gate.reject(plausibility.colourImplausibility(luma.chroma()));
-        BrainCropper at = image.step() == 1 ? cropper : new BrainCropper(parameters.atStep(image.step()));
-        BrainCropper.Region region = at.find(luma.grey(), image.width(), image.height());
+        BrainCropper.Region region = cropper.atStep(image.step()).find(luma.grey(), image.width(), image.height());
         CropBox box = region.box();
         Gate.reject(plausibility.implausibility(
                 MriPlausibility.features(image.width(), image.height(), luma.grey(), region, luma.chroma())), box);

@@ -21,14 +21,12 @@ final class PreprocessorV2 implements Preprocessor {
     static final String STEP_GREY = "grey";
 
     private final PreprocessingV2 v2;
-    private final PreprocessingV2 atStep2; // the usual working resolution of a large image
     private final MriPlausibility plausibility = new MriPlausibility(MriPlausibility.Thresholds.DEFAULT);
     private final PatternCheck patterns = new PatternCheck(PatternCheck.Thresholds.DEFAULT);
     private final ModelManifest.Input input;
 
     PreprocessorV2(ModelManifest manifest) {
         this.v2 = new PreprocessingV2(manifest.cropParameters(), manifest.v2Parameters());
-        this.atStep2 = v2.atStep(2);
         this.input = manifest.input();
     }
 
@@ -45,8 +43,7 @@ final class PreprocessorV2 implements Preprocessor {
         // a chroma of 0 means every pixel has r = g = b: nothing to fit, nothing left over
         double chroma = luma.chroma() == 0 ? 0 : MriPlausibility.castFreeChroma(image, luma.grey());
         Gate.reject(plausibility.colourImplausibility(chroma));
-        PreprocessingV2 at = image.step() == 1 ? v2 : image.step() == 2 ? atStep2 : v2.atStep(image.step());
-        PreprocessingV2.Result pre = at.run(luma.grey(), image.width(), image.height());
+        PreprocessingV2.Result pre = v2.atStep(image.step()).run(luma.grey(), image.width(), image.height());
         CropBox box = pre.box();
         PreprocessingV2.Rect frame = pre.frame();
         int fw = frame == null ? image.width() : frame.width();

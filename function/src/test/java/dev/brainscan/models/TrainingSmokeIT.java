@@ -52,12 +52,7 @@ class TrainingSmokeIT {
 
         // the trained float network against PyTorch's outputs (quantize.py kept it beside the 8-bit file)
         ModelSource served = ModelSource.directory(out);
-        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
-                dev.brainscan.core.result.Json.mapper().readTree(served.manifestJson());
-        byte[] fp32Bytes = java.nio.file.Files.readAllBytes(out.resolve(manifest.get("quantized").get("from").asText()));
-        manifest.put("sha256", ScanModel.sha256(fp32Bytes));
-        try (ScanModel fp32 = ScanModel.load(new ModelSource("fp32",
-                dev.brainscan.core.result.Json.mapper().writeValueAsBytes(manifest), fp32Bytes), 1)) {
+        try (ScanModel fp32 = dev.brainscan.testing.TestModels.floatNetwork(served, out)) {
             ParityFile parity = ParityFile.read(out.resolve("brainscan.parity.json"));
             for (int i = 0; i < parity.samples(); i++) {
                 Prediction prediction = fp32.predict(parity.input(i));

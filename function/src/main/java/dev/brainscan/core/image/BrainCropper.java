@@ -54,6 +54,11 @@ public final class BrainCropper {
 
     private final Parameters parameters;
 
+    /** The same crop for an image read as every {@code step}-th pixel ({@link Parameters#atStep}). */
+    public BrainCropper atStep(int step) {
+        return step == 1 ? this : new BrainCropper(parameters.atStep(step));
+    }
+
     public BrainCropper(Parameters parameters) {
         this.parameters = parameters;
     }

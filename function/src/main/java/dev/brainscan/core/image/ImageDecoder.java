@@ -253,7 +253,7 @@ public final class ImageDecoder {
 
     private static void checkDecodedSize(Format format, int w, int h, int width, int height, int step)
             throws ScanException {
-        if (w != ReducedDecode.side(width, step) || h != ReducedDecode.side(height, step)) {
+        if (w != RgbImage.subsampledSide(width, step) || h != RgbImage.subsampledSide(height, step)) {
             throw new ScanException(ErrorCode.CORRUPT_IMAGE, "The " + format.id() + " header and data disagree.");
         }
     }

@@ -40,11 +40,6 @@ final class ReducedDecode {
         return param;
     }
 
-    /** The size of one side once subsampled. */
-    static int side(int full, int step) {
-        return RgbImage.subsampledSide(full, step);
-    }
-
     /** A decoded image at the working resolution (itself when small enough). */
     static RgbImage toWorkingResolution(RgbImage image) {
         return image.subsampled(step(image.width(), image.height()));

@@ -39,6 +39,7 @@ class CropReferenceParityTest {
         Path dir = dataset.get();
         List<String> lines = Files.readAllLines(dir.resolve("crop-reference.csv"));
         ImageDecoder decoder = new ImageDecoder(Limits.DEFAULT);
+        BrainCropper cropper = new BrainCropper(BrainCropper.Parameters.DEFAULT);
         List<Outcome> outcomes = new ArrayList<>();
         int exact = 0;
         for (String line : lines.subList(1, lines.size())) {
@@ -51,8 +52,7 @@ class CropReferenceParityTest {
                 // an image over 700 px is searched at the working resolution (every n-th pixel) and its box
                 // mapped back onto the source: there the tolerance is 2 px of the reduced image, plus the
                 // n - 1 px the mapping may add
-                CropBox box = image.toSource(new BrainCropper(BrainCropper.Parameters.DEFAULT.atStep(image.step()))
-                        .find(image).box());
+                CropBox box = image.toSource(cropper.atStep(image.step()).find(image).box());
                 int tolerance = (TOLERANCE_PX + 1) * image.step() - 1;
                 if (referenceTooSmall) {
                     outcomes.add(new Outcome(row, Integer.MAX_VALUE, "Java found a region, OpenCV's is under 1%"));

@@ -40,7 +40,7 @@ class ReducedDecodeTest {
         assertEquals(2, ReducedDecode.step(900, 1400));
         assertEquals(3, ReducedDecode.step(1920, 1080));
         assertEquals(8, ReducedDecode.step(5000, 4000));
-        assertEquals(626, ReducedDecode.side(1251, 2));
+        assertEquals(626, RgbImage.subsampledSide(1251, 2));
     }
 
     @Test

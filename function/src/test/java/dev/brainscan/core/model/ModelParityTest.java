@@ -34,13 +34,9 @@ class ModelParityTest {
      */
     static final double QUANTISATION_TOLERANCE = 0.05;
 
-    /** The float network, loaded through the served manifest with its own sha256. */
+    /** The float network beside the bundled 8-bit model. */
     static ScanModel fp32() throws Exception {
-        ModelSource served = ModelSource.bundled();
-        ObjectNode manifest = (ObjectNode) Json.mapper().readTree(served.manifestJson());
-        byte[] onnx = Files.readAllBytes(TestPaths.models().resolve(manifest.get("quantized").get("from").asText()));
-        manifest.put("sha256", ScanModel.sha256(onnx));
-        return ScanModel.load(new ModelSource("fp32", Json.mapper().writeValueAsBytes(manifest), onnx), 1);
+        return TestModels.floatNetwork(ModelSource.bundled(), TestPaths.models());
     }
 
     @Test
