@@ -157,46 +157,117 @@ public final class BrainCropper {
      */
     static BlurMask blurredMask(byte[] grey, int w, int h, int threshold, int flip, int level) {
         BitMask mask = new BitMask(w, h);
-        short[] ring = Workspace.get().shorts(5 * w);
+        int n = (w + 3) >>> 2;
+        long[] ring = Workspace.get().longs(5 * n);
         long below = 0;
         int computed = -1;
         for (int y = 0; y < h; y++) {
-            computed = horizontalUpTo(grey, w, h, ring, computed, y);
+            int need = Math.min(y + 2, h - 1);
+            while (computed < need) {
+                computed++;
+                horizontalRowPacked(grey, computed * w, w, ring, (computed % 5) * n);
+            }
             below += verticalPacked(ring, w, h, y, mask, threshold, flip, level);
         }
         return new BlurMask(mask, below);
     }
 
+    // Four pixels to a long, 16 bits each (pixel 4k + j in bits 16j..16j+15): a horizontal sum is
+    // at most 16 x 255 and the vertical one at most 256 x 255 = 65280, so the five-row sum of
+    // four lanes never carries from one lane into the next.
+    private static final long LANE_TOP = 0x8000800080008000L;
+    private static final long LANE_LOW15 = 0x7FFF7FFF7FFF7FFFL;
+    /** Gathers the four lanes' top bits (15, 31, 47, 63) into bits 60..63, lane 0 lowest: the products do not overlap. */
+    private static final long GATHER = (1L << 45) | (1L << 30) | (1L << 15) | 1L;
+
+    /** {@code v} in each of the four lanes. */
+    private static long lanes(int v) {
+        long l = v & 0xffffL;
+        return l | l << 16 | l << 32 | l << 48;
+    }
+
     /**
-     * {@link #verticalRow} and {@link BitMask#packRowBelow} in one loop, compared on the sums:
-     * the blurred pixel {@code (sum + 128) >> 8} is at most t exactly when {@code sum + 128} is
-     * below {@code (t + 1) << 8}, and below a level exactly when {@code sum + 128} is below
-     * {@code level << 8}, so the mask and the count are those of the rounded row, without the
-     * row being written and read back. Returns the count of row {@code y}.
+     * The blur's row {@code y} from the ring of packed horizontal sums, thresholded into the
+     * mask's row and counted below the level, four pixels per long: the blurred pixel
+     * {@code (sum + 128) >> 8} is at most t exactly when {@code sum + 128 < (t + 1) << 8}, that is
+     * when {@code sum >> 1} is below {@code ((A - 1) >> 1) + 1} with {@code A = ((t + 1) << 8) - 128};
+     * halved, every lane is under 2^15, so {@code (half | top) - bound} leaves a lane's top bit set
+     * exactly when it is at least the bound, without borrowing from the next lane. The same masks
+     * and counts as thresholding {@link #blurred} pixel by pixel ({@code BitMaskTest}).
+     * Returns the count of row {@code y}.
      */
-    private static int verticalPacked(short[] ring, int w, int h, int y, BitMask mask, int threshold, int flip,
+    private static int verticalPacked(long[] ring, int w, int h, int y, BitMask mask, int threshold, int flip,
                                       int level) {
-        int r0 = reflect101(y - 2, h) % 5 * w;
-        int r1 = reflect101(y - 1, h) % 5 * w;
-        int r2 = y % 5 * w;
-        int r3 = reflect101(y + 1, h) % 5 * w;
-        int r4 = reflect101(y + 2, h) % 5 * w;
-        int atMost = ((threshold + 1) << 8) - 128; // sum < atMost: the blurred pixel is at most the threshold
-        int under = (level << 8) - 128; // sum < under: below the level
+        int n = (w + 3) >>> 2;
+        int r0 = reflect101(y - 2, h) % 5 * n;
+        int r1 = reflect101(y - 1, h) % 5 * n;
+        int r2 = y % 5 * n;
+        int r3 = reflect101(y + 1, h) % 5 * n;
+        int r4 = reflect101(y + 2, h) % 5 * n;
+        long atMostBound = lanes(((((threshold + 1) << 8) - 128 - 1) >> 1) + 1);
+        int under = (level << 8) - 128; // sum < under: below the level (never when under <= 0)
+        boolean counting = under > 0;
+        long belowBound = counting ? lanes(((under - 1) >> 1) + 1) : 0;
+        long toAtMost = flip == 1 ? 0 : LANE_TOP; // flips a lane's "above" bit to "at most" (flip 0)
+        int tail = w & 3;
+        long lastLanes = tail == 0 ? LANE_TOP : LANE_TOP & ((1L << (16 * tail)) - 1); // the last long's real pixels
         long[] bits = mask.bits;
         int rowWord = y * mask.words;
-        int below = 0;
-        for (int x0 = 0; x0 < w; x0 += 64) {
-            int end = Math.min(w, x0 + 64);
-            long word = 0;
-            for (int x = x0; x < end; x++) {
-                int sum = ring[r0 + x] + 4 * ring[r1 + x] + 6 * ring[r2 + x] + 4 * ring[r3 + x] + ring[r4 + x];
-                below += (sum - under) >>> 31;
-                word |= (long) (((sum - atMost) >>> 31) ^ flip) << (x - x0);
+        long counts = 0; // four lanes of counts, at most n each
+        for (int k = 0, word = 0; k < n; word++) {
+            int end = Math.min(n, k + 16);
+            long packed = 0;
+            for (int shift = 0; k < end; k++, shift += 4) {
+                long sum = ring[r0 + k] + 4 * ring[r1 + k] + 6 * ring[r2 + k] + 4 * ring[r3 + k] + ring[r4 + k];
+                long half = ((sum >>> 1) & LANE_LOW15) | LANE_TOP;
+                long valid = k == n - 1 ? lastLanes : LANE_TOP;
+                long set = ((half - atMostBound) ^ toAtMost) & valid;
+                packed |= ((set * GATHER) >>> 60) << shift;
+                if (counting) {
+                    counts += (~(half - belowBound) & valid) >>> 15;
+                }
             }
-            bits[rowWord + (x0 >>> 6)] = word;
+            bits[rowWord + word] = packed;
         }
-        return below;
+        return (int) ((counts & 0xffff) + ((counts >>> 16) & 0xffff) + ((counts >>> 32) & 0xffff) + (counts >>> 48));
+    }
+
+    /** {@link #horizontalRow} packed four sums to a long ({@link #verticalPacked}), into {@code out} at {@code at}. */
+    private static void horizontalRowPacked(byte[] grey, int base, int w, long[] out, int at) {
+        long packed = 0;
+        int x = 0;
+        for (; x < Math.min(2, w); x++) {
+            packed |= (long) tap5(grey, base, x, w) << ((x & 3) << 4);
+        }
+        if (w >= 5) {
+            // a window of five carried along the row: one load per pixel instead of five
+            int a = grey[base] & 0xff;
+            int b = grey[base + 1] & 0xff;
+            int c = grey[base + 2] & 0xff;
+            int d = grey[base + 3] & 0xff;
+            for (int i = base + 4; x < w - 2; x++, i++) {
+                int e = grey[i] & 0xff;
+                packed |= (long) (a + 4 * (b + d) + 6 * c + e) << ((x & 3) << 4);
+                if ((x & 3) == 3) {
+                    out[at + (x >>> 2)] = packed;
+                    packed = 0;
+                }
+                a = b;
+                b = c;
+                c = d;
+                d = e;
+            }
+        }
+        for (; x < w; x++) {
+            packed |= (long) tap5(grey, base, x, w) << ((x & 3) << 4);
+            if ((x & 3) == 3) {
+                out[at + (x >>> 2)] = packed;
+                packed = 0;
+            }
+        }
+        if ((w & 3) != 0) {
+            out[at + (w >>> 2)] = packed;
+        }
     }
 
     /**

@@ -118,16 +118,40 @@ public final class PatternCheck {
             x1[i] = Math.max(x0[i] + 1, (int) ((long) (i + 1) * w / N));
         }
         double[] out = new double[N * N];
-        long[] columns = new long[w];
+        // a column's sum over the rows one output row covers fits an int
+        int[] columns = new int[w];
         for (int j = 0; j < N; j++) {
             int y0 = (int) ((long) j * h / N);
             int y1 = Math.max(y0 + 1, (int) ((long) (j + 1) * h / N));
-            // the covered rows' sums per column, then each output pixel's columns: the same integer total
-            java.util.Arrays.fill(columns, 0);
-            for (int y = y0; y < y1; y++) {
-                int base = y * w;
-                for (int x = 0; x < w; x++) {
-                    columns[x] += src[base + x] & 0xff;
+            // the covered rows' sums per column, then each output pixel's columns: the same integer total;
+            // up to four rows a pass (a crop of up to 512 rows is one pass), the first pass setting the sums
+            for (int y = y0; y < y1; y += 4) {
+                int rows = Math.min(4, y1 - y);
+                int a = y * w;
+                int b = a + w;
+                int c = b + w;
+                int d = c + w;
+                boolean first = y == y0;
+                if (rows == 4) {
+                    for (int x = 0; x < w; x++) {
+                        int v = (src[a + x] & 0xff) + (src[b + x] & 0xff) + (src[c + x] & 0xff) + (src[d + x] & 0xff);
+                        columns[x] = first ? v : columns[x] + v;
+                    }
+                } else if (rows == 3) {
+                    for (int x = 0; x < w; x++) {
+                        int v = (src[a + x] & 0xff) + (src[b + x] & 0xff) + (src[c + x] & 0xff);
+                        columns[x] = first ? v : columns[x] + v;
+                    }
+                } else if (rows == 2) {
+                    for (int x = 0; x < w; x++) {
+                        int v = (src[a + x] & 0xff) + (src[b + x] & 0xff);
+                        columns[x] = first ? v : columns[x] + v;
+                    }
+                } else {
+                    for (int x = 0; x < w; x++) {
+                        int v = src[a + x] & 0xff;
+                        columns[x] = first ? v : columns[x] + v;
+                    }
                 }
             }
             for (int i = 0; i < N; i++) {

@@ -16,6 +16,7 @@ final class Workspace {
     private byte[] bytes = new byte[0];
     private float[] floats = new float[0];
     private int[] ints = new int[0];
+    private long[] longs = new long[0];
 
     static Workspace get() {
         return CURRENT.get();
@@ -29,6 +30,18 @@ final class Workspace {
         short[] a = new short[n];
         if (n <= KEEP_LIMIT) {
             shorts = a;
+        }
+        return a;
+    }
+
+    /** At least {@code n} longs, contents undefined. */
+    long[] longs(int n) {
+        if (longs.length >= n) {
+            return longs;
+        }
+        long[] a = new long[n];
+        if (n <= KEEP_LIMIT) {
+            longs = a;
         }
         return a;
     }
