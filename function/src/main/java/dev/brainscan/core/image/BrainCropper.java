@@ -234,39 +234,41 @@ public final class BrainCropper {
 
     /** {@link #horizontalRow} packed four sums to a long ({@link #verticalPacked}), into {@code out} at {@code at}. */
     private static void horizontalRowPacked(byte[] grey, int base, int w, long[] out, int at) {
+        int n = (w + 3) >>> 2;
+        // the longs whose four pixels and their neighbours all lie inside the row: 4k - 2 >= 0 and 4k + 5 < w
+        int innerEnd = Math.max(1, Math.min(n, (w - 2) >>> 2));
+        for (int k = 1; k < innerEnd; k++) {
+            int p = base + 4 * k;
+            int a = grey[p - 2] & 0xff;
+            int b = grey[p - 1] & 0xff;
+            int c = grey[p] & 0xff;
+            int d = grey[p + 1] & 0xff;
+            int e = grey[p + 2] & 0xff;
+            int f = grey[p + 3] & 0xff;
+            int g = grey[p + 4] & 0xff;
+            int h = grey[p + 5] & 0xff;
+            long s0 = a + 4 * (b + d) + 6 * c + e;
+            long s1 = b + 4 * (c + e) + 6 * d + f;
+            long s2 = c + 4 * (d + f) + 6 * e + g;
+            long s3 = d + 4 * (e + g) + 6 * f + h;
+            out[at + k] = s0 | s1 << 16 | s2 << 32 | s3 << 48;
+        }
+        // the first long and those from innerEnd on, pixel by pixel with the border's reflection
+        packGeneric(grey, base, w, 0, Math.min(4, w), out, at);
+        if (innerEnd * 4 < w) {
+            packGeneric(grey, base, w, Math.max(4, innerEnd * 4), w, out, at);
+        }
+    }
+
+    /** The packed horizontal sums of pixels {@code from} (a multiple of 4) to {@code to} of a row, border-safe. */
+    private static void packGeneric(byte[] grey, int base, int w, int from, int to, long[] out, int at) {
         long packed = 0;
-        int x = 0;
-        for (; x < Math.min(2, w); x++) {
+        for (int x = from; x < to; x++) {
             packed |= (long) tap5(grey, base, x, w) << ((x & 3) << 4);
-        }
-        if (w >= 5) {
-            // a window of five carried along the row: one load per pixel instead of five
-            int a = grey[base] & 0xff;
-            int b = grey[base + 1] & 0xff;
-            int c = grey[base + 2] & 0xff;
-            int d = grey[base + 3] & 0xff;
-            for (int i = base + 4; x < w - 2; x++, i++) {
-                int e = grey[i] & 0xff;
-                packed |= (long) (a + 4 * (b + d) + 6 * c + e) << ((x & 3) << 4);
-                if ((x & 3) == 3) {
-                    out[at + (x >>> 2)] = packed;
-                    packed = 0;
-                }
-                a = b;
-                b = c;
-                c = d;
-                d = e;
-            }
-        }
-        for (; x < w; x++) {
-            packed |= (long) tap5(grey, base, x, w) << ((x & 3) << 4);
-            if ((x & 3) == 3) {
+            if ((x & 3) == 3 || x == to - 1) {
                 out[at + (x >>> 2)] = packed;
                 packed = 0;
             }
-        }
-        if ((w & 3) != 0) {
-            out[at + (w >>> 2)] = packed;
         }
     }
 
