@@ -142,6 +142,41 @@ class PatternGateTest {
     }
 
     @Test
+    void theResample_isTheMeanOfEachOutputPixelsSourcePixels() {
+        // the resample sums up to four rows a pass; every count of rows per output row (1 to 7,
+        // and a crop shorter than the grid) gives the plain mean of the covered pixels
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] sizes = {{1, 1}, {5, 300}, {300, 5}, {128, 128}, {130, 257}, {257, 384}, {333, 512}, {401, 640},
+            {260, 900}};
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            byte[] crop = new byte[w * h];
+            for (int i = 0; i < crop.length; i++) {
+                crop[i] = (byte) rnd.nextInt(256);
+            }
+            double[] out = PatternCheck.resample(crop, w, h);
+            int n = PatternCheck.N;
+            for (int j = 0; j < n; j++) {
+                int y0 = (int) ((long) j * h / n);
+                int y1 = Math.max(y0 + 1, (int) ((long) (j + 1) * h / n));
+                for (int i = 0; i < n; i++) {
+                    int x0 = (int) ((long) i * w / n);
+                    int x1 = Math.max(x0 + 1, (int) ((long) (i + 1) * w / n));
+                    long sum = 0;
+                    for (int y = y0; y < y1; y++) {
+                        for (int x = x0; x < x1; x++) {
+                            sum += crop[y * w + x] & 0xff;
+                        }
+                    }
+                    assertEquals((double) sum / ((long) (x1 - x0) * (y1 - y0)), out[j * n + i],
+                            w + "x" + h + " at " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void aCropWithoutTexture_isRefusedAsSuch() {
         byte[] flat = new byte[200 * 150];
         java.util.Arrays.fill(flat, (byte) 140);
