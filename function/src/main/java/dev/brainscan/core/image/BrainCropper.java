@@ -206,30 +206,35 @@ public final class BrainCropper {
         int r4 = reflect101(y + 2, h) % 5 * n;
         long atMostBound = lanes(((((threshold + 1) << 8) - 128 - 1) >> 1) + 1);
         int under = (level << 8) - 128; // sum < under: below the level (never when under <= 0)
-        boolean counting = under > 0;
-        long belowBound = counting ? lanes(((under - 1) >> 1) + 1) : 0;
+        long belowBound = under > 0 ? lanes(((under - 1) >> 1) + 1) : 0; // 0: no lane is ever below
         long toAtMost = flip == 1 ? 0 : LANE_TOP; // flips a lane's "above" bit to "at most" (flip 0)
-        int tail = w & 3;
-        long lastLanes = tail == 0 ? LANE_TOP : LANE_TOP & ((1L << (16 * tail)) - 1); // the last long's real pixels
         long[] bits = mask.bits;
         int rowWord = y * mask.words;
         long counts = 0; // four lanes of counts, at most n each
-        for (int k = 0, word = 0; k < n; word++) {
+        for (int k = 0, word = rowWord; k < n; word++) {
             int end = Math.min(n, k + 16);
             long packed = 0;
             for (int shift = 0; k < end; k++, shift += 4) {
                 long sum = ring[r0 + k] + 4 * ring[r1 + k] + 6 * ring[r2 + k] + 4 * ring[r3 + k] + ring[r4 + k];
                 long half = ((sum >>> 1) & LANE_LOW15) | LANE_TOP;
-                long valid = k == n - 1 ? lastLanes : LANE_TOP;
-                long set = ((half - atMostBound) ^ toAtMost) & valid;
+                long set = ((half - atMostBound) ^ toAtMost) & LANE_TOP;
                 packed |= ((set * GATHER) >>> 60) << shift;
-                if (counting) {
-                    counts += (~(half - belowBound) & valid) >>> 15;
-                }
+                counts += (~(half - belowBound) & LANE_TOP) >>> 15;
             }
-            bits[rowWord + word] = packed;
+            bits[word] = packed;
         }
-        return (int) ((counts & 0xffff) + ((counts >>> 16) & 0xffff) + ((counts >>> 32) & 0xffff) + (counts >>> 48));
+        int below = (int) ((counts & 0xffff) + ((counts >>> 16) & 0xffff) + ((counts >>> 32) & 0xffff) + (counts >>> 48));
+        int padding = 4 * n - w; // the last long's lanes past the row: a sum of 0, so at most any threshold
+        if (padding > 0) {
+            int used = w - (mask.words - 1) * 64;
+            if (used < 64) {
+                bits[rowWord + mask.words - 1] &= (1L << used) - 1;
+            }
+            if (under > 0) {
+                below -= padding; // and below any level over 0
+            }
+        }
+        return below;
     }
 
     /** {@link #horizontalRow} packed four sums to a long ({@link #verticalPacked}), into {@code out} at {@code at}. */
@@ -237,8 +242,7 @@ public final class BrainCropper {
         int n = (w + 3) >>> 2;
         // the longs whose four pixels and their neighbours all lie inside the row: 4k - 2 >= 0 and 4k + 5 < w
         int innerEnd = Math.max(1, Math.min(n, (w - 2) >>> 2));
-        for (int k = 1; k < innerEnd; k++) {
-            int p = base + 4 * k;
+        for (int p = base + 4, o = at + 1, end = base + 4 * innerEnd; p < end; p += 4, o++) {
             int a = grey[p - 2] & 0xff;
             int b = grey[p - 1] & 0xff;
             int c = grey[p] & 0xff;
@@ -251,7 +255,7 @@ public final class BrainCropper {
             long s1 = b + 4 * (c + e) + 6 * d + f;
             long s2 = c + 4 * (d + f) + 6 * e + g;
             long s3 = d + 4 * (e + g) + 6 * f + h;
-            out[at + k] = s0 | s1 << 16 | s2 << 32 | s3 << 48;
+            out[o] = s0 | s1 << 16 | s2 << 32 | s3 << 48;
         }
         // the first long and those from innerEnd on, pixel by pixel with the border's reflection
         packGeneric(grey, base, w, 0, Math.min(4, w), out, at);
