@@ -94,7 +94,7 @@ class PlausibilityFeaturesTest {
     }
 
     @Test
-    void theBlockAveragesPassCountsEveryPixelsDarkAndNearWhite() {
+    void theBlockAveragesPassAveragesEachBlockAndCountsEveryPixelsDarkAndNearWhite() {
         java.util.Random rnd = new java.util.Random(30);
         int[][] sizes = {{10, 10}, {11, 13}, {515, 600}, {1030, 777}, {7, 3}};
         for (int[] size : sizes) {
@@ -112,7 +112,20 @@ class PlausibilityFeaturesTest {
                     bright += (g & 0xff) >= 220 ? 1 : 0;
                 }
                 long[] counts = new long[2];
-                MriPlausibility.blockAverage(grey, w, h, f, counts);
+                byte[] average = MriPlausibility.blockAverage(grey, w, h, f, counts);
+                int tw = w / f;
+                for (int by = 0; by < h / f; by++) {
+                    for (int bx = 0; bx < tw; bx++) {
+                        int sum = 0;
+                        for (int y = by * f; y < by * f + f; y++) {
+                            for (int x = bx * f; x < bx * f + f; x++) {
+                                sum += grey[y * w + x] & 0xff;
+                            }
+                        }
+                        org.junit.jupiter.api.Assertions.assertEquals((sum + f * f / 2) / (f * f),
+                                average[by * tw + bx] & 0xff, w + "x" + h + " f " + f + " block " + bx + "," + by);
+                    }
+                }
                 org.junit.jupiter.api.Assertions.assertEquals(dark, counts[0], w + "x" + h + " f " + f);
                 org.junit.jupiter.api.Assertions.assertEquals(bright, counts[1], w + "x" + h + " f " + f);
             }
