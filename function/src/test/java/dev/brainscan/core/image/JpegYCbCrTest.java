@@ -49,6 +49,42 @@ class JpegYCbCrTest {
     }
 
     @Test
+    void oneColouredPixelAnywhere_makesTheImageColour() {
+        // the grey check reads four pixels a step and the rest one by one: a single Cb or Cr off 128
+        // at any position (each lane of a step, the tail) is colour; none at all is grey, Y kept
+        for (int[] size : new int[][] {{1, 1}, {3, 1}, {5, 1}, {7, 3}, {8, 2}}) {
+            int w = size[0];
+            int h = size[1];
+            int n = w * h;
+            for (int at = -1; at < n; at++) {
+                for (int channel = 1; channel <= 2; channel++) {
+                    byte[] ycc = new byte[n * 3];
+                    for (int i = 0; i < n; i++) {
+                        ycc[3 * i] = (byte) (17 * i + 3);
+                        ycc[3 * i + 1] = (byte) 128;
+                        ycc[3 * i + 2] = (byte) 128;
+                    }
+                    if (at >= 0) {
+                        ycc[3 * at + channel] = (byte) 129;
+                    }
+                    java.awt.image.Raster raster = java.awt.image.Raster.createInterleavedRaster(
+                            new java.awt.image.DataBufferByte(ycc, ycc.length), w, h, w * 3, 3, new int[] {0, 1, 2}, null);
+                    RgbImage image = JpegYCbCr.image("jpeg", raster);
+                    String where = w + "x" + h + " pixel " + at + " channel " + channel;
+                    if (at < 0) {
+                        assertNotNull(image.greyPlane(), where);
+                        for (int i = 0; i < n; i++) {
+                            assertEquals((byte) (17 * i + 3), image.greyPlane()[i], where);
+                        }
+                    } else {
+                        assertNull(image.greyPlane(), where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aGreyScanInAColourJpeg_isReadAsGrey() throws Exception {
         byte[] jpeg = Phantom.jpeg(3, 320, 300, true); // a colour JPEG of a grey picture
         assertTrue(JpegYCbCr.plain(jpeg));
