@@ -210,10 +210,11 @@ public final class BrainCropper {
         long toAtMost = flip == 1 ? 0 : LANE_TOP; // flips a lane's "above" bit to "at most" (flip 0)
         long[] bits = mask.bits;
         int rowWord = y * mask.words;
-        long counts = 0; // four lanes of counts, at most n each
+        int below = 0;
         for (int k = 0, word = rowWord; k < n; word++) {
             int end = Math.min(n, k + 16);
             long packed = 0;
+            long counts = 0; // four lanes of counts, at most 16 each
             for (int shift = 0; k < end; k++, shift += 4) {
                 long sum = ring[r0 + k] + 4 * ring[r1 + k] + 6 * ring[r2 + k] + 4 * ring[r3 + k] + ring[r4 + k];
                 long half = ((sum >>> 1) & LANE_LOW15) | LANE_TOP;
@@ -222,8 +223,8 @@ public final class BrainCropper {
                 counts += (~(half - belowBound) & LANE_TOP) >>> 15;
             }
             bits[word] = packed;
+            below += (int) ((counts & 0xffff) + ((counts >>> 16) & 0xffff) + ((counts >>> 32) & 0xffff) + (counts >>> 48));
         }
-        int below = (int) ((counts & 0xffff) + ((counts >>> 16) & 0xffff) + ((counts >>> 32) & 0xffff) + (counts >>> 48));
         int padding = 4 * n - w; // the last long's lanes past the row: a sum of 0, so at most any threshold
         if (padding > 0) {
             int used = w - (mask.words - 1) * 64;
