@@ -256,14 +256,22 @@ public final class MriPlausibility {
                 out[by * tw + bx] = (byte) ((sums[bx] + area / 2) / area);
             }
         }
-        for (int i = th * f * w; i < w * h; i++) { // below the last whole block row
+        storeCounts(grey, th * f * w, w * h, dark, bright, counts);
+        return out;
+    }
+
+    /**
+     * Stores the dark and near-white counts into {@code counts}, with those of
+     * {@code grey[from, to)} (the rows below the last whole block row) added.
+     */
+    private static void storeCounts(byte[] grey, int from, int to, long dark, long bright, long[] counts) {
+        for (int i = from; i < to; i++) {
             int v = grey[i] & 0xff;
             dark += (v - DARK - 1) >>> 31;
             bright += (219 - v) >>> 31;
         }
         counts[0] = dark;
         counts[1] = bright;
-        return out;
     }
 
     /** The pixels at most {@link #DARK} in {@code grey[from, to)}. */
@@ -307,13 +315,7 @@ public final class MriPlausibility {
             dark += rowDark;
             bright += rowBright;
         }
-        for (int i = th * 2 * w; i < w * h; i++) { // below the last whole block row
-            int v = grey[i] & 0xff;
-            dark += (v - DARK - 1) >>> 31;
-            bright += (219 - v) >>> 31;
-        }
-        counts[0] = dark;
-        counts[1] = bright;
+        storeCounts(grey, th * 2 * w, w * h, dark, bright, counts);
         return out;
     }
 
