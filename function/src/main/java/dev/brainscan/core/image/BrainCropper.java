@@ -135,11 +135,23 @@ public final class BrainCropper {
     /** OpenCV's GaussianBlur(5x5, sigma 0) on 8-bit grey: 1-4-6-4-1 both ways, reflect-101, rounded. */
     public static byte[] blurred(byte[] grey, int w, int h) {
         byte[] out = new byte[w * h];
-        short[] ring = Workspace.get().shorts(5 * w);
+        int n = (w + 3) >>> 2;
+        long[] ring = Workspace.get().longs(5 * n);
+        long half = lanes(128); // (sum + 128) >> 8: a lane's sum is at most 65,280, so + 128 does not carry
         int computed = -1;
         for (int y = 0; y < h; y++) {
-            computed = horizontalUpTo(grey, w, h, ring, computed, y);
-            verticalRow(ring, w, h, y, out, y * w);
+            computed = packedRowsUpTo(grey, w, h, ring, computed, y);
+            int r0 = ringRow(y - 2, h, n);
+            int r1 = ringRow(y - 1, h, n);
+            int r2 = ringRow(y, h, n);
+            int r3 = ringRow(y + 1, h, n);
+            int r4 = ringRow(y + 2, h, n);
+            for (int k = 0, x = 0, o = y * w; k < n; k++) {
+                long sum = ring[r0 + k] + 4 * ring[r1 + k] + 6 * ring[r2 + k] + 4 * ring[r3 + k] + ring[r4 + k] + half;
+                for (int shift = 8; shift < 64 && x < w; shift += 16, x++, o++) {
+                    out[o] = (byte) (sum >>> shift);
+                }
+            }
         }
         return out;
     }
@@ -152,8 +164,8 @@ public final class BrainCropper {
      * The blur's mask, set where the blurred pixel is at most {@code threshold} ({@code flip} 0)
      * or above it (1), and the number of blurred pixels below {@code level}: {@link BitMask#atMost}
      * or {@link BitMask#above} of {@link #blurred} and a count, in one pass over the image with
-     * the blur a row at a time (five rows of horizontal sums and one blurred row, in per-thread
-     * scratch), so the blurred image is neither stored nor read back.
+     * the blur a row at a time (five rows of packed horizontal sums in per-thread scratch), so the
+     * blurred image is neither stored nor read back.
      */
     static BlurMask blurredMask(byte[] grey, int w, int h, int threshold, int flip, int level) {
         BitMask mask = new BitMask(w, h);
@@ -162,11 +174,7 @@ public final class BrainCropper {
         long below = 0;
         int computed = -1;
         for (int y = 0; y < h; y++) {
-            int need = Math.min(y + 2, h - 1);
-            while (computed < need) {
-                computed++;
-                horizontalRowPacked(grey, computed * w, w, ring, (computed % 5) * n);
-            }
+            computed = packedRowsUpTo(grey, w, h, ring, computed, y);
             below += verticalPacked(ring, w, h, y, mask, threshold, flip, level);
         }
         return new BlurMask(mask, below);
@@ -199,11 +207,11 @@ public final class BrainCropper {
     private static int verticalPacked(long[] ring, int w, int h, int y, BitMask mask, int threshold, int flip,
                                       int level) {
         int n = (w + 3) >>> 2;
-        int r0 = reflect101(y - 2, h) % 5 * n;
-        int r1 = reflect101(y - 1, h) % 5 * n;
-        int r2 = y % 5 * n;
-        int r3 = reflect101(y + 1, h) % 5 * n;
-        int r4 = reflect101(y + 2, h) % 5 * n;
+        int r0 = ringRow(y - 2, h, n);
+        int r1 = ringRow(y - 1, h, n);
+        int r2 = ringRow(y, h, n);
+        int r3 = ringRow(y + 1, h, n);
+        int r4 = ringRow(y + 2, h, n);
         long atMostBound = lanes(((((threshold + 1) << 8) - 128 - 1) >> 1) + 1);
         int under = (level << 8) - 128; // sum < under: below the level (never when under <= 0)
         long belowBound = under > 0 ? lanes(((under - 1) >> 1) + 1) : 0; // 0: no lane is ever below
@@ -238,7 +246,10 @@ public final class BrainCropper {
         return below;
     }
 
-    /** {@link #horizontalRow} packed four sums to a long ({@link #verticalPacked}), into {@code out} at {@code at}. */
+    /**
+     * The horizontal 1-4-6-4-1 sums (x16) of the row at {@code base}, reflect-101 at the ends,
+     * packed four to a long ({@link #verticalPacked}), into {@code out} at {@code at}.
+     */
     private static void horizontalRowPacked(byte[] grey, int base, int w, long[] out, int at) {
         int n = (w + 3) >>> 2;
         // the longs whose four pixels and their neighbours all lie inside the row: 4k - 2 >= 0 and 4k + 5 < w
@@ -278,57 +289,24 @@ public final class BrainCropper {
     }
 
     /**
-     * Makes sure the horizontal sums of every source row the blur's row {@code y} reads are in the
-     * ring (row r in slot r % 5): rows {@code computed + 1} to {@code min(y + 2, h - 1)}. The rows
-     * row y reads after reflection lie in {@code y - 2 .. y + 2} and in the image, so five slots
-     * hold them all. Returns the last row computed.
+     * Makes sure the packed horizontal sums of every source row the blur's row {@code y} reads are
+     * in the ring (row r at {@link #ringRow}): rows {@code computed + 1} to {@code min(y + 2, h - 1)}.
+     * The rows row y reads after reflection lie in {@code y - 2 .. y + 2} and in the image, so five
+     * slots hold them all. Returns the last row computed.
      */
-    private static int horizontalUpTo(byte[] grey, int w, int h, short[] ring, int computed, int y) {
+    private static int packedRowsUpTo(byte[] grey, int w, int h, long[] ring, int computed, int y) {
+        int n = (w + 3) >>> 2;
         int need = Math.min(y + 2, h - 1);
         while (computed < need) {
             computed++;
-            horizontalRow(grey, computed * w, w, ring, (computed % 5) * w);
+            horizontalRowPacked(grey, computed * w, w, ring, (computed % 5) * n);
         }
         return computed;
     }
 
-    /** The blur's row {@code y} from the ring of horizontal sums, rounded, into {@code out} at {@code at}. */
-    private static void verticalRow(short[] ring, int w, int h, int y, byte[] out, int at) {
-        int r0 = reflect101(y - 2, h) % 5 * w;
-        int r1 = reflect101(y - 1, h) % 5 * w;
-        int r2 = y % 5 * w;
-        int r3 = reflect101(y + 1, h) % 5 * w;
-        int r4 = reflect101(y + 2, h) % 5 * w;
-        for (int x = 0; x < w; x++) {
-            int sum = ring[r0 + x] + 4 * ring[r1 + x] + 6 * ring[r2 + x] + 4 * ring[r3 + x] + ring[r4 + x];
-            out[at + x] = (byte) ((sum + 128) >> 8);
-        }
-    }
-
-    /** The horizontal 1-4-6-4-1 sums (x16) of the row at {@code base}, reflect-101 at the ends, into {@code out} at {@code at}. */
-    private static void horizontalRow(byte[] grey, int base, int w, short[] out, int at) {
-        for (int x = 0; x < Math.min(2, w); x++) {
-            out[at + x] = (short) tap5(grey, base, x, w);
-        }
-        if (w >= 5) {
-            // a window of five carried along the row: one load per pixel instead of five
-            int a = grey[base] & 0xff;
-            int b = grey[base + 1] & 0xff;
-            int c = grey[base + 2] & 0xff;
-            int d = grey[base + 3] & 0xff;
-            int o = at + 2;
-            for (int i = base + 2; i < base + w - 2; i++, o++) {
-                int e = grey[i + 2] & 0xff;
-                out[o] = (short) (a + 4 * (b + d) + 6 * c + e);
-                a = b;
-                b = c;
-                c = d;
-                d = e;
-            }
-        }
-        for (int x = Math.max(2, w - 2); x < w; x++) {
-            out[at + x] = (short) tap5(grey, base, x, w);
-        }
+    /** Where row {@code y} (reflected into the image) sits in the ring of five rows of {@code n} longs. */
+    private static int ringRow(int y, int h, int n) {
+        return reflect101(y, h) % 5 * n;
     }
 
     private static int tap5(byte[] grey, int base, int x, int w) {

@@ -12,7 +12,6 @@ final class Workspace {
     /** Above this many elements an array is not kept (a rare huge scan should not pin memory). */
     private static final int KEEP_LIMIT = 16 << 20;
 
-    private short[] shorts = new short[0];
     private byte[] bytes = new byte[0];
     private float[] floats = new float[0];
     private int[] ints = new int[0];
@@ -20,18 +19,6 @@ final class Workspace {
 
     static Workspace get() {
         return CURRENT.get();
-    }
-
-    /** At least {@code n} shorts, contents undefined. */
-    short[] shorts(int n) {
-        if (shorts.length >= n) {
-            return shorts;
-        }
-        short[] a = new short[n];
-        if (n <= KEEP_LIMIT) {
-            shorts = a;
-        }
-        return a;
     }
 
     /** At least {@code n} longs, contents undefined. */

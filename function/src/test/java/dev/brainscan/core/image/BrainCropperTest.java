@@ -15,6 +15,35 @@ import org.junit.jupiter.api.Test;
 class BrainCropperTest {
     static final BrainCropper CROPPER = new BrainCropper(BrainCropper.Parameters.DEFAULT);
 
+    @Test
+    void theBlur_isOpenCvsFiveByFiveBinomialWithReflect101Borders() {
+        // the definition pixel by pixel: weights 1-4-6-4-1 both ways, sum / 256 rounded half up,
+        // gfedcb|abcdefgh|gfedcba at the borders; widths of every remainder modulo the packing
+        java.util.Random rnd = new java.util.Random(19);
+        int[] weights = {1, 4, 6, 4, 1};
+        int[][] sizes = {{1, 1}, {1, 6}, {2, 2}, {3, 5}, {4, 4}, {5, 3}, {6, 7}, {7, 2}, {9, 9}, {63, 5}, {64, 3},
+            {65, 4}, {130, 11}};
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            byte[] grey = new byte[w * h];
+            rnd.nextBytes(grey);
+            byte[] blurred = BrainCropper.blurred(grey, w, h);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int sum = 0;
+                    for (int dy = -2; dy <= 2; dy++) {
+                        for (int dx = -2; dx <= 2; dx++) {
+                            int v = grey[BrainCropper.reflect101(y + dy, h) * w + BrainCropper.reflect101(x + dx, w)] & 0xff;
+                            sum += weights[dy + 2] * weights[dx + 2] * v;
+                        }
+                    }
+                    assertEquals((sum + 128) >> 8, blurred[y * w + x] & 0xff, w + "x" + h + " at " + x + "," + y);
+                }
+            }
+        }
+    }
+
     static RgbImage canvas(int w, int h) {
         return new RgbImage("test", w, h, new byte[w * h * 3]);
     }
