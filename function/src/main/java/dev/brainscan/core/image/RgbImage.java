@@ -20,9 +20,9 @@ public final class RgbImage {
     private final int height;
     private final byte[] grey;
     private byte[] rgb;
-    private int sourceWidth;
-    private int sourceHeight;
-    private int step = 1;
+    private final int sourceWidth;
+    private final int sourceHeight;
+    private final int step;
 
     public RgbImage(String format, int width, int height, byte[] rgb) {
         this(format, width, height, rgb, null);
@@ -32,6 +32,11 @@ public final class RgbImage {
     }
 
     private RgbImage(String format, int width, int height, byte[] rgb, byte[] grey) {
+        this(format, width, height, rgb, grey, width, height, 1);
+    }
+
+    private RgbImage(String format, int width, int height, byte[] rgb, byte[] grey, int sourceWidth, int sourceHeight,
+                     int step) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("no pixels: " + width + "x" + height);
         }
@@ -40,8 +45,9 @@ public final class RgbImage {
         this.height = height;
         this.rgb = rgb;
         this.grey = grey;
-        this.sourceWidth = width;
-        this.sourceHeight = height;
+        this.sourceWidth = sourceWidth;
+        this.sourceHeight = sourceHeight;
+        this.step = step;
     }
 
     /** An image whose every pixel has r = g = b = {@code grey[i]} (the array is kept, not copied). */
@@ -78,16 +84,16 @@ public final class RgbImage {
         return step;
     }
 
-    /** This image, recorded as every {@code step}-th pixel of a {@code sourceWidth x sourceHeight} source. */
+    /**
+     * These pixels (shared, not copied), recorded as every {@code step}-th pixel of a
+     * {@code sourceWidth x sourceHeight} source.
+     */
     RgbImage reducedFrom(int sourceWidth, int sourceHeight, int step) {
         if (step < 1 || subsampledSide(sourceWidth, step) != width || subsampledSide(sourceHeight, step) != height) {
             throw new IllegalArgumentException(this + " is not every " + step + "th pixel of " + sourceWidth + "x"
                     + sourceHeight);
         }
-        this.sourceWidth = sourceWidth;
-        this.sourceHeight = sourceHeight;
-        this.step = step;
-        return this;
+        return new RgbImage(format, width, height, rgb, grey, sourceWidth, sourceHeight, step);
     }
 
     /** The length of a side of {@code full} pixels once every {@code step}-th is kept. */

@@ -303,12 +303,6 @@ final class JpegLs {
     }
 
     /**
-     * One line of a sample-interleaved scan (ILV 2), as CharLS (inside GDCM and dcmtk) codes it:
-     * each pixel's components in turn with shared contexts; run mode when every component's
-     * gradients are flat, the run interruption coded per component from Rb in context 0.
-     */
-
-    /**
      * Writes component {@code k}'s decoded line (its samples start at index 1, after the edge
      * sample) to {@code out} from {@code at}, every {@code components}th sample, and makes it the
      * previous line of the next row.
@@ -321,6 +315,12 @@ final class JpegLs {
         cur[k] = prev[k];
         prev[k] = line;
     }
+
+    /**
+     * One line of a sample-interleaved scan (ILV 2), as CharLS (inside GDCM and dcmtk) codes it:
+     * each pixel's components in turn with shared contexts; run mode when every component's
+     * gradients are flat, the run interruption coded per component from Rb in context 0.
+     */
     private void samples(int[][] prev, int[][] cur) {
         int w = width;
         int ns = prev.length;
